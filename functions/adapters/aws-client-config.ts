@@ -1,0 +1,16 @@
+/**
+ * Shared SDK client settings. "adaptive" retry mode adds client-side rate limiting on throttling
+ * responses, so a burst backs off instead of hammering the API. AWS_MAX_ATTEMPTS and
+ * AWS_RETRY_MODE, when set, win (the SDK reads them itself).
+ */
+export function awsClientConfig(region?: string): {
+  region?: string;
+  maxAttempts?: number;
+  retryMode?: string;
+} {
+  return {
+    ...(region ? { region } : {}),
+    ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 8 }),
+    ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
+  };
+}

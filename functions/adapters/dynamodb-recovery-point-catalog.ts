@@ -1,0 +1,161 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { toBatches } from '../core/batching.js';
+import { CatalogKeys } from '../core/catalog-keys.js';
+import { BackupError } from '../core/errors.js';
+import type { RecoveryPoint } from '../core/recovery-point.js';
+import {
+  matchesRecoveryPointQuery,
+  newestFirst,
+  type RecoveryPointCatalog,
+  type RecoveryPointQuery,
+} from '../ports/recovery-point-catalog.js';
+import { awsClientConfig } from './aws-client-config.js';
+import { translateAwsError } from './aws-error-translation.js';
+
+/** BatchWriteItem takes at most 25 items. */
+const batchWriteLimit = 25;
+const unprocessedRetries = 8;
+
+export class CatalogWriteError extends BackupError {}
+
+export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly tableName: string,
+    client?: DynamoDBClient,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(client ?? new DynamoDBClient(awsClientConfig()), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  async put(points: readonly RecoveryPoint[]): Promise<void> {
+    for (const batch of toBatches(points, batchWriteLimit)) {
+      let requests: BatchWriteCommandInput['RequestItems'] = {
+        [this.tableName]: batch.map((point) => ({ PutRequest: { Item: { ...point } } })),
+      };
+      for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt += 1) {
+        if (attempt > unprocessedRetries) {
+          throw new CatalogWriteError(
+            `catalog table ${this.tableName}: ${requests[this.tableName]?.length ?? 0} recovery points still unprocessed after ${unprocessedRetries} retries`,
+          );
+        }
+        if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt) * Math.random());
+        try {
+          const output: BatchWriteCommandOutput = await this.documents.send(
+            new BatchWriteCommand({ RequestItems: requests }),
+          );
+          requests = output.UnprocessedItems;
+        } catch (error) {
+          throw translateAwsError('BatchWriteItem', error);
+        }
+      }
+    }
+  }
+
+  async get(id: string): Promise<RecoveryPoint | undefined> {
+    try {
+      const output = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: { [CatalogKeys.partitionKey]: id } }),
+      );
+      return output.Item as RecoveryPoint | undefined;
+    } catch (error) {
+      throw translateAwsError('GetItem', error);
+    }
+  }
+
+  async list(query: RecoveryPointQuery): Promise<RecoveryPoint[]> {
+    const points: RecoveryPoint[] = [];
+    try {
+      for await (const page of this.pages(query)) {
+        points.push(...((page.Items ?? []) as RecoveryPoint[]));
+      }
+    } catch (error) {
+      throw translateAwsError('Query', error);
+    }
+    return points.filter((point) => matchesRecoveryPointQuery(point, query)).sort(newestFirst);
+  }
+
+  private pages(query: RecoveryPointQuery) {
+    const byIndex = (index: string, key: string, value: string) =>
+      paginateQuery(
+        { client: this.documents },
+        {
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: '#key = :value',
+          ExpressionAttributeNames: { '#key': key },
+          ExpressionAttributeValues: { ':value': value },
+          ScanIndexForward: false,
+        },
+      );
+    if (query.sourceId) {
+      return byIndex(CatalogKeys.bySourceIndex, CatalogKeys.bySourcePartitionKey, query.sourceId);
+    }
+    if (query.policy) {
+      return byIndex(CatalogKeys.byPolicyIndex, CatalogKeys.byPolicyPartitionKey, query.policy);
+    }
+    return paginateScan({ client: this.documents }, { TableName: this.tableName });
+  }
+}
+
+/**
+ * Creates the catalog table with the deployed stack's key design when it is missing: used by
+ * local runs against an emulator, where no stack was deployed. Returns true when it created it.
+ */
+export async function ensureCatalogTable(tableName: string, client?: DynamoDBClient): Promise<boolean> {
+  const dynamodb = client ?? new DynamoDBClient(awsClientConfig());
+  try {
+    await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    return false;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw translateAwsError('DescribeTable', error);
+  }
+  const index = (name: string, partitionKey: string) => ({
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: CatalogKeys.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        CatalogKeys.partitionKey,
+        CatalogKeys.bySourcePartitionKey,
+        CatalogKeys.byPolicyPartitionKey,
+        CatalogKeys.sortKey,
+      ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+      KeySchema: [{ AttributeName: CatalogKeys.partitionKey, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        index(CatalogKeys.bySourceIndex, CatalogKeys.bySourcePartitionKey),
+        index(CatalogKeys.byPolicyIndex, CatalogKeys.byPolicyPartitionKey),
+      ],
+    }),
+  );
+  await waitUntilTableExists({ client: dynamodb, maxWaitTime: 60 }, { TableName: tableName });
+  return true;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

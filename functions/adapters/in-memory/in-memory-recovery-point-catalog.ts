@@ -1,0 +1,28 @@
+import type { RecoveryPoint } from '../../core/recovery-point.js';
+import {
+  matchesRecoveryPointQuery,
+  newestFirst,
+  type RecoveryPointCatalog,
+  type RecoveryPointQuery,
+} from '../../ports/recovery-point-catalog.js';
+
+/** The catalog's in-memory twin, held to the same behavioural suite as the DynamoDB adapter. */
+export class InMemoryRecoveryPointCatalog implements RecoveryPointCatalog {
+  private readonly points = new Map<string, RecoveryPoint>();
+
+  async put(points: readonly RecoveryPoint[]): Promise<void> {
+    for (const point of points) this.points.set(point.id, structuredClone(point));
+  }
+
+  async get(id: string): Promise<RecoveryPoint | undefined> {
+    const point = this.points.get(id);
+    return point ? structuredClone(point) : undefined;
+  }
+
+  async list(query: RecoveryPointQuery): Promise<RecoveryPoint[]> {
+    return [...this.points.values()]
+      .filter((point) => matchesRecoveryPointQuery(point, query))
+      .sort(newestFirst)
+      .map((point) => structuredClone(point));
+  }
+}

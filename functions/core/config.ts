@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './errors.js';
+import { describeScheduleProblem, isKnownTimeZone } from './schedule-expression.js';
+
+/**
+ * The one configuration file (`backup.config.json`). Parsed once into a typed object; every
+ * problem is reported with its path, so a bad file fails fast with the whole list.
+ */
+
+const wholeNumber = () =>
+  z
+    .number({ error: (issue) => `expected a whole number >= 0, got ${describe(issue.input)}` })
+    .int({ error: (issue) => `expected a whole number >= 0, got ${describe(issue.input)}` })
+    .min(0, { error: (issue) => `expected a whole number >= 0, got ${describe(issue.input)}` });
+
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
+    error: (issue) => `expected an AWS region such as us-east-1, got ${describe(issue.input)}`,
+  });
+
+export const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const RetentionSchema = z
+  .strictObject({
+    keepLast: wholeNumber().optional(),
+    daily: wholeNumber().optional(),
+    weekly: wholeNumber().optional(),
+    monthly: wholeNumber().optional(),
+    yearly: wholeNumber().optional(),
+    minAgeDays: wholeNumber().optional(),
+    maxAgeDays: wholeNumber().optional(),
+  })
+  .refine(
+    (retention) =>
+      [retention.keepLast, retention.daily, retention.weekly, retention.monthly, retention.yearly].some(
+        (count) => (count ?? 0) > 0,
+      ) || (retention.maxAgeDays ?? 0) > 0,
+    { error: 'retention keeps nothing: set keepLast, daily, weekly, monthly, yearly or maxAgeDays above 0' },
+  )
+  .refine(
+    (retention) =>
+      retention.maxAgeDays === undefined ||
+      retention.minAgeDays === undefined ||
+      retention.minAgeDays <= retention.maxAgeDays,
+    { error: 'minAgeDays must not exceed maxAgeDays', path: ['minAgeDays'] },
+  );
+
+export const CopyTargetSchema = z.strictObject({
+  region: awsRegion,
+  retention: RetentionSchema.optional(),
+  /** KMS key id, ARN or alias in the destination region; defaults to the DR key the stack creates. */
+  kmsKeyId: z.string().min(1).optional(),
+});
+
+export const ImageOptionsSchema = z.strictObject({
+  noReboot: z.boolean().default(true),
+  export: z.strictObject({ format: z.enum(['VMDK', 'VHD', 'RAW', 'STORE_TASK']) }).optional(),
+});
+
+export const PolicySchema = z.strictObject({
+  schedule: z.string().superRefine((expression, ctx) => {
+    const problem = describeScheduleProblem(expression);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  timezone: z
+    .string()
+    .default('UTC')
+    .refine(isKnownTimeZone, { error: (issue) => `unknown IANA time zone ${describe(issue.input)}` }),
+  retention: RetentionSchema,
+  copyTo: z.array(CopyTargetSchema).default([]),
+  image: ImageOptionsSchema.optional(),
+  restoreTest: z.strictObject({ schedule: z.string() }).optional(),
+  description: z.string().optional(),
+});
+
+export const BackupConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    primaryRegion: awsRegion,
+    /** Alias of the KMS key the DR stacks create; used for copies that name no key. */
+    drKeyAlias: z.string().regex(/^alias\/[A-Za-z0-9/_-]+$/).default('alias/backup-orchestrator-dr'),
+    policies: z.record(z.string(), PolicySchema).check((ctx) => {
+      const names = Object.keys(ctx.value ?? {});
+      if (names.length === 0) {
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: 'define at least one policy' });
+      }
+      for (const name of names.filter((candidate) => !policyNamePattern.test(candidate))) {
+        ctx.issues.push({
+          code: 'custom',
+          input: name,
+          path: [name],
+          message: `policy names are 1-64 letters, digits, "-" or "_", got ${describe(name)}`,
+        });
+      }
+    }),
+  })
+  .superRefine((config, ctx) => {
+    // Runs even when other fields have problems, so it reads the raw value defensively.
+    for (const [name, policy] of Object.entries(config.policies ?? {})) {
+      const seen = new Set<string>();
+      (Array.isArray(policy?.copyTo) ? policy.copyTo : []).forEach((target, index) => {
+        if (target.region === config.primaryRegion) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', name, 'copyTo', index, 'region'],
+            message: `a copy must go to another region than primaryRegion ${config.primaryRegion}`,
+          });
+        }
+        if (seen.has(target.region)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', name, 'copyTo', index, 'region'],
+            message: `region ${target.region} is listed twice`,
+          });
+        }
+        seen.add(target.region);
+      });
+    }
+  }, { when: () => true });
+
+export type BackupConfig = z.infer<typeof BackupConfigSchema>;
+export type Policy = z.infer<typeof PolicySchema>;
+export type Retention = z.infer<typeof RetentionSchema>;
+export type CopyTarget = z.infer<typeof CopyTargetSchema>;
+
+/** Validates an already-decoded JSON value; throws ConfigError listing every problem by path. */
+export function parseConfig(value: unknown, source = 'backup.config.json'): BackupConfig {
+  const result = BackupConfigSchema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  throw new ConfigError(source, toConfigIssues(result.error));
+}
+
+/** Decodes and validates the text of a configuration file. */
+export function parseConfigText(text: string, source = 'backup.config.json'): BackupConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(source, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+  return parseConfig(value, source);
+}
+
+export function toConfigIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
+/** JSON Schema for editors, generated from the same zod schema. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(BackupConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}
+
+function describe(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  return JSON.stringify(input) ?? String(input);
+}

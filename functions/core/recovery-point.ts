@@ -1,0 +1,74 @@
+import { ManagedByValue, TagKeys, type Tags } from './tag-keys.js';
+
+export type RecoveryPointKind = 'volume-snapshot' | 'image' | 'image-export' | 'bucket-copy';
+export type RecoveryPointState = 'creating' | 'available' | 'failed' | 'expired';
+
+/** Where a copy came from. */
+export interface CopySource {
+  id: string;
+  region: string;
+}
+
+export interface FailureInfo {
+  /** Error class name, matchable by ASL and by callers. */
+  name: string;
+  message: string;
+}
+
+/** One restorable artifact, as indexed in the catalog (DESIGN.md §2). */
+export interface RecoveryPoint {
+  id: string;
+  kind: RecoveryPointKind;
+  sourceId: string;
+  region: string;
+  policy: string;
+  runId: string;
+  createdAt: string;
+  /** ISO-8601 UTC or "never". */
+  expiresAt: string;
+  state: RecoveryPointState;
+  copyOf?: CopySource;
+  sizeGiB?: number;
+  encrypted?: boolean;
+  kmsKeyId?: string;
+  failure?: FailureInfo;
+  restoreTest?: {
+    verdict: 'passed' | 'failed';
+    rtoSeconds?: number;
+    testedAt: string;
+    evidence?: string;
+  };
+}
+
+export interface RecoveryPointTagInput {
+  policy: string;
+  sourceId: string;
+  runId: string;
+  createdAt: Date;
+  expiresAt: string;
+  copyOf?: CopySource;
+}
+
+/** Tags that let the catalog be rebuilt from the recovery points alone. */
+export function recoveryPointTags(input: RecoveryPointTagInput): Tags {
+  const tags: Tags = {
+    [TagKeys.managedBy]: ManagedByValue,
+    [TagKeys.policy]: input.policy,
+    [TagKeys.source]: input.sourceId,
+    [TagKeys.run]: input.runId,
+    [TagKeys.createdAt]: input.createdAt.toISOString(),
+    [TagKeys.expiresAt]: input.expiresAt,
+  };
+  if (input.copyOf) tags[TagKeys.copyOf] = formatCopyOf(input.copyOf);
+  return tags;
+}
+
+/** `backup:copy-of` holds the source's ARN, which names both its region and its id. */
+export function formatCopyOf(source: CopySource): string {
+  return `arn:aws:ec2:${source.region}::snapshot/${source.id}`;
+}
+
+export function parseCopyOf(value: string): CopySource | undefined {
+  const match = /^arn:aws[a-z-]*:ec2:([a-z0-9-]+)::(?:snapshot|image)\/(.+)$/.exec(value);
+  return match ? { region: match[1] ?? '', id: match[2] ?? '' } : undefined;
+}

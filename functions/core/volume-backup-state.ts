@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { BackupConfigSchema } from './config.js';
+
+/**
+ * The payloads that flow through the backup workflow's ASL. Handlers parse them with these
+ * schemas at the edge; the step logic works on the inferred types.
+ */
+
+export const FailureSchema = z.object({ name: z.string(), message: z.string() });
+
+export const PacingSchema = z.object({
+  /** CreateSnapshot calls per second per batch worker (EC2 sustains about 5/s per account). */
+  createSnapshotsPerSecond: z.number().positive().default(2),
+  /** EBS allows 20 concurrent snapshot copies per destination region. */
+  copiesInFlightPerRegion: z.int().min(1).max(20).default(20),
+  copySnapshotsPerSecond: z.number().positive().default(2),
+  /** Volumes per batch: one Map iteration (one child execution in AWS) and one poll loop each. */
+  batchSize: z.int().min(1).max(500).default(50),
+  firstPollSeconds: z.int().min(0).default(15),
+  maxPollSeconds: z.int().min(0).default(300),
+  /** How long a batch waits for its snapshots (and again for its copies) before failing them. */
+  maxWaitSeconds: z.int().min(0).default(6 * 3600),
+  /** Throttled or transient starts are retried on later polls up to this many times. */
+  maxStartAttempts: z.int().min(1).default(5),
+});
+export type Pacing = z.infer<typeof PacingSchema>;
+
+/** Execution input: what a schedule (or the CLI) starts a run with. */
+export const BackupRunRequestSchema = z.object({
+  policyName: z.string().min(1),
+  config: BackupConfigSchema,
+  pacing: PacingSchema.partial().optional(),
+});
+export type BackupRunRequest = z.infer<typeof BackupRunRequestSchema>;
+
+export const DiscoverVolumesEventSchema = z.object({
+  request: BackupRunRequestSchema,
+  /** Execution name: the run id; re-running with the same name is idempotent. */
+  executionName: z.string().min(1),
+  executionStartTime: z.string().min(1),
+});
+export type DiscoverVolumesEvent = z.infer<typeof DiscoverVolumesEventSchema>;
+
+export const CopyTargetPlanSchema = z.object({
+  region: z.string(),
+  kmsKeyId: z.string(),
+  expiresAt: z.string(),
+});
+
+export const RunContextSchema = z.object({
+  runId: z.string(),
+  policyName: z.string(),
+  primaryRegion: z.string(),
+  /** The run's start: `backup:created-at` of every point it makes, so re-runs tag identically. */
+  startedAt: z.string(),
+  expiresAt: z.string(),
+  copyTargets: z.array(CopyTargetPlanSchema),
+  pacing: PacingSchema,
+});
+export type RunContext = z.infer<typeof RunContextSchema>;
+
+export const VolumeRefSchema = z.object({
+  volumeId: z.string(),
+  availabilityZone: z.string(),
+  sizeGiB: z.number(),
+});
+export type VolumeRef = z.infer<typeof VolumeRefSchema>;
+
+export const WorkStatusSchema = z.enum(['queued', 'pending', 'completed', 'failed']);
+export type WorkStatus = z.infer<typeof WorkStatusSchema>;
+
+export const SnapshotWorkSchema = z.object({
+  status: WorkStatusSchema,
+  id: z.string().optional(),
+  attempts: z.int().default(0),
+  /** Polls in which a started snapshot was not yet visible (EC2 is eventually consistent). */
+  unseenPolls: z.int().default(0),
+  sizeGiB: z.number().optional(),
+  encrypted: z.boolean().optional(),
+  kmsKeyId: z.string().optional(),
+  error: FailureSchema.optional(),
+});
+export type SnapshotWork = z.infer<typeof SnapshotWorkSchema>;
+
+export const CopyWorkSchema = SnapshotWorkSchema.extend({ region: z.string() });
+export type CopyWork = z.infer<typeof CopyWorkSchema>;
+
+export const VolumeWorkSchema = z.object({
+  volumeId: z.string(),
+  snapshot: SnapshotWorkSchema,
+  copies: z.array(CopyWorkSchema).default([]),
+});
+export type VolumeWork = z.infer<typeof VolumeWorkSchema>;
+
+export const PollLoopSchema = z.object({
+  phase: z.enum(['snapshot', 'copy']),
+  polls: z.int(),
+  waitedSeconds: z.number(),
+  nextPollSeconds: z.int(),
+  settled: z.boolean(),
+});
+export type PollLoop = z.infer<typeof PollLoopSchema>;
+
+/** First input of a batch (from the Map's ItemSelector). */
+export const BatchInputSchema = z.object({
+  run: RunContextSchema,
+  batchIndex: z.int(),
+  volumes: z.array(VolumeRefSchema),
+});
+export type BatchInput = z.infer<typeof BatchInputSchema>;
+
+/** A batch's state between polls. */
+export const BatchStateSchema = BatchInputSchema.extend({
+  items: z.array(VolumeWorkSchema),
+  loop: PollLoopSchema,
+});
+export type BatchState = z.infer<typeof BatchStateSchema>;
+
+export const BatchStepEventSchema = z.union([BatchStateSchema, BatchInputSchema]);
+export type BatchStepEvent = z.infer<typeof BatchStepEventSchema>;
+
+export const RunFailureSchema = z.object({
+  sourceId: z.string(),
+  stage: z.enum(['discover', 'snapshot', 'copy', 'catalog', 'batch']),
+  region: z.string(),
+  name: z.string(),
+  message: z.string(),
+});
+export type RunFailure = z.infer<typeof RunFailureSchema>;
+
+export const RecoveryPointRefSchema = z.object({
+  id: z.string(),
+  region: z.string(),
+  sourceId: z.string(),
+  copyOf: z.string().optional(),
+});
+export type RecoveryPointRef = z.infer<typeof RecoveryPointRefSchema>;
+
+export const BatchResultSchema = z.object({
+  batchIndex: z.int(),
+  volumeIds: z.array(z.string()),
+  recoveryPoints: z.array(RecoveryPointRefSchema),
+  failures: z.array(RunFailureSchema),
+});
+export type BatchResult = z.infer<typeof BatchResultSchema>;
+
+/** What the ASL's Catch path hands on for a batch that failed as a whole. */
+export const FailedBatchSchema = z.object({
+  batchIndex: z.int(),
+  batchError: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  volumes: z.array(VolumeRefSchema),
+});
+export type FailedBatch = z.infer<typeof FailedBatchSchema>;
+
+export const TagProblemSchema = z.object({
+  kind: z.string(),
+  resourceId: z.string(),
+  message: z.string(),
+});
+
+export const DiscoverySchema = z.object({
+  optedIn: z.int(),
+  selected: z.int(),
+  excluded: z.array(z.string()),
+  tagProblems: z.array(TagProblemSchema),
+  /** All problems, though the list above is capped to keep the state payload small. */
+  tagProblemCount: z.int(),
+  failures: z.array(RunFailureSchema),
+});
+export type Discovery = z.infer<typeof DiscoverySchema>;
+
+export const DiscoverVolumesResultSchema = z.object({
+  run: RunContextSchema,
+  batches: z.array(z.object({ batchIndex: z.int(), volumes: z.array(VolumeRefSchema) })),
+  discovery: DiscoverySchema,
+});
+export type DiscoverVolumesResult = z.infer<typeof DiscoverVolumesResultSchema>;
+
+export const SummarizeRunEventSchema = z.object({
+  run: RunContextSchema,
+  discovery: DiscoverySchema,
+  batchResults: z.array(z.union([BatchResultSchema, FailedBatchSchema])),
+});
+export type SummarizeRunEvent = z.infer<typeof SummarizeRunEventSchema>;

@@ -1,0 +1,13 @@
+import { BatchStateSchema } from '../core/volume-backup-state.js';
+import { copySnapshots } from '../steps/copy-snapshots.js';
+import { pacerOf } from '../steps/pacer.js';
+import { snapshotStoreFor } from './aws-ports.js';
+import { lambdaHandler, timeLeft } from './lambda-handler.js';
+
+export const handler = lambdaHandler(BatchStateSchema, (event, context) =>
+  copySnapshots(event, {
+    storeFor: snapshotStoreFor,
+    pace: pacerOf(event.run.pacing.copySnapshotsPerSecond),
+    hasTime: timeLeft(context),
+  }),
+);

@@ -1,0 +1,8 @@
+import { BatchStateSchema } from '../core/volume-backup-state.js';
+import { recordRecoveryPoints } from '../steps/record-recovery-points.js';
+import { recoveryPointCatalog } from './aws-ports.js';
+import { lambdaHandler } from './lambda-handler.js';
+
+export const handler = lambdaHandler(BatchStateSchema, (event) =>
+  recordRecoveryPoints(event, recoveryPointCatalog()),
+);

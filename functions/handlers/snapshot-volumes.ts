@@ -1,0 +1,13 @@
+import { BatchStepEventSchema } from '../core/volume-backup-state.js';
+import { pacerOf } from '../steps/pacer.js';
+import { snapshotVolumes } from '../steps/snapshot-volumes.js';
+import { snapshotStoreFor } from './aws-ports.js';
+import { lambdaHandler, timeLeft } from './lambda-handler.js';
+
+export const handler = lambdaHandler(BatchStepEventSchema, (event, context) =>
+  snapshotVolumes(event, {
+    store: snapshotStoreFor(event.run.primaryRegion),
+    pace: pacerOf(event.run.pacing.createSnapshotsPerSecond),
+    hasTime: timeLeft(context),
+  }),
+);

@@ -1,0 +1,32 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Folder holding the ASL files; the same files are deployed by CDK and run locally. */
+export const stateMachinesDir = dirname(fileURLToPath(import.meta.url));
+
+export const backupVolumesDefinitionFile = join(stateMachinesDir, 'backup-volumes.asl.json');
+
+export function aslFiles(): string[] {
+  return readdirSync(stateMachinesDir)
+    .filter((name) => name.endsWith('.asl.json'))
+    .map((name) => join(stateMachinesDir, name));
+}
+
+/** `${Name}` placeholders filled by CDK's definitionSubstitutions. */
+export function placeholdersOf(definitionText: string): string[] {
+  return [...new Set([...definitionText.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? ''))].sort();
+}
+
+/** Substitutes every placeholder; throws naming any placeholder left without a value. */
+export function substitute(definitionText: string, values: Record<string, string>): string {
+  const missing = placeholdersOf(definitionText).filter((name) => values[name] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`no value for ASL placeholder(s): ${missing.join(', ')}`);
+  }
+  return definitionText.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => values[name] ?? '');
+}
+
+export function readDefinition(file: string): string {
+  return readFileSync(file, 'utf8');
+}

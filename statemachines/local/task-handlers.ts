@@ -1,0 +1,41 @@
+import './quiet-observability.js';
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { handler as copySnapshots } from '../../functions/handlers/copy-snapshots.js';
+import { handler as discoverVolumes } from '../../functions/handlers/discover-volumes.js';
+import { handler as recordRecoveryPoints } from '../../functions/handlers/record-recovery-points.js';
+import { handler as snapshotVolumes } from '../../functions/handlers/snapshot-volumes.js';
+import { handler as summarizeRun } from '../../functions/handlers/summarize-run.js';
+
+type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
+
+/**
+ * The one map from ASL placeholders to the handlers they stand for: CDK substitutes function ARNs
+ * for the same names, the local runner substitutes these handlers. Tests and `--local` share it.
+ */
+export const handlersByPlaceholder: Record<string, LambdaHandler> = {
+  DiscoverVolumesFunctionArn: discoverVolumes as LambdaHandler,
+  SnapshotVolumesFunctionArn: snapshotVolumes as LambdaHandler,
+  CopySnapshotsFunctionArn: copySnapshots as LambdaHandler,
+  RecordRecoveryPointsFunctionArn: recordRecoveryPoints as LambdaHandler,
+  SummarizeRunFunctionArn: summarizeRun as LambdaHandler,
+};
+
+/** A Lambda context good enough for the handlers: a 5-minute budget like the deployed functions. */
+export function localContext(functionName: string, timeoutMs = 300_000): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
