@@ -1,0 +1,76 @@
+import { configPath, loadConfigFile } from '../../functions/config/load-config-file.js';
+import { UnknownPolicyError } from '../../functions/core/errors.js';
+import type { RunSummary } from '../../functions/steps/summarize-run.js';
+import { ExitCode } from '../exit-codes.js';
+import { catalogTableName, type GlobalOptions } from '../global-options.js';
+import { formatTable, printJson, printLines } from '../output.js';
+import { startProgress } from '../progress.js';
+import { runBackup } from '../run-backup.js';
+import { checkRunId, newRunId } from '../run-id.js';
+
+export interface BackupCommandOptions extends GlobalOptions {
+  policy: string;
+  runId?: string;
+  catalogTable?: string;
+  stateMachineArn?: string;
+}
+
+export async function backupCommand(options: BackupCommandOptions): Promise<number> {
+  const config = loadConfigFile(configPath(options.config));
+  if (!config.policies[options.policy]) {
+    throw new UnknownPolicyError(options.policy, Object.keys(config.policies));
+  }
+  const runId = checkRunId(options.runId ?? newRunId(options.policy, new Date()));
+  const progress = startProgress(`run ${runId}: starting`);
+  let outcome;
+  try {
+    outcome = await runBackup({
+      config,
+      policyName: options.policy,
+      runId,
+      local: options.local ?? false,
+      catalogTable: catalogTableName(options.catalogTable),
+      ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
+      progress,
+    });
+  } catch (error) {
+    progress.fail(`run ${runId}: ${(error as Error).message}`);
+    throw error;
+  }
+  const { summary } = outcome;
+  progress.succeed(`run ${runId}: ${summary.outcome}`);
+  if (options.json) printJson(summary);
+  else printLines(describeRun(summary));
+  return summary.failures.length > 0 ? ExitCode.somethingFailed : ExitCode.ok;
+}
+
+/** The run summary for people: counts, recovery points per region, failures, tag problems. */
+export function describeRun(summary: RunSummary): string[] {
+  const regions = Object.entries(summary.recoveryPointsByRegion);
+  return [
+    `run ${summary.runId} (policy ${summary.policy}): ${summary.outcome} in ${summary.durationSeconds}s`,
+    `volumes: ${summary.volumes.selected} selected of ${summary.volumes.optedIn} opted in, ` +
+      `${summary.volumes.succeeded} succeeded, ${summary.volumes.failed} failed, ${summary.volumes.excluded.length} excluded`,
+    `snapshots created: ${summary.snapshotsCreated}, copies created: ${summary.copiesCreated}`,
+    'recovery points per region:',
+    ...(regions.length === 0 ? ['  (none)'] : []),
+    ...regions.flatMap(([region, points]) => [
+      `  ${region}: ${points.length}`,
+      ...formatTable(
+        ['recovery point', 'source', 'copy of'],
+        points.map((point) => [point.id, point.sourceId, point.copyOf ?? '']),
+      ).map((line) => `    ${line}`),
+    ]),
+    ...(summary.failures.length > 0
+      ? [
+          `failures: ${summary.failures.length}`,
+          ...summary.failures.map(
+            (failure) => `  ${failure.sourceId} [${failure.stage} in ${failure.region}] ${failure.name}: ${failure.message}`,
+          ),
+        ]
+      : ['failures: none']),
+    ...(summary.tagProblemCount > 0
+      ? [`tag problems: ${summary.tagProblemCount}`, ...summary.tagProblems.map((problem) => `  ${problem.message}`)]
+      : []),
+  ];
+}

@@ -1,0 +1,85 @@
+import { Command, CommanderError, Option } from 'commander';
+import { BackupError, ConfigError } from '../functions/core/errors.js';
+import { backupCommand } from './commands/backup.js';
+import { demoCommand } from './commands/demo.js';
+import { recoveryPointsCommand } from './commands/recovery-points.js';
+import { validateCommand } from './commands/validate.js';
+import { ExitCode } from './exit-codes.js';
+import { printJson } from './output.js';
+
+/** Errors that mean "bad usage or bad config; nothing was changed" (exit 2). */
+const usageErrors = new Set(['ConfigError', 'InvalidInputError', 'UnknownPolicyError']);
+
+export function buildProgram(run: (code: number) => void): Command {
+  const program = new Command('backupctl')
+    .description('Tag-driven backups for AWS: snapshots, DR copies, catalog.')
+    .option('--config <path>', 'configuration file (default $BACKUP_CONFIG or ./backup.config.json)')
+    .option('--region <region>', 'region to act in (default: the config primaryRegion)')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--local', "execute the workflow's ASL in-process with the real handlers")
+    .exitOverride()
+    .showHelpAfterError();
+
+  const action =
+    <T>(command: (options: T) => Promise<number>) =>
+    async (_options: unknown, cmd: Command) => {
+      run(await command(cmd.optsWithGlobals() as T));
+    };
+
+  program
+    .command('validate')
+    .description('check the config; list opted-in resources with their effective policies; report tag problems')
+    .action(action(validateCommand));
+  program
+    .command('backup')
+    .description('one backup run of a policy')
+    .requiredOption('--policy <name>', 'policy to run')
+    .option('--run-id <id>', 'run id (the execution name); re-running an id creates no duplicates')
+    .option('--catalog-table <name>', 'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)')
+    .option('--state-machine-arn <arn>', 'deployed backup state machine (default $BACKUP_STATE_MACHINE_ARN)')
+    .action(action(backupCommand));
+  program
+    .command('recovery-points')
+    .description('list the catalog, newest first')
+    .option('--source <id>', 'only this source resource')
+    .option('--policy <name>', 'only this policy')
+    .addOption(new Option('--kind <kind>', 'only this kind').choices(['volume-snapshot', 'image', 'image-export', 'bucket-copy']))
+    .option('--catalog-table <name>', 'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)')
+    .action(action(recoveryPointsCommand));
+  program
+    .command('demo')
+    .description('the whole story on the local emulator: tagged estate, backup, DR copies, catalog')
+    .action(action(demoCommand));
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; errors become messages, never stack traces. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = buildProgram((result) => {
+    code = result;
+  });
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.badUsage;
+    }
+    const known = error instanceof BackupError;
+    const exitCode = known && usageErrors.has(error.name) ? ExitCode.badUsage : ExitCode.somethingFailed;
+    const message = error instanceof Error ? error.message : String(error);
+    if (json) {
+      printJson({
+        error: {
+          name: error instanceof Error ? error.name : 'Error',
+          message,
+          ...(error instanceof ConfigError ? { issues: error.issues } : {}),
+        },
+      });
+    }
+    process.stderr.write(`backupctl: ${message}\n`);
+    return exitCode;
+  }
+}
