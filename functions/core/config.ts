@@ -80,20 +80,13 @@ export const BackupConfigSchema = z
     primaryRegion: awsRegion,
     /** Alias of the KMS key the DR stacks create; used for copies that name no key. */
     drKeyAlias: z.string().regex(/^alias\/[A-Za-z0-9/_-]+$/).default('alias/backup-orchestrator-dr'),
-    policies: z.record(z.string(), PolicySchema).check((ctx) => {
-      const names = Object.keys(ctx.value ?? {});
-      if (names.length === 0) {
-        ctx.issues.push({ code: 'custom', input: ctx.value, message: 'define at least one policy' });
-      }
-      for (const name of names.filter((candidate) => !policyNamePattern.test(candidate))) {
-        ctx.issues.push({
-          code: 'custom',
-          input: name,
-          path: [name],
-          message: `policy names are 1-64 letters, digits, "-" or "_", got ${describe(name)}`,
-        });
-      }
-    }),
+    policies: z.record(z.string(), PolicySchema).superRefine(
+      (policies, ctx) => {
+        if (Object.keys(policies).length === 0) {
+          ctx.addIssue({ code: 'custom', message: 'define at least one policy' });
+        }
+      },
+    ),
   })
   .superRefine((config, ctx) => {
     // Runs even when other fields have problems, so it reads the raw value defensively.
@@ -127,8 +120,11 @@ export type CopyTarget = z.infer<typeof CopyTargetSchema>;
 /** Validates an already-decoded JSON value; throws ConfigError listing every problem by path. */
 export function parseConfig(value: unknown, source = 'backup.config.json'): BackupConfig {
   const result = BackupConfigSchema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  throw new ConfigError(source, toConfigIssues(result.error));
+  // Names are checked on the raw input too: zod skips record-level checks once a value fails.
+  const nameIssues = policyNameIssues(value);
+  if (result.success && nameIssues.length === 0) return result.data;
+  const issues = [...(result.success ? [] : toConfigIssues(result.error)), ...nameIssues];
+  throw new ConfigError(source, issues);
 }
 
 /** Decodes and validates the text of a configuration file. */
@@ -140,6 +136,17 @@ export function parseConfigText(text: string, source = 'backup.config.json'): Ba
     throw new ConfigError(source, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
   }
   return parseConfig(value, source);
+}
+
+function policyNameIssues(value: unknown): ConfigIssue[] {
+  const policies = (value as { policies?: unknown } | null)?.policies;
+  if (typeof policies !== 'object' || policies === null) return [];
+  return Object.keys(policies)
+    .filter((name) => !policyNamePattern.test(name))
+    .map((name) => ({
+      path: `policies.${name}`,
+      message: `policy names are 1-64 letters, digits, "-" or "_", got ${describe(name)}`,
+    }));
 }
 
 export function toConfigIssues(error: z.ZodError): ConfigIssue[] {

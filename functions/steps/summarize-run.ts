@@ -39,9 +39,12 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
 
   const recoveryPointsByRegion: Record<string, RecoveryPointRef[]> = {};
   for (const point of points) (recoveryPointsByRegion[point.region] ??= []).push(point);
-  const failedSources = new Set(failures.map((failure) => failure.sourceId));
-  const failed = failedSources.size;
-  const succeeded = Math.max(0, discovery.selected - [...failedSources].filter((id) => id !== '').length);
+  const failed = new Set(failures.map((failure) => failure.sourceId)).size;
+  // Discovery failures are volumes that were never selected; the rest count against the selection.
+  const failedSelected = new Set(
+    failures.filter((failure) => failure.stage !== 'discover').map((failure) => failure.sourceId),
+  );
+  const succeeded = Math.max(0, discovery.selected - failedSelected.size);
   const startedAt = new Date(run.startedAt);
   return {
     runId: run.runId,
@@ -50,9 +53,9 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
     finishedAt: now.toISOString(),
     durationSeconds: Math.max(0, Math.round((now.getTime() - startedAt.getTime()) / 1000)),
     outcome:
-      discovery.selected === 0 && failed === 0
+      discovery.selected === 0 && failures.length === 0
         ? 'nothing-to-do'
-        : failed === 0
+        : failures.length === 0
           ? 'succeeded'
           : succeeded === 0
             ? 'failed'

@@ -1,0 +1,57 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * The dependency rule of DESIGN.md §3 as lint: the core imports nothing outside itself (and no
+ * I/O), and only adapters import the AWS SDK. Tooling (tests, bench, emulator) may use the SDK.
+ */
+const sdkImports = {
+  group: ['@aws-sdk/*', '@smithy/*'],
+  message: 'Only functions/adapters may import the AWS SDK (DESIGN.md §3).',
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out/', '.venv/', '.scratch/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['functions/**/*.ts', 'cli/**/*.ts', 'statemachines/**/*.ts'],
+    ignores: ['functions/adapters/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sdkImports] }] },
+  },
+  {
+    files: ['functions/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            sdkImports,
+            { group: ['../*', '../**'], message: 'The core is pure: it imports nothing outside functions/core.' },
+            { group: ['node:*', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-lambda-powertools/*', '@middy/*'], message: 'The core does no I/O: pass time and data in.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['functions/ports/**/*.ts', 'functions/steps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            sdkImports,
+            { group: ['../adapters/*', '../handlers/*'], message: 'Steps and ports depend on ports, not on adapters or handlers.' },
+          ],
+        },
+      ],
+    },
+  },
+);
