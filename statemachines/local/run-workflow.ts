@@ -14,6 +14,11 @@ export interface LocalRunOptions {
   /** Overrides every Retry interval (ms). */
   retryIntervalMs?: number;
   onEvent?: (event: WorkflowEvent) => void;
+  /**
+   * Awaited after a Task's handler returns and before its output moves on: lets a test change
+   * the world at an exact point (e.g. delete a volume between discovery and snapshot).
+   */
+  afterTask?: Record<string, (output: unknown) => Promise<void>>;
 }
 
 export interface LocalRunResult<Output> {
@@ -44,7 +49,15 @@ export async function runWorkflowLocally<Output>(
       const placeholder = Object.keys(fakeArns).find((name) => fakeArns[name] === state.Resource);
       const handler = placeholder ? handlersByPlaceholder[placeholder] : undefined;
       if (!handler) throw new Error(`Task state ${stateName} has no local handler (Resource ${String(state.Resource)})`);
-      return [stateName, (input: unknown) => handler(input as never, localContext(stateName))];
+      const after = options.afterTask?.[stateName];
+      return [
+        stateName,
+        async (input: unknown) => {
+          const output = await handler(input as never, localContext(stateName));
+          await after?.(output);
+          return output;
+        },
+      ];
     }),
   );
   const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true } });

@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InvalidFaultRuleError, InvalidHoldError } from './errors.js';
+import type { FaultRule, FaultRuleState } from './faults.js';
+import type { HoldRequest, HoldState } from './pending-holds.js';
+import type { RequestCounts } from './request-counter.js';
+
+/** Path prefix of the control API; no AWS API uses it, and these requests are not counted. */
+export const CONTROL_PREFIX = '/__test-cloud/';
+
+/** What the test cloud lets a test configure and read, in process or over HTTP. */
+export interface TestCloudControls {
+  counts(): RequestCounts;
+  resetCounts(): void;
+  /** Validates the rule (throws InvalidFaultRuleError) and returns its id. */
+  addFault(rule: FaultRule): string;
+  removeFault(id: string): boolean;
+  clearFaults(): void;
+  faults(): FaultRuleState[];
+  /** Validates the request (throws InvalidHoldError) and returns its id. */
+  hold(request: HoldRequest): string;
+  clearHolds(): void;
+  holds(): HoldState[];
+  /** Counts, faults and holds back to empty (moto is not touched). */
+  reset(): void;
+}
+
+type Reply = { status: number; body: unknown };
+type Route = (controls: TestCloudControls, body: unknown) => Reply;
+
+const ok = (body: unknown = { ok: true }): Reply => ({ status: 200, body });
+
+/**
+ * The HTTP face of TestCloudControls, for tools outside the test process (benchmarks
+ * driving the AWS CLI, a shell):
+ *   GET  counts · DELETE counts · GET faults · POST faults {rule} → {id} · DELETE faults
+ *   DELETE faults/{id} · GET holds · POST holds (or hold) {request} → {id} · DELETE holds
+ *   POST reset
+ */
+const ROUTES: Record<string, Route> = {
+  'GET counts': (c) => ok(c.counts()),
+  'DELETE counts': (c) => {
+    c.resetCounts();
+    return ok();
+  },
+  'GET faults': (c) => ok(c.faults()),
+  'POST faults': (c, body) => ({ status: 201, body: { id: c.addFault(body as FaultRule) } }),
+  'DELETE faults': (c) => {
+    c.clearFaults();
+    return ok();
+  },
+  'GET holds': (c) => ok(c.holds()),
+  'POST holds': (c, body) => ({ status: 201, body: { id: c.hold(body as HoldRequest) } }),
+  'POST hold': (c, body) => ({ status: 201, body: { id: c.hold(body as HoldRequest) } }),
+  'DELETE holds': (c) => {
+    c.clearHolds();
+    return ok();
+  },
+  'POST reset': (c) => {
+    c.reset();
+    return ok();
+  },
+};
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export async function serveControlRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  controls: TestCloudControls,
+): Promise<void> {
+  const send = ({ status, body }: Reply): void => {
+    const json = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(json),
+    });
+    res.end(json);
+  };
+  const path = new URL(req.url ?? '/', 'http://test-cloud.invalid').pathname.slice(
+    CONTROL_PREFIX.length,
+  );
+  try {
+    const body = await readJson(req);
+    const faultId = /^faults\/([^/]+)$/.exec(path)?.[1];
+    if (req.method === 'DELETE' && faultId !== undefined) {
+      send(
+        controls.removeFault(faultId)
+          ? ok()
+          : { status: 404, body: { error: 'NotFound', message: `no fault ${faultId}` } },
+      );
+      return;
+    }
+    const route = ROUTES[`${req.method} ${path}`];
+    if (route === undefined) {
+      send({
+        status: 404,
+        body: {
+          error: 'NotFound',
+          message: `no control route ${req.method} ${CONTROL_PREFIX}${path}`,
+        },
+      });
+      return;
+    }
+    send(route(controls, body));
+  } catch (error) {
+    if (
+      error instanceof InvalidFaultRuleError ||
+      error instanceof InvalidHoldError ||
+      error instanceof SyntaxError
+    ) {
+      send({ status: 400, body: { error: error.name, message: error.message } });
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    send({ status: 500, body: { error: 'InternalError', message } });
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new SyntaxError(`control request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
+}

@@ -1,0 +1,64 @@
+import { CONTROL_PREFIX } from './control-api.js';
+import { TestCloudControlError } from './errors.js';
+import type { FaultRule, FaultRuleState } from './faults.js';
+import { loopbackRequest } from './loopback-http.js';
+import type { HoldRequest, HoldState } from './pending-holds.js';
+import type { RequestCounts } from './request-counter.js';
+
+/**
+ * Drives a test cloud running in another process through its HTTP control API, e.g.
+ * from a benchmark that runs the AWS CLI against it.
+ */
+export class TestCloudClient {
+  constructor(readonly endpoint: string) {}
+
+  counts(): Promise<RequestCounts> {
+    return this.call<RequestCounts>('GET', 'counts');
+  }
+
+  async resetCounts(): Promise<void> {
+    await this.call('DELETE', 'counts');
+  }
+
+  async addFault(rule: FaultRule): Promise<string> {
+    return (await this.call<{ id: string }>('POST', 'faults', rule)).id;
+  }
+
+  faults(): Promise<FaultRuleState[]> {
+    return this.call<FaultRuleState[]>('GET', 'faults');
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.call('DELETE', 'faults');
+  }
+
+  async hold(request: HoldRequest): Promise<string> {
+    return (await this.call<{ id: string }>('POST', 'holds', request)).id;
+  }
+
+  holds(): Promise<HoldState[]> {
+    return this.call<HoldState[]>('GET', 'holds');
+  }
+
+  async clearHolds(): Promise<void> {
+    await this.call('DELETE', 'holds');
+  }
+
+  async reset(): Promise<void> {
+    await this.call('POST', 'reset');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${this.endpoint}${CONTROL_PREFIX}${path}`;
+    const res = await loopbackRequest(url, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status >= 300)
+      throw new TestCloudControlError(
+        `${method} ${url} answered ${res.status}: ${res.body}`,
+        res.status,
+      );
+    return JSON.parse(res.body) as T;
+  }
+}
