@@ -47,7 +47,7 @@ export class Ec2SnapshotStore implements SnapshotStore {
         new CreateSnapshotCommand({
           VolumeId: request.volumeId,
           Description: request.description,
-          TagSpecifications: [{ ResourceType: 'snapshot', Tags: fromTags(request.tags) }],
+          ...tagSpecifications(request.tags),
         }),
       );
       return toSnapshotRecord({ ...snapshot, Tags: snapshot.Tags ?? fromTags(request.tags) });
@@ -75,7 +75,7 @@ export class Ec2SnapshotStore implements SnapshotStore {
           SourceSnapshotId: request.sourceSnapshotId,
           Description: request.description,
           ...(request.kmsKeyId ? { Encrypted: true, KmsKeyId: request.kmsKeyId } : {}),
-          TagSpecifications: [{ ResourceType: 'snapshot', Tags: fromTags(request.tags) }],
+          ...tagSpecifications(request.tags),
         }),
       );
       return {
@@ -117,6 +117,12 @@ export class Ec2SnapshotStore implements SnapshotStore {
     }
     return records;
   }
+}
+
+/** EC2 rejects a tag specification without tags, so none is sent for an empty set. */
+function tagSpecifications(tags: Tags) {
+  const list = fromTags(tags);
+  return list.length > 0 ? { TagSpecifications: [{ ResourceType: 'snapshot' as const, Tags: list }] } : {};
 }
 
 function fromTags(tags: Tags): { Key: string; Value: string }[] {

@@ -1,0 +1,342 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp, type BackupApp } from '../../infra/build-app.js';
+import { CatalogKeys } from '../../functions/core/catalog-keys.js';
+import { parseConfig } from '../../functions/core/config.js';
+import { ConfigError } from '../../functions/core/errors.js';
+import { exampleConfig } from './synth.js';
+
+const account = '123456789012';
+
+describe('templates built from the example configuration', () => {
+  let built: BackupApp;
+  let stateful: Template;
+  let stateless: Template;
+
+  beforeAll(() => {
+    built = buildApp({ config: exampleConfig(), bundle: false, nag: false, account });
+    stateful = Template.fromStack(built.stateful);
+    stateless = Template.fromStack(built.stateless);
+  });
+
+  describe('stateful stack', () => {
+    it('is in the primary region', () => {
+      expect(built.stateful.region).toBe(built.config.primaryRegion);
+      expect(built.stateless.region).toBe(built.config.primaryRegion);
+    });
+
+    it('keys the catalog table and its indexes as catalog-keys.ts says', () => {
+      stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
+      stateful.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          BillingMode: 'PAY_PER_REQUEST',
+          DeletionProtectionEnabled: true,
+          KeySchema: [{ AttributeName: CatalogKeys.partitionKey, KeyType: 'HASH' }],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: CatalogKeys.bySourceIndex,
+              KeySchema: [
+                { AttributeName: CatalogKeys.bySourcePartitionKey, KeyType: 'HASH' },
+                { AttributeName: CatalogKeys.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+            {
+              IndexName: CatalogKeys.byPolicyIndex,
+              KeySchema: [
+                { AttributeName: CatalogKeys.byPolicyPartitionKey, KeyType: 'HASH' },
+                { AttributeName: CatalogKeys.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: {
+            SSEEnabled: true,
+            SSEType: 'KMS',
+            KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PrimaryKey'), 'Arn'] },
+          },
+        }),
+      });
+    });
+
+    it('has a rotated, retained primary key that CloudWatch Logs may use for this account', () => {
+      stateful.resourceCountIs('AWS::KMS::Key', 1);
+      stateful.hasResource('AWS::KMS::Key', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({
+          EnableKeyRotation: true,
+          KeyPolicy: Match.objectLike({
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Principal: { Service: `logs.${built.config.primaryRegion}.amazonaws.com` },
+                Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+              }),
+            ]),
+          }),
+        }),
+      });
+    });
+  });
+
+  describe('state machine', () => {
+    it('is STANDARD, logs everything with execution data to an encrypted log group, and is traced', () => {
+      stateless.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+      stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: 'STANDARD',
+        StateMachineName: 'backup-orchestrator-backup-volumes',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: {
+          Level: 'ALL',
+          IncludeExecutionData: true,
+          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } }],
+        },
+      });
+      const logGroups = stateless.findResources('AWS::Logs::LogGroup');
+      for (const logGroup of Object.values(logGroups)) {
+        expect(logGroup.Properties).toEqual(
+          expect.objectContaining({ KmsKeyId: { 'Fn::ImportValue': expect.stringContaining('PrimaryKey') } }),
+        );
+        expect(logGroup.Properties.RetentionInDays).toBe(90);
+      }
+    });
+
+    it('may invoke exactly its five functions, and start and follow its own Distributed Map children', () => {
+      const statements = policyStatementsOf(stateless, /StateMachineRole/);
+      const invoke = statements.find((statement) => statement.Action === 'lambda:InvokeFunction');
+      expect(invoke?.Resource).toHaveLength(5);
+      for (const resource of invoke?.Resource as unknown[]) {
+        expect(resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Function/), 'Arn'] });
+      }
+      const start = statements.find((statement) => statement.Action === 'states:StartExecution');
+      expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:backup-orchestrator-backup-volumes"');
+      const follow = statements.find(
+        (statement) => JSON.stringify(statement.Action) === JSON.stringify(['states:DescribeExecution', 'states:StopExecution']),
+      );
+      expect(JSON.stringify(follow?.Resource)).toContain(':execution:backup-orchestrator-backup-volumes/*"');
+    });
+  });
+
+  describe('functions', () => {
+    it('run Node.js 24 on ARM with tracing, their own log group and the common environment', () => {
+      const functions = stateless.findResources('AWS::Lambda::Function');
+      expect(Object.keys(functions)).toHaveLength(5);
+      for (const fn of Object.values(functions)) {
+        expect(fn.Properties).toEqual(
+          expect.objectContaining({
+            Runtime: 'nodejs24.x',
+            Architectures: ['arm64'],
+            MemorySize: 512,
+            TracingConfig: { Mode: 'Active' },
+            LoggingConfig: expect.objectContaining({ LogGroup: { Ref: expect.stringMatching(/LogGroup/) } }),
+            Environment: {
+              Variables: {
+                CATALOG_TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining('CatalogTable') },
+                POWERTOOLS_SERVICE_NAME: 'backup-orchestrator',
+                POWERTOOLS_METRICS_NAMESPACE: 'BackupOrchestrator',
+                NODE_OPTIONS: '--enable-source-maps',
+              },
+            },
+          }),
+        );
+      }
+      for (const step of ['SnapshotVolumes', 'CopySnapshots']) {
+        const [fn] = Object.entries(functions).filter(([id]) => id.includes(step));
+        expect(fn?.[1].Properties.Timeout).toBe(300);
+      }
+    });
+
+    it('tag snapshots only while creating or copying them', () => {
+      const createTags = policyStatementsOf(stateless, /Role/).filter((statement) => statement.Action === 'ec2:CreateTags');
+      expect(createTags.length).toBeGreaterThan(0);
+      for (const statement of createTags) {
+        expect(statement.Condition).toEqual({
+          StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CopySnapshot'] },
+        });
+        expect(JSON.stringify(statement.Resource)).toMatch(/::snapshot\/\*/);
+      }
+    });
+
+    it('use the DR key only through its alias, and grant it to AWS resources only', () => {
+      const kms = policyStatementsOf(stateless, /CopySnapshotsRole/).filter((statement) =>
+        JSON.stringify(statement.Action).includes('kms:'),
+      );
+      expect(kms).toHaveLength(2);
+      for (const statement of kms) {
+        expect(statement.Condition).toEqual(
+          expect.objectContaining({
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': built.config.drKeyAlias },
+          }),
+        );
+        expect(JSON.stringify(statement.Resource)).toContain(':kms:us-west-2:');
+      }
+      const grant = kms.find((statement) => statement.Action === 'kms:CreateGrant');
+      expect(grant?.Condition).toEqual(expect.objectContaining({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }));
+    });
+
+    it('use no AWS managed policy', () => {
+      for (const role of Object.values(stateless.findResources('AWS::IAM::Role'))) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+  });
+
+  describe('schedules', () => {
+    it('has one schedule per policy with its expression, time zone and input', () => {
+      const schedules = Object.values(stateless.findResources('AWS::Scheduler::Schedule'));
+      const policies = Object.entries(built.config.policies);
+      expect(schedules).toHaveLength(policies.length);
+      for (const [name, policy] of policies) {
+        const schedule = schedules.find((candidate) => candidate.Properties.Name === name);
+        expect(schedule).toBeDefined();
+        expect(schedule?.Properties).toEqual(
+          expect.objectContaining({
+            GroupName: 'backup-orchestrator',
+            ScheduleExpression: policy.schedule,
+            ScheduleExpressionTimezone: policy.timezone,
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            State: 'ENABLED',
+          }),
+        );
+        const target = schedule?.Properties.Target;
+        expect(target.Arn).toEqual({ Ref: expect.stringMatching(/StateMachine/) });
+        expect(JSON.parse(target.Input)).toEqual({ policyName: name, config: built.config });
+        expect(target.RetryPolicy).toEqual({
+          MaximumRetryAttempts: expect.any(Number),
+          MaximumEventAgeInSeconds: expect.any(Number),
+        });
+        expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] } });
+      }
+    });
+
+    it('may only start the backup state machine and write to its dead-letter queue', () => {
+      const statements = policyStatementsOf(stateless, /SchedulesRole/);
+      expect(statements.map((statement) => statement.Action)).toEqual([
+        'states:StartExecution',
+        ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      ]);
+    });
+
+    it('dead-letters into an encrypted, TLS-only queue', () => {
+      stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('DR stacks', () => {
+    it('has one per copy region, with a rotated, retained key under the configured alias', () => {
+      expect(Object.keys(built.dr)).toEqual(['us-west-2']);
+      const stack = built.dr['us-west-2']!;
+      expect(stack.region).toBe('us-west-2');
+      const template = Template.fromStack(stack);
+      template.hasResource('AWS::KMS::Key', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({ EnableKeyRotation: true }),
+      });
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: built.config.drKeyAlias });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Condition: {
+                StringEquals: { 'kms:ViaService': 'ec2.us-west-2.amazonaws.com', 'kms:CallerAccount': account },
+              },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('no template references another region', () => {
+      for (const stack of [built.stateful, built.stateless, ...Object.values(built.dr)]) {
+        const text = JSON.stringify(Template.fromStack(stack).toJSON());
+        expect(text).not.toContain('Custom::CrossRegionExportReader');
+        expect(text).not.toContain('ExportsWriter');
+      }
+    });
+  });
+});
+
+describe('stacks follow the configuration', () => {
+  it('creates one DR stack per distinct copy region across all policies', () => {
+    const config = parseConfig({
+      primaryRegion: 'eu-central-1',
+      drKeyAlias: 'alias/my-dr',
+      policies: {
+        a: { schedule: 'rate(1 day)', retention: { keepLast: 1 }, copyTo: [{ region: 'eu-west-1' }, { region: 'us-east-2' }] },
+        b: { schedule: 'rate(7 days)', retention: { keepLast: 1 }, copyTo: [{ region: 'eu-west-1' }] },
+        c: { schedule: 'cron(0 1 * * ? *)', timezone: 'Asia/Tokyo', retention: { keepLast: 1 } },
+      },
+    });
+    const built = buildApp({ config, bundle: false, nag: false, account, context: { prefix: 'acme-backup' } });
+    expect(Object.keys(built.dr).sort()).toEqual(['eu-west-1', 'us-east-2']);
+    expect(built.app.node.children.map((child) => child.node.id).sort()).toEqual([
+      'acme-backup-dr-eu-west-1',
+      'acme-backup-dr-us-east-2',
+      'acme-backup-stateful',
+      'acme-backup-stateless',
+    ]);
+    for (const [region, stack] of Object.entries(built.dr)) {
+      expect(stack.region).toBe(region);
+      Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/my-dr' });
+    }
+    const stateless = Template.fromStack(built.stateless);
+    stateless.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'c',
+      GroupName: 'acme-backup',
+      ScheduleExpressionTimezone: 'Asia/Tokyo',
+    });
+  });
+
+  it('fails synthesis with every problem of a bad configuration file listed by path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-config-'));
+    const file = join(dir, 'backup.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        primaryRegion: 'us-east-1',
+        policies: { daily: { schedule: 'cron(0 3 * * ? *)', retention: { daily: -1 }, copyTo: [{ region: 'us-east-1' }] } },
+      }),
+    );
+    let error: unknown;
+    try {
+      buildApp({ bundle: false, nag: false, context: { config: file } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('policies.daily.retention.daily: expected a whole number >= 0, got -1');
+    expect((error as Error).message).toContain('policies.daily.copyTo.0.region');
+  });
+
+  it('rejects a prefix that cannot name stacks and resources', () => {
+    expect(() => buildApp({ config: exampleConfig(), bundle: false, nag: false, context: { prefix: 'Bad Prefix' } })).toThrow(
+      /context "prefix"/,
+    );
+  });
+});
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+  Effect: string;
+}
+
+/** Statements of every IAM policy whose logical id matches. */
+function policyStatementsOf(template: Template, logicalId: RegExp): Statement[] {
+  return Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([id]) => logicalId.test(id))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
