@@ -57,35 +57,64 @@ describe('ASL files', () => {
   });
 
   it('the JSONata check rejects JSONata', () => {
-    const definition = { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
-    expect(queryLanguages(definition).filter((language) => language !== 'JSONPath')).toEqual(['JSONata']);
-    const nested = { StartAt: 'A', States: { A: { Type: 'Pass', QueryLanguage: 'JSONata', End: true } } };
-    expect(queryLanguages(nested).filter((language) => language !== 'JSONPath')).toEqual(['JSONata']);
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', End: true } },
+    };
+    expect(queryLanguages(definition).filter((language) => language !== 'JSONPath')).toEqual([
+      'JSONata',
+    ]);
+    const nested = {
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', QueryLanguage: 'JSONata', End: true } },
+    };
+    expect(queryLanguages(nested).filter((language) => language !== 'JSONPath')).toEqual([
+      'JSONata',
+    ]);
   });
 });
 
 describe('placeholders in the synthesized state machines', () => {
   let built: BackupApp;
-  let machines: { id: string; definition: string; substitutions: Record<string, unknown>; functions: Set<string> }[];
+  let machines: {
+    id: string;
+    definition: string;
+    substitutions: Record<string, unknown>;
+    functions: Set<string>;
+  }[];
 
   beforeAll(() => {
-    built = buildApp({ config: exampleConfig(), bundle: false, nag: false, account: '123456789012' });
+    built = buildApp({
+      config: exampleConfig(),
+      bundle: false,
+      nag: false,
+      account: '123456789012',
+    });
     machines = [built.stateful, built.stateless, ...Object.values(built.dr)].flatMap((stack) => {
       const template = Template.fromStack(stack);
       const functions = new Set(Object.keys(template.findResources('AWS::Lambda::Function')));
-      return Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(([id, resource]) => ({
-        id,
-        definition: flattenDefinition(resource.Properties.DefinitionString),
-        substitutions: (resource.Properties.DefinitionSubstitutions ?? {}) as Record<string, unknown>,
-        functions,
-      }));
+      return Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).map(
+        ([id, resource]) => ({
+          id,
+          definition: flattenDefinition(resource.Properties.DefinitionString),
+          substitutions: (resource.Properties.DefinitionSubstitutions ?? {}) as Record<
+            string,
+            unknown
+          >,
+          functions,
+        }),
+      );
     });
   });
 
   it('deploys every ASL file', () => {
     for (const file of files) {
       const deployed = machines.filter((machine) => sameDefinition(machine.definition, file.text));
-      expect({ file: file.name, deployedBy: deployed.length }).toEqual({ file: file.name, deployedBy: 1 });
+      expect({ file: file.name, deployedBy: deployed.length }).toEqual({
+        file: file.name,
+        deployedBy: 1,
+      });
     }
   });
 
@@ -97,8 +126,14 @@ describe('placeholders in the synthesized state machines', () => {
       const inTemplate = [...placeholdersIn(machine.definition)].sort();
       const substituted = Object.keys(machine.substitutions).sort();
       // What CloudFormation will fill is exactly what the file asks for...
-      expect({ machine: machine.id, placeholders: inTemplate }).toEqual({ machine: machine.id, placeholders: inFile });
-      expect({ machine: machine.id, substitutions: substituted }).toEqual({ machine: machine.id, substitutions: inFile });
+      expect({ machine: machine.id, placeholders: inTemplate }).toEqual({
+        machine: machine.id,
+        placeholders: inFile,
+      });
+      expect({ machine: machine.id, substitutions: substituted }).toEqual({
+        machine: machine.id,
+        substitutions: inFile,
+      });
       // ...so after substitution no `${` is left but CloudFormation's own references.
       const filled = machine.definition.replace(/\$\{([A-Za-z0-9_]+)\}/g, (match, name: string) =>
         name in machine.substitutions ? 'SUBSTITUTED' : match,
@@ -112,7 +147,11 @@ describe('placeholders in the synthesized state machines', () => {
       for (const [name, value] of Object.entries(machine.substitutions)) {
         if (!name.endsWith('FunctionArn')) continue;
         const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
-        expect({ name, attribute: getAtt?.[1], isFunction: machine.functions.has(getAtt?.[0] ?? '') }).toEqual({
+        expect({
+          name,
+          attribute: getAtt?.[1],
+          isFunction: machine.functions.has(getAtt?.[0] ?? ''),
+        }).toEqual({
           name,
           attribute: 'Arn',
           isFunction: true,
@@ -129,9 +168,11 @@ describe('placeholders in the synthesized state machines', () => {
 function flattenDefinition(definition: unknown): string {
   if (typeof definition === 'string') return definition;
   const join = (definition as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
-  if (join) return join[1].map((part) => (typeof part === 'string' ? part : 'CFN_REFERENCE')).join(join[0]);
+  if (join)
+    return join[1].map((part) => (typeof part === 'string' ? part : 'CFN_REFERENCE')).join(join[0]);
   const sub = (definition as { 'Fn::Sub'?: unknown })['Fn::Sub'];
-  if (typeof sub === 'string') return sub.replace(/\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+\.[A-Za-z]+)\}/g, 'CFN_REFERENCE');
+  if (typeof sub === 'string')
+    return sub.replace(/\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+\.[A-Za-z]+)\}/g, 'CFN_REFERENCE');
   throw new Error(`unexpected DefinitionString ${JSON.stringify(definition).slice(0, 200)}`);
 }
 

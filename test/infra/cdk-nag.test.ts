@@ -22,7 +22,9 @@ interface ValidationReport {
 
 /** Every unacknowledged finding (error or warning) of every validation plugin, one line each. */
 function findings(outdir: string): string[] {
-  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+  const report = JSON.parse(
+    readFileSync(join(outdir, 'validation-report.json'), 'utf8'),
+  ) as ValidationReport;
   return report.pluginReports.flatMap((plugin) =>
     plugin.violations.flatMap((violation) =>
       violation.violatingConstructs.map(
@@ -74,21 +76,35 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('bundles every function as an ES module that loads and exports handler', () => {
     const template = JSON.parse(
-      readFileSync(join(synthesized.outdir, `${synthesized.built.stateless.artifactId}.template.json`), 'utf8'),
+      readFileSync(
+        join(synthesized.outdir, `${synthesized.built.stateless.artifactId}.template.json`),
+        'utf8',
+      ),
     ) as { Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }> };
     // A Lambda asset's S3 key is `<hash>.zip`; the cloud assembly holds it as directory `asset.<hash>`.
     const assets = Object.values(template.Resources)
       .filter((resource) => resource.Type === 'AWS::Lambda::Function')
-      .map((resource) => `asset.${(resource.Properties.Code?.S3Key ?? 'missing').replace(/\.zip$/, '')}`);
+      .map(
+        (resource) =>
+          `asset.${(resource.Properties.Code?.S3Key ?? 'missing').replace(/\.zip$/, '')}`,
+      );
     expect(assets).toHaveLength(5);
     for (const asset of assets) {
       const url = new URL(`file://${join(synthesized.outdir, asset, 'index.mjs')}`).href;
       const run = spawnSync(
         process.execPath,
-        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`],
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`,
+        ],
         { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', AWS_REGION: 'us-east-1' } },
       );
-      expect({ asset, output: run.stdout.trim(), error: run.stderr.trim() }).toEqual({ asset, output: 'function', error: '' });
+      expect({ asset, output: run.stdout.trim(), error: run.stderr.trim() }).toEqual({
+        asset,
+        output: 'function',
+        error: '',
+      });
     }
   });
 
@@ -106,8 +122,12 @@ describe('cdk-nag AwsSolutions', () => {
     }
     expect(message).toContain('AwsSolutions-SQS2');
     expect(message).toContain('AwsSolutions-SQS4');
-    const report = JSON.parse(readFileSync(join(built.app.outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
-    const rules = report.pluginReports.flatMap((plugin) => plugin.violations.map((violation) => violation.ruleName));
+    const report = JSON.parse(
+      readFileSync(join(built.app.outdir, 'validation-report.json'), 'utf8'),
+    ) as ValidationReport;
+    const rules = report.pluginReports.flatMap((plugin) =>
+      plugin.violations.map((violation) => violation.ruleName),
+    );
     expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS2', 'AwsSolutions-SQS4']));
   });
 });

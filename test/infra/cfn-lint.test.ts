@@ -30,11 +30,16 @@ describe('cfn-lint', () => {
     const templates = templatesOf(synthesized.outdir);
     expect(templates.length).toBeGreaterThanOrEqual(3);
     const byRegion = new Map<string, string[]>();
-    for (const { file, region } of templates) byRegion.set(region, [...(byRegion.get(region) ?? []), file]);
+    for (const { file, region } of templates)
+      byRegion.set(region, [...(byRegion.get(region) ?? []), file]);
     for (const [region, files] of byRegion) {
-      const run = spawnSync('cfn-lint', ['--regions', region, '--format', 'parseable', '--', ...files], {
-        encoding: 'utf8',
-      });
+      const run = spawnSync(
+        'cfn-lint',
+        ['--regions', region, '--format', 'parseable', '--', ...files],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect({ region, status: run.status, output: `${run.stdout}${run.stderr}`.trim() }).toEqual({
         region,
         status: 0,

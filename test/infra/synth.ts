@@ -27,19 +27,32 @@ export function synthesize(options: BuildAppOptions = {}): Synthesized {
   try {
     return { built, assembly: built.app.synth(), outdir };
   } catch (error) {
-    return { built, assembly: undefined as unknown as CloudAssembly, outdir, synthError: error as Error };
+    return {
+      built,
+      assembly: undefined as unknown as CloudAssembly,
+      outdir,
+      synthError: error as Error,
+    };
   }
 }
 
 /** Every synthesized template of the assembly with its stack's region. */
-export function templatesOf(outdir: string): { file: string; region: string; template: Template }[] {
+export function templatesOf(
+  outdir: string,
+): { file: string; region: string; template: Template }[] {
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
-    artifacts: Record<string, { type: string; environment?: string; properties?: { templateFile?: string } }>;
+    artifacts: Record<
+      string,
+      { type: string; environment?: string; properties?: { templateFile?: string } }
+    >;
   };
   const regionOf = new Map<string, string>();
   for (const artifact of Object.values(manifest.artifacts)) {
     if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
-      regionOf.set(artifact.properties.templateFile, artifact.environment?.split('/').pop() ?? 'us-east-1');
+      regionOf.set(
+        artifact.properties.templateFile,
+        artifact.environment?.split('/').pop() ?? 'us-east-1',
+      );
     }
   }
   return readdirSync(outdir)
@@ -52,7 +65,10 @@ export function templatesOf(outdir: string): { file: string; region: string; tem
 }
 
 export interface Template {
-  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; [key: string]: unknown }>;
+  Resources: Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown>; [key: string]: unknown }
+  >;
   [key: string]: unknown;
 }
 

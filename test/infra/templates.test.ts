@@ -93,13 +93,19 @@ describe('templates built from the example configuration', () => {
         LoggingConfiguration: {
           Level: 'ALL',
           IncludeExecutionData: true,
-          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } }],
+          Destinations: [
+            {
+              CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
+            },
+          ],
         },
       });
       const logGroups = stateless.findResources('AWS::Logs::LogGroup');
       for (const logGroup of Object.values(logGroups)) {
         expect(logGroup.Properties).toEqual(
-          expect.objectContaining({ KmsKeyId: { 'Fn::ImportValue': expect.stringContaining('PrimaryKey') } }),
+          expect.objectContaining({
+            KmsKeyId: { 'Fn::ImportValue': expect.stringContaining('PrimaryKey') },
+          }),
         );
         expect(logGroup.Properties.RetentionInDays).toBe(90);
       }
@@ -113,11 +119,17 @@ describe('templates built from the example configuration', () => {
         expect(resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Function/), 'Arn'] });
       }
       const start = statements.find((statement) => statement.Action === 'states:StartExecution');
-      expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:backup-orchestrator-backup-volumes"');
-      const follow = statements.find(
-        (statement) => JSON.stringify(statement.Action) === JSON.stringify(['states:DescribeExecution', 'states:StopExecution']),
+      expect(JSON.stringify(start?.Resource)).toContain(
+        ':stateMachine:backup-orchestrator-backup-volumes"',
       );
-      expect(JSON.stringify(follow?.Resource)).toContain(':execution:backup-orchestrator-backup-volumes/*"');
+      const follow = statements.find(
+        (statement) =>
+          JSON.stringify(statement.Action) ===
+          JSON.stringify(['states:DescribeExecution', 'states:StopExecution']),
+      );
+      expect(JSON.stringify(follow?.Resource)).toContain(
+        ':execution:backup-orchestrator-backup-volumes/*"',
+      );
     });
   });
 
@@ -132,7 +144,9 @@ describe('templates built from the example configuration', () => {
             Architectures: ['arm64'],
             MemorySize: 512,
             TracingConfig: { Mode: 'Active' },
-            LoggingConfig: expect.objectContaining({ LogGroup: { Ref: expect.stringMatching(/LogGroup/) } }),
+            LoggingConfig: expect.objectContaining({
+              LogGroup: { Ref: expect.stringMatching(/LogGroup/) },
+            }),
             Environment: {
               Variables: {
                 CATALOG_TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining('CatalogTable') },
@@ -151,7 +165,9 @@ describe('templates built from the example configuration', () => {
     });
 
     it('tag snapshots only while creating or copying them', () => {
-      const createTags = policyStatementsOf(stateless, /Role/).filter((statement) => statement.Action === 'ec2:CreateTags');
+      const createTags = policyStatementsOf(stateless, /Role/).filter(
+        (statement) => statement.Action === 'ec2:CreateTags',
+      );
       expect(createTags.length).toBeGreaterThan(0);
       for (const statement of createTags) {
         expect(statement.Condition).toEqual({
@@ -175,7 +191,9 @@ describe('templates built from the example configuration', () => {
         expect(JSON.stringify(statement.Resource)).toContain(':kms:us-west-2:');
       }
       const grant = kms.find((statement) => statement.Action === 'kms:CreateGrant');
-      expect(grant?.Condition).toEqual(expect.objectContaining({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }));
+      expect(grant?.Condition).toEqual(
+        expect.objectContaining({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }),
+      );
     });
 
     it('use no AWS managed policy', () => {
@@ -209,7 +227,9 @@ describe('templates built from the example configuration', () => {
           MaximumRetryAttempts: expect.any(Number),
           MaximumEventAgeInSeconds: expect.any(Number),
         });
-        expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] } });
+        expect(target.DeadLetterConfig).toEqual({
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] },
+        });
       }
     });
 
@@ -226,7 +246,10 @@ describe('templates built from the example configuration', () => {
       stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
           ]),
         },
       });
@@ -249,7 +272,10 @@ describe('templates built from the example configuration', () => {
           Statement: Match.arrayWith([
             Match.objectLike({
               Condition: {
-                StringEquals: { 'kms:ViaService': 'ec2.us-west-2.amazonaws.com', 'kms:CallerAccount': account },
+                StringEquals: {
+                  'kms:ViaService': 'ec2.us-west-2.amazonaws.com',
+                  'kms:CallerAccount': account,
+                },
               },
             }),
           ]),
@@ -273,12 +299,26 @@ describe('stacks follow the configuration', () => {
       primaryRegion: 'eu-central-1',
       drKeyAlias: 'alias/my-dr',
       policies: {
-        a: { schedule: 'rate(1 day)', retention: { keepLast: 1 }, copyTo: [{ region: 'eu-west-1' }, { region: 'us-east-2' }] },
-        b: { schedule: 'rate(7 days)', retention: { keepLast: 1 }, copyTo: [{ region: 'eu-west-1' }] },
+        a: {
+          schedule: 'rate(1 day)',
+          retention: { keepLast: 1 },
+          copyTo: [{ region: 'eu-west-1' }, { region: 'us-east-2' }],
+        },
+        b: {
+          schedule: 'rate(7 days)',
+          retention: { keepLast: 1 },
+          copyTo: [{ region: 'eu-west-1' }],
+        },
         c: { schedule: 'cron(0 1 * * ? *)', timezone: 'Asia/Tokyo', retention: { keepLast: 1 } },
       },
     });
-    const built = buildApp({ config, bundle: false, nag: false, account, context: { prefix: 'acme-backup' } });
+    const built = buildApp({
+      config,
+      bundle: false,
+      nag: false,
+      account,
+      context: { prefix: 'acme-backup' },
+    });
     expect(Object.keys(built.dr).sort()).toEqual(['eu-west-1', 'us-east-2']);
     expect(built.app.node.children.map((child) => child.node.id).sort()).toEqual([
       'acme-backup-dr-eu-west-1',
@@ -288,7 +328,9 @@ describe('stacks follow the configuration', () => {
     ]);
     for (const [region, stack] of Object.entries(built.dr)) {
       expect(stack.region).toBe(region);
-      Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/my-dr' });
+      Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', {
+        AliasName: 'alias/my-dr',
+      });
     }
     const stateless = Template.fromStack(built.stateless);
     stateless.resourceCountIs('AWS::Scheduler::Schedule', 3);
@@ -299,6 +341,39 @@ describe('stacks follow the configuration', () => {
     });
   });
 
+  it('allows a copy target its own key, by alias or by ARN, besides the DR key', () => {
+    const ownKey = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const config = parseConfig({
+      primaryRegion: 'us-east-1',
+      policies: {
+        a: {
+          schedule: 'rate(1 day)',
+          retention: { keepLast: 1 },
+          copyTo: [
+            { region: 'eu-west-1', kmsKeyId: ownKey },
+            { region: 'us-west-2', kmsKeyId: 'alias/team-key' },
+          ],
+        },
+        b: {
+          schedule: 'rate(1 day)',
+          retention: { keepLast: 1 },
+          copyTo: [{ region: 'us-west-2' }],
+        },
+      },
+    });
+    const built = buildApp({ config, bundle: false, nag: false, account });
+    const statements = policyStatementsOf(Template.fromStack(built.stateless), /CopySnapshotsRole/);
+    const encrypt = statements.filter((statement) =>
+      JSON.stringify(statement.Action).includes('kms:Encrypt'),
+    );
+    expect(encrypt.map((statement) => statement.Condition ?? 'none')).toEqual([
+      { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/team-key' } },
+      { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/backup-orchestrator-dr' } },
+      'none',
+    ]);
+    expect(encrypt[2]?.Resource).toBe(ownKey);
+  });
+
   it('fails synthesis with every problem of a bad configuration file listed by path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bad-config-'));
     const file = join(dir, 'backup.config.json');
@@ -306,7 +381,13 @@ describe('stacks follow the configuration', () => {
       file,
       JSON.stringify({
         primaryRegion: 'us-east-1',
-        policies: { daily: { schedule: 'cron(0 3 * * ? *)', retention: { daily: -1 }, copyTo: [{ region: 'us-east-1' }] } },
+        policies: {
+          daily: {
+            schedule: 'cron(0 3 * * ? *)',
+            retention: { daily: -1 },
+            copyTo: [{ region: 'us-east-1' }],
+          },
+        },
       }),
     );
     let error: unknown;
@@ -316,14 +397,21 @@ describe('stacks follow the configuration', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toContain('policies.daily.retention.daily: expected a whole number >= 0, got -1');
+    expect((error as Error).message).toContain(
+      'policies.daily.retention.daily: expected a whole number >= 0, got -1',
+    );
     expect((error as Error).message).toContain('policies.daily.copyTo.0.region');
   });
 
   it('rejects a prefix that cannot name stacks and resources', () => {
-    expect(() => buildApp({ config: exampleConfig(), bundle: false, nag: false, context: { prefix: 'Bad Prefix' } })).toThrow(
-      /context "prefix"/,
-    );
+    expect(() =>
+      buildApp({
+        config: exampleConfig(),
+        bundle: false,
+        nag: false,
+        context: { prefix: 'Bad Prefix' },
+      }),
+    ).toThrow(/context "prefix"/);
   });
 });
 
