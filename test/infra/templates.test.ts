@@ -27,12 +27,19 @@ describe('templates built from the example configuration', () => {
       expect(built.stateless.region).toBe(built.config.primaryRegion);
     });
 
+    it('outputs what backupctl needs to reach the deployment', () => {
+      expect(Object.keys(stateful.findOutputs('CatalogTableName'))).toHaveLength(1);
+      expect(Object.keys(stateless.findOutputs('BackupStateMachineArn'))).toHaveLength(1);
+    });
+
     it('keys the catalog table and its indexes as catalog-keys.ts says', () => {
       stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
       stateful.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
         Properties: Match.objectLike({
+          // The name backupctl uses by default (--catalog-table / CATALOG_TABLE_NAME).
+          TableName: 'backup-orchestrator-catalog',
           BillingMode: 'PAY_PER_REQUEST',
           DeletionProtectionEnabled: true,
           KeySchema: [{ AttributeName: CatalogKeys.partitionKey, KeyType: 'HASH' }],

@@ -1,0 +1,102 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { BackupConfig } from '../functions/core/config.js';
+import { configPath, loadConfigFile } from '../functions/config/load-config-file.js';
+import { readSettings, stackNames } from './settings.js';
+import { DrRegionStack } from './stacks/dr-region-stack.js';
+import { StatefulStack } from './stacks/stateful-stack.js';
+import { StatelessStack } from './stacks/stateless-stack.js';
+
+export interface BuildAppOptions {
+  /** The parsed configuration; else the file named by context `config`, $BACKUP_CONFIG or ./backup.config.json. */
+  readonly config?: BackupConfig;
+  /** Cloud assembly directory; else the CDK CLI's, else a temporary one. */
+  readonly outdir?: string;
+  /** Extra CDK context (`prefix`, `logRetentionDays`, ...). */
+  readonly context?: Record<string, unknown>;
+  /** Register cdk-nag's AwsSolutions checks (default true). */
+  readonly nag?: boolean;
+  /** Bundle the Lambda code with esbuild (default true); false synthesizes faster with placeholder assets. */
+  readonly bundle?: boolean;
+  /** Account of every stack; else $CDK_DEFAULT_ACCOUNT, else account-agnostic. */
+  readonly account?: string;
+}
+
+export interface BackupApp {
+  readonly app: App;
+  readonly config: BackupConfig;
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+  /** One stack per DR region, keyed by region. */
+  readonly dr: Readonly<Record<string, DrRegionStack>>;
+}
+
+/**
+ * Context every build starts from (cdk.json and `-c` override it). Cross-stack references (the
+ * stateless stack reading the catalog table and key of the stateful stack) are locked to
+ * "strong" (Export/ImportValue): the stateful stack cannot lose what a deployed stack uses.
+ */
+export const DEFAULT_CONTEXT: Readonly<Record<string, unknown>> = {
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+};
+
+/** Every distinct region any policy copies to, in a stable order. */
+export function drRegionsOf(config: BackupConfig): string[] {
+  return [
+    ...new Set(
+      Object.values(config.policies).flatMap((policy) =>
+        policy.copyTo.map((target) => target.region),
+      ),
+    ),
+  ].sort();
+}
+
+/**
+ * Builds the whole CDK app from a configuration: the stateful stack and the stateless stack in
+ * the primary region, and one DR stack per copy region. Throws ConfigError (every problem listed
+ * by path) when the configuration file is invalid.
+ */
+export function buildApp(options: BuildAppOptions = {}): BackupApp {
+  const context: Record<string, unknown> = { ...DEFAULT_CONTEXT, ...options.context };
+  if (options.bundle === false) context['aws:cdk:bundling-stacks'] = [];
+  const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), context });
+  const contextConfig = app.node.tryGetContext('config') as string | undefined;
+  const config = options.config ?? loadConfigFile(configPath(contextConfig));
+  const settings = readSettings(app);
+  const account = options.account ?? process.env.CDK_DEFAULT_ACCOUNT;
+  const env = (region: string) => ({ region, ...(account ? { account } : {}) });
+
+  const stateful = new StatefulStack(app, stackNames.stateful(settings.prefix), {
+    env: env(config.primaryRegion),
+    prefix: settings.prefix,
+    description: 'Backup orchestrator: primary KMS key and recovery-point catalog (retained)',
+  });
+
+  const drRegions = drRegionsOf(config);
+  const dr: Record<string, DrRegionStack> = {};
+  for (const region of drRegions) {
+    dr[region] = new DrRegionStack(app, stackNames.dr(settings.prefix, region), {
+      env: env(region),
+      prefix: settings.prefix,
+      keyAlias: config.drKeyAlias,
+      description: `Backup orchestrator: DR key for snapshot copies in ${region} (retained)`,
+    });
+  }
+
+  const stateless = new StatelessStack(app, stackNames.stateless(settings.prefix), {
+    env: env(config.primaryRegion),
+    prefix: settings.prefix,
+    config,
+    catalog: stateful.catalog,
+    key: stateful.key,
+    logRetentionDays: settings.logRetentionDays,
+    description: 'Backup orchestrator: functions, state machines and schedules',
+  });
+  // No reference crosses a region (the DR keys are found by alias), but the keys must exist
+  // before the first scheduled copy: deploy the DR stacks first.
+  for (const stack of Object.values(dr))
+    stateless.addStackDependency(stack, 'DR keys must exist before copies run');
+
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, config, stateful, stateless, dr };
+}

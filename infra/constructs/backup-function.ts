@@ -1,0 +1,100 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ignoreCfnLintRule, REDUNDANT_ROLE_DEPENDENCY } from '../cfn-lint.js';
+import { acknowledge, wildcardResource, XRAY_REASON } from '../nag.js';
+import { lockFilePath, repoRoot } from '../paths.js';
+import { encryptedLogGroup } from './log-group.js';
+
+export interface BackupFunctionProps {
+  /** Absolute path of the handler file; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  /** Key that encrypts the function's log group. */
+  readonly logKey: kms.IKey;
+  readonly logRetentionDays: number;
+  readonly environment?: Record<string, string>;
+  readonly memorySize?: number;
+}
+
+/** Environment every function of the orchestrator gets. */
+export const COMMON_ENVIRONMENT = {
+  POWERTOOLS_SERVICE_NAME: 'backup-orchestrator',
+  POWERTOOLS_METRICS_NAMESPACE: 'BackupOrchestrator',
+  NODE_OPTIONS: '--enable-source-maps',
+} as const;
+
+/**
+ * One Lambda function of the orchestrator: Node.js 24 on ARM, bundled locally by esbuild as ESM
+ * (no Docker), actively traced, logging JSON to its own encrypted log group with a retention.
+ * Each function has its own role that starts with nothing but its log group and X-Ray: the
+ * workflow grants each step exactly what that step calls.
+ */
+export class BackupFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BackupFunctionProps) {
+    super(scope, id);
+    this.logGroup = encryptedLogGroup(this, 'LogGroup', {
+      encryptionKey: props.logKey,
+      retentionDays: props.logRetentionDays,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    // Instead of the AWSLambdaBasicExecutionRole managed policy (logs:* on every log group):
+    // write access to this function's own log group only.
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: { ...COMMON_ENVIRONMENT, ...props.environment },
+      projectRoot: repoRoot,
+      depsLockFilePath: lockFilePath,
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        // Bundle the SDK too: the deployed code runs the exact versions the tests ran.
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Some CommonJS dependencies call require(); give the ESM bundle one.
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+    acknowledge(this.role, wildcardResource('*'), XRAY_REASON);
+    ignoreCfnLintRule(
+      this.function.node.defaultChild as lambda.CfnFunction,
+      'W3005',
+      REDUNDANT_ROLE_DEPENDENCY,
+    );
+  }
+
+  /** Lets the function call the given actions; a thin wrapper for readability at call sites. */
+  addToRolePolicy(statement: iam.PolicyStatement): void {
+    this.role.addToPolicy(statement);
+  }
+}

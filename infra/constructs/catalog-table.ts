@@ -1,0 +1,76 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { CatalogKeys } from '../../functions/core/catalog-keys.js';
+import { acknowledge, wildcardAction } from '../nag.js';
+
+export interface CatalogTableProps {
+  readonly encryptionKey: kms.IKey;
+  /** A known name, so `backupctl` finds the catalog without stack lookups (`<prefix>-catalog`). */
+  readonly tableName: string;
+}
+
+/**
+ * The recovery-point catalog. Key design comes from `functions/core/catalog-keys.ts`, the same
+ * constants the DynamoDB adapter uses, so table and code cannot drift. On-demand capacity,
+ * point-in-time recovery, customer managed encryption, deletion protection and RETAIN: the
+ * catalog is the index of every backup and must survive a mistaken `cdk destroy`.
+ */
+export class CatalogTable extends Construct {
+  readonly table: dynamodb.Table;
+  readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: CatalogTableProps) {
+    super(scope, id);
+    this.encryptionKey = props.encryptionKey;
+    const string = dynamodb.AttributeType.STRING;
+    this.table = new dynamodb.Table(this, 'Table', {
+      tableName: props.tableName,
+      partitionKey: { name: CatalogKeys.partitionKey, type: string },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: CatalogKeys.bySourceIndex,
+      partitionKey: { name: CatalogKeys.bySourcePartitionKey, type: string },
+      sortKey: { name: CatalogKeys.sortKey, type: string },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: CatalogKeys.byPolicyIndex,
+      partitionKey: { name: CatalogKeys.byPolicyPartitionKey, type: string },
+      sortKey: { name: CatalogKeys.sortKey, type: string },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+  }
+
+  /**
+   * Lets a role write and read recovery points by id (the backup workflow indexes what it
+   * created). The indexes are maintained by DynamoDB, so no index ARN is needed; listings by
+   * index get their own grant with the restore API.
+   */
+  grantRecordRecoveryPoints(role: iam.Role): void {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PutItem',
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+        ],
+        resources: [this.table.tableArn],
+      }),
+    );
+    this.encryptionKey.grantEncryptDecrypt(role);
+    const reason =
+      'DynamoDB encrypts the catalog with the primary customer managed key on behalf of the caller; this is the standard data-key action set (as in the AWS key policy for DynamoDB), limited to that one key ARN.';
+    acknowledge(role, wildcardAction('kms:ReEncrypt*'), reason);
+    acknowledge(role, wildcardAction('kms:GenerateDataKey*'), reason);
+  }
+}

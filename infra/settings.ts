@@ -1,0 +1,43 @@
+import type { Construct } from 'constructs';
+
+/**
+ * Deployment settings read from CDK context (`cdk.json` or `-c key=value`), with defaults:
+ *
+ * - `prefix` (default `backup-orchestrator`): stack names (`<prefix>-stateful`,
+ *   `<prefix>-stateless`, `<prefix>-dr-<region>`) and physical names (state machine,
+ *   schedule group, key alias).
+ * - `config`: path of the configuration file (else $BACKUP_CONFIG, else ./backup.config.json).
+ * - `logRetentionDays` (default 90): retention of every log group the app creates.
+ */
+export interface Settings {
+  readonly prefix: string;
+  readonly logRetentionDays: number;
+}
+
+export const DEFAULT_PREFIX = 'backup-orchestrator';
+export const DEFAULT_LOG_RETENTION_DAYS = 90;
+
+const prefixPattern = /^[a-z][a-z0-9-]{0,31}$/;
+
+export function readSettings(scope: Construct): Settings {
+  const prefix = String(scope.node.tryGetContext('prefix') ?? DEFAULT_PREFIX);
+  if (!prefixPattern.test(prefix)) {
+    throw new Error(
+      `context "prefix" must be 1-32 lower-case letters, digits or "-", starting with a letter; got ${JSON.stringify(prefix)}`,
+    );
+  }
+  const rawRetention = scope.node.tryGetContext('logRetentionDays') ?? DEFAULT_LOG_RETENTION_DAYS;
+  const logRetentionDays = Number(rawRetention);
+  if (!Number.isInteger(logRetentionDays) || logRetentionDays <= 0) {
+    throw new Error(
+      `context "logRetentionDays" must be a whole number of days, got ${JSON.stringify(rawRetention)}`,
+    );
+  }
+  return { prefix, logRetentionDays };
+}
+
+export const stackNames = {
+  stateful: (prefix: string) => `${prefix}-stateful`,
+  stateless: (prefix: string) => `${prefix}-stateless`,
+  dr: (prefix: string, region: string) => `${prefix}-dr-${region}`,
+};
