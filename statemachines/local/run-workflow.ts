@@ -1,6 +1,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { placeholdersOf, readDefinition, substitute } from '../definitions.js';
-import { handlersByPlaceholder, localContext } from './task-handlers.js';
+import { localContext } from './lambda-context.js';
+import { handlersByPlaceholder } from './task-handlers.js';
 
 /** The runner's execution events (the library does not export their type). */
 export type WorkflowEvent = { type: string; state?: { name: string; type: string } } & Record<string, unknown>;

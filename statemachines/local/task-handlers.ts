@@ -1,5 +1,4 @@
 import './quiet-observability.js';
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { handler as copySnapshots } from '../../functions/handlers/copy-snapshots.js';
 import { handler as discoverVolumes } from '../../functions/handlers/discover-volumes.js';
@@ -20,22 +19,3 @@ export const handlersByPlaceholder: Record<string, LambdaHandler> = {
   RecordRecoveryPointsFunctionArn: recordRecoveryPoints as LambdaHandler,
   SummarizeRunFunctionArn: summarizeRun as LambdaHandler,
 };
-
-/** A Lambda context good enough for the handlers: a 5-minute budget like the deployed functions. */
-export function localContext(functionName: string, timeoutMs = 300_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
