@@ -17,7 +17,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -33,8 +36,20 @@ export default tseslint.config(
         {
           patterns: [
             sdkImports,
-            { group: ['../*', '../**'], message: 'The core is pure: it imports nothing outside functions/core.' },
-            { group: ['node:*', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-lambda-powertools/*', '@middy/*'], message: 'The core does no I/O: pass time and data in.' },
+            {
+              group: ['../*', '../**'],
+              message: 'The core is pure: it imports nothing outside functions/core.',
+            },
+            {
+              group: [
+                'node:*',
+                'aws-cdk-lib',
+                'aws-cdk-lib/*',
+                '@aws-lambda-powertools/*',
+                '@middy/*',
+              ],
+              message: 'The core does no I/O: pass time and data in.',
+            },
           ],
         },
       ],
@@ -48,7 +63,10 @@ export default tseslint.config(
         {
           patterns: [
             sdkImports,
-            { group: ['../adapters/*', '../handlers/*'], message: 'Steps and ports depend on ports, not on adapters or handlers.' },
+            {
+              group: ['../adapters/*', '../handlers/*'],
+              message: 'Steps and ports depend on ports, not on adapters or handlers.',
+            },
           ],
         },
       ],

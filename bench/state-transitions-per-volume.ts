@@ -14,7 +14,10 @@ import { ensureMotoInstalled, startMoto, startTestCloud } from '../emulator/inde
 import { parseConfig } from '../functions/core/config.js';
 
 const { values } = parseArgs({
-  options: { volumes: { type: 'string', default: '100' }, polls: { type: 'string', default: '0,3,10' } },
+  options: {
+    volumes: { type: 'string', default: '100' },
+    polls: { type: 'string', default: '0,3,10' },
+  },
 });
 const volumeCount = Number(values.volumes);
 const pollCounts = (values.polls ?? '0').split(',').map(Number);
@@ -24,13 +27,23 @@ const designs = [
 ];
 const config = parseConfig({
   primaryRegion: 'us-east-1',
-  policies: { daily: { schedule: 'cron(0 3 * * ? *)', retention: { daily: 7 }, copyTo: [{ region: 'us-west-2' }] } },
+  policies: {
+    daily: {
+      schedule: 'cron(0 3 * * ? *)',
+      retention: { daily: 7 },
+      copyTo: [{ region: 'us-west-2' }],
+    },
+  },
 });
 
 await ensureMotoInstalled();
 const moto = await startMoto();
 const cloud = await startTestCloud({ upstream: moto.endpoint });
-Object.assign(process.env, { AWS_ENDPOINT_URL: cloud.endpoint, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
+Object.assign(process.env, {
+  AWS_ENDPOINT_URL: cloud.endpoint,
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+});
 
 interface Row {
   design: string;
@@ -53,23 +66,33 @@ try {
           new CreateVolumeCommand({
             AvailabilityZone: 'us-east-1a',
             Size: 1,
-            TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'backup:policy', Value: 'daily' }] }],
+            TagSpecifications: [
+              { ResourceType: 'volume', Tags: [{ Key: 'backup:policy', Value: 'daily' }] },
+            ],
           }),
         );
       }
       if (polls > 0) cloud.hold({ kind: 'snapshot', polls });
       let peakRss = process.memoryUsage().rss;
-      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+      const sampler = setInterval(
+        () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)),
+        50,
+      );
       const { summary, stateTransitions = 0 } = await runBackup({
         config,
         policyName: 'daily',
         runId: `bench-${design.batchSize}-${polls}`,
         local: true,
         catalogTable: 'bench-catalog',
-        pacing: { batchSize: design.batchSize, createSnapshotsPerSecond: 1000, copySnapshotsPerSecond: 1000 },
+        pacing: {
+          batchSize: design.batchSize,
+          createSnapshotsPerSecond: 1000,
+          copySnapshotsPerSecond: 1000,
+        },
       });
       clearInterval(sampler);
-      if (summary.outcome !== 'succeeded') throw new Error(`run failed: ${JSON.stringify(summary.failures[0])}`);
+      if (summary.outcome !== 'succeeded')
+        throw new Error(`run failed: ${JSON.stringify(summary.failures[0])}`);
       const counts = cloud.counts();
       const ec2Requests = Object.entries(counts.byOperation)
         .filter(([operation]) => operation.startsWith('ec2:'))
@@ -99,10 +122,14 @@ const table = rows.map((row) => ({
   'EC2 requests/volume': row.requestsPerVolume.toFixed(2),
   'peak RSS MiB': row.peakRssMiB,
 }));
-console.log(`\n${volumeCount} volumes, one DR region; snapshots and copies each held pending for N polls\n`);
+console.log(
+  `\n${volumeCount} volumes, one DR region; snapshots and copies each held pending for N polls\n`,
+);
 console.table(table);
 for (const polls of pollCounts) {
-  const [product, peer] = designs.map((design) => rows.find((row) => row.design === design.name && row.polls === polls));
+  const [product, peer] = designs.map((design) =>
+    rows.find((row) => row.design === design.name && row.polls === polls),
+  );
   if (product && peer) {
     console.log(
       `polls=${polls}: peer/product transitions ${(peer.transitions / product.transitions).toFixed(1)}x, ` +

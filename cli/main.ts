@@ -13,7 +13,10 @@ const usageErrors = new Set(['ConfigError', 'InvalidInputError', 'UnknownPolicyE
 export function buildProgram(run: (code: number) => void): Command {
   const program = new Command('backupctl')
     .description('Tag-driven backups for AWS: snapshots, DR copies, catalog.')
-    .option('--config <path>', 'configuration file (default $BACKUP_CONFIG or ./backup.config.json)')
+    .option(
+      '--config <path>',
+      'configuration file (default $BACKUP_CONFIG or ./backup.config.json)',
+    )
     .option('--region <region>', 'region to act in (default: the config primaryRegion)')
     .option('--json', 'print one JSON document on stdout')
     .option('--local', "execute the workflow's ASL in-process with the real handlers")
@@ -28,23 +31,41 @@ export function buildProgram(run: (code: number) => void): Command {
 
   program
     .command('validate')
-    .description('check the config; list opted-in resources with their effective policies; report tag problems')
+    .description(
+      'check the config; list opted-in resources with their effective policies; report tag problems',
+    )
     .action(action(validateCommand));
   program
     .command('backup')
     .description('one backup run of a policy')
     .requiredOption('--policy <name>', 'policy to run')
     .option('--run-id <id>', 'run id (the execution name); re-running an id creates no duplicates')
-    .option('--catalog-table <name>', 'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)')
-    .option('--state-machine-arn <arn>', 'deployed backup state machine (default $BACKUP_STATE_MACHINE_ARN)')
+    .option(
+      '--catalog-table <name>',
+      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
+    )
+    .option(
+      '--state-machine-arn <arn>',
+      'deployed backup state machine (default $BACKUP_STATE_MACHINE_ARN)',
+    )
     .action(action(backupCommand));
   program
     .command('recovery-points')
     .description('list the catalog, newest first')
     .option('--source <id>', 'only this source resource')
     .option('--policy <name>', 'only this policy')
-    .addOption(new Option('--kind <kind>', 'only this kind').choices(['volume-snapshot', 'image', 'image-export', 'bucket-copy']))
-    .option('--catalog-table <name>', 'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)')
+    .addOption(
+      new Option('--kind <kind>', 'only this kind').choices([
+        'volume-snapshot',
+        'image',
+        'image-export',
+        'bucket-copy',
+      ]),
+    )
+    .option(
+      '--catalog-table <name>',
+      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
+    )
     .action(action(recoveryPointsCommand));
   program
     .command('demo')
@@ -68,7 +89,8 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.badUsage;
     }
     const known = error instanceof BackupError;
-    const exitCode = known && usageErrors.has(error.name) ? ExitCode.badUsage : ExitCode.somethingFailed;
+    const exitCode =
+      known && usageErrors.has(error.name) ? ExitCode.badUsage : ExitCode.somethingFailed;
     const message = error instanceof Error ? error.message : String(error);
     if (json) {
       printJson({

@@ -13,6 +13,9 @@ export function formatTable(header: string[], rows: string[][]): string[] {
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
   const format = (row: string[]) =>
-    row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [format(header), ...rows.map(format)];
 }

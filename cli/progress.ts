@@ -8,7 +8,11 @@ export interface Progress {
 }
 
 export function startProgress(text: string): Progress {
-  const spinner: Ora = ora({ text, stream: process.stderr, isEnabled: process.stderr.isTTY === true }).start();
+  const spinner: Ora = ora({
+    text,
+    stream: process.stderr,
+    isEnabled: process.stderr.isTTY === true,
+  }).start();
   return {
     update: (next) => {
       spinner.text = next;

@@ -29,12 +29,20 @@ export interface BackupRunOutcome {
 /** One backup run: in-process with the real handlers (--local), or on the deployed state machine. */
 export async function runBackup(options: BackupRunOptions): Promise<BackupRunOutcome> {
   const { config, policyName } = options;
-  if (!config.policies[policyName]) throw new UnknownPolicyError(policyName, Object.keys(config.policies));
-  const request: BackupRunRequest = { policyName, config, ...(options.pacing ? { pacing: options.pacing } : {}) };
+  if (!config.policies[policyName])
+    throw new UnknownPolicyError(policyName, Object.keys(config.policies));
+  const request: BackupRunRequest = {
+    policyName,
+    config,
+    ...(options.pacing ? { pacing: options.pacing } : {}),
+  };
   return options.local ? runLocally(options, request) : runDeployed(options, request);
 }
 
-async function runLocally(options: BackupRunOptions, request: BackupRunRequest): Promise<BackupRunOutcome> {
+async function runLocally(
+  options: BackupRunOptions,
+  request: BackupRunRequest,
+): Promise<BackupRunOutcome> {
   // The handlers read their settings from the environment, as they do in Lambda.
   process.env.AWS_REGION = options.config.primaryRegion;
   process.env.CATALOG_TABLE_NAME = options.catalogTable;
@@ -46,16 +54,22 @@ async function runLocally(options: BackupRunOptions, request: BackupRunRequest):
     // Against an emulator nothing takes time, so polls need not wait; against AWS they do.
     ...(usingCustomEndpoint() ? { waitMs: 0 } : {}),
     onEvent: (event) => {
-      if (event.type === 'StateExited' && event.state?.name === 'RecordRecoveryPoints') batchesDone += 1;
+      if (event.type === 'StateExited' && event.state?.name === 'RecordRecoveryPoints')
+        batchesDone += 1;
       if (event.type === 'StateEntered' && event.state) {
-        options.progress?.update(`run ${options.runId}: ${event.state.name} (${batchesDone} batches done)`);
+        options.progress?.update(
+          `run ${options.runId}: ${event.state.name} (${batchesDone} batches done)`,
+        );
       }
     },
   });
   return { summary: result.output, stateTransitions: result.stateTransitions };
 }
 
-async function runDeployed(options: BackupRunOptions, request: BackupRunRequest): Promise<BackupRunOutcome> {
+async function runDeployed(
+  options: BackupRunOptions,
+  request: BackupRunRequest,
+): Promise<BackupRunOutcome> {
   const stateMachineArn = options.stateMachineArn ?? process.env.BACKUP_STATE_MACHINE_ARN;
   if (!stateMachineArn) {
     throw new InvalidInputError(

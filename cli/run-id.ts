@@ -5,7 +5,10 @@ import { InvalidInputError } from '../functions/core/errors.js';
 const runIdPattern = /^[A-Za-z0-9_-]{1,80}$/;
 
 export function newRunId(policy: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${policy}-${stamp}-${randomBytes(3).toString('hex')}`.slice(0, 80);
 }
 

@@ -12,9 +12,24 @@ export interface DemoVolume {
 
 const volumes: Omit<DemoVolume, 'volumeId'>[] = [
   { name: 'db-data', sizeGiB: 100, tags: { 'backup:policy': 'daily' }, note: 'one policy' },
-  { name: 'app-logs', sizeGiB: 20, tags: { 'backup:policy': 'daily weekly' }, note: 'two policies' },
-  { name: 'scratch', sizeGiB: 50, tags: { 'backup:policy': 'daily', 'backup:exclude': 'true' }, note: 'excluded' },
-  { name: 'legacy', sizeGiB: 8, tags: { 'backup:policy': 'hourly' }, note: 'names an unknown policy' },
+  {
+    name: 'app-logs',
+    sizeGiB: 20,
+    tags: { 'backup:policy': 'daily weekly' },
+    note: 'two policies',
+  },
+  {
+    name: 'scratch',
+    sizeGiB: 50,
+    tags: { 'backup:policy': 'daily', 'backup:exclude': 'true' },
+    note: 'excluded',
+  },
+  {
+    name: 'legacy',
+    sizeGiB: 8,
+    tags: { 'backup:policy': 'hourly' },
+    note: 'names an unknown policy',
+  },
   { name: 'tmp', sizeGiB: 8, tags: {}, note: 'not opted in' },
 ];
 
@@ -22,7 +37,11 @@ const volumes: Omit<DemoVolume, 'volumeId'>[] = [
  * Creates the demo's tagged estate on the emulator (what a user would have in their account), and
  * the DR key the DR stack would create. Seeding is tooling, like the rest of emulator/.
  */
-export async function createDemoEstate(primaryRegion: string, drRegion: string, drKeyAlias: string) {
+export async function createDemoEstate(
+  primaryRegion: string,
+  drRegion: string,
+  drKeyAlias: string,
+) {
   const ec2 = new EC2Client({ region: primaryRegion });
   const created: DemoVolume[] = [];
   for (const volume of volumes) {
@@ -32,21 +51,33 @@ export async function createDemoEstate(primaryRegion: string, drRegion: string, 
         AvailabilityZone: `${primaryRegion}a`,
         Size: volume.sizeGiB,
         VolumeType: 'gp3',
-        TagSpecifications: [{ ResourceType: 'volume', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+        TagSpecifications: [
+          {
+            ResourceType: 'volume',
+            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+          },
+        ],
       }),
     );
     created.push({ ...volume, volumeId: output.VolumeId ?? '' });
   }
   const kms = new KMSClient({ region: drRegion });
-  const key = await kms.send(new CreateKeyCommand({ Description: 'backup-orchestrator DR key (demo)' }));
-  await kms.send(new CreateAliasCommand({ AliasName: drKeyAlias, TargetKeyId: key.KeyMetadata?.KeyId }));
+  const key = await kms.send(
+    new CreateKeyCommand({ Description: 'backup-orchestrator DR key (demo)' }),
+  );
+  await kms.send(
+    new CreateAliasCommand({ AliasName: drKeyAlias, TargetKeyId: key.KeyMetadata?.KeyId }),
+  );
   return { volumes: created, drKeyArn: key.KeyMetadata?.Arn ?? '' };
 }
 
 /** Snapshots of a run as the emulated cloud holds them, read without the product's code. */
 export async function snapshotsOfRun(region: string, runId: string) {
   const output = await new EC2Client({ region }).send(
-    new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:backup:run', Values: [runId] }] }),
+    new DescribeSnapshotsCommand({
+      OwnerIds: ['self'],
+      Filters: [{ Name: 'tag:backup:run', Values: [runId] }],
+    }),
   );
   return (output.Snapshots ?? []).map((snapshot) => ({
     snapshotId: snapshot.SnapshotId ?? '',

@@ -15,7 +15,11 @@ export function aslFiles(): string[] {
 
 /** `${Name}` placeholders filled by CDK's definitionSubstitutions. */
 export function placeholdersOf(definitionText: string): string[] {
-  return [...new Set([...definitionText.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? ''))].sort();
+  return [
+    ...new Set(
+      [...definitionText.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? ''),
+    ),
+  ].sort();
 }
 
 /** Substitutes every placeholder; throws naming any placeholder left without a value. */

@@ -65,12 +65,16 @@ export function describeRun(summary: RunSummary): string[] {
       ? [
           `failures: ${summary.failures.length}`,
           ...summary.failures.map(
-            (failure) => `  ${failure.sourceId} [${failure.stage} in ${failure.region}] ${failure.name}: ${failure.message}`,
+            (failure) =>
+              `  ${failure.sourceId} [${failure.stage} in ${failure.region}] ${failure.name}: ${failure.message}`,
           ),
         ]
       : ['failures: none']),
     ...(summary.tagProblemCount > 0
-      ? [`tag problems: ${summary.tagProblemCount}`, ...summary.tagProblems.map((problem) => `  ${problem.message}`)]
+      ? [
+          `tag problems: ${summary.tagProblemCount}`,
+          ...summary.tagProblems.map((problem) => `  ${problem.message}`),
+        ]
       : []),
   ];
 }

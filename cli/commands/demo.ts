@@ -20,7 +20,11 @@ const demoConfig = parseConfig({
       retention: { keepLast: 3, daily: 7, weekly: 4, monthly: 12 },
       copyTo: [{ region: 'us-west-2', retention: { daily: 7 } }],
     },
-    weekly: { schedule: 'cron(0 4 ? * SAT *)', timezone: 'Europe/Berlin', retention: { weekly: 8 } },
+    weekly: {
+      schedule: 'cron(0 4 ? * SAT *)',
+      timezone: 'Europe/Berlin',
+      retention: { weekly: 8 },
+    },
   },
 });
 const catalogTable = 'backup-orchestrator-catalog';
@@ -44,7 +48,11 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
   try {
     const drRegion = demoConfig.policies.daily?.copyTo[0]?.region ?? 'us-west-2';
     progress.update('creating a tagged estate');
-    const estate = await createDemoEstate(demoConfig.primaryRegion, drRegion, demoConfig.drKeyAlias);
+    const estate = await createDemoEstate(
+      demoConfig.primaryRegion,
+      drRegion,
+      demoConfig.drKeyAlias,
+    );
     const survey = await surveyOptedInVolumes(
       new Ec2VolumeInventory(demoConfig.primaryRegion),
       new Set(Object.keys(demoConfig.policies)),
@@ -52,10 +60,22 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
 
     progress.update('backup run of policy daily');
     const runId = 'demo-daily-1';
-    const first = await runBackup({ config: demoConfig, policyName: 'daily', runId, local: true, catalogTable });
+    const first = await runBackup({
+      config: demoConfig,
+      policyName: 'daily',
+      runId,
+      local: true,
+      catalogTable,
+    });
     const callsOfFirstRun = testCloud.counts();
     testCloud.resetCounts();
-    const rerun = await runBackup({ config: demoConfig, policyName: 'daily', runId, local: true, catalogTable });
+    const rerun = await runBackup({
+      config: demoConfig,
+      policyName: 'daily',
+      runId,
+      local: true,
+      catalogTable,
+    });
     const callsOfRerun = testCloud.counts();
 
     progress.update('reading back what the cloud holds');
@@ -63,7 +83,9 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
     const copies = await snapshotsOfRun(drRegion, runId);
     const catalog = await new DynamoDbRecoveryPointCatalog(catalogTable).list({ policy: 'daily' });
     const policy = demoConfig.policies.daily!;
-    const backedUp = estate.volumes.filter((volume) => primary.some((snapshot) => snapshot.volumeId === volume.volumeId));
+    const backedUp = estate.volumes.filter((volume) =>
+      primary.some((snapshot) => snapshot.volumeId === volume.volumeId),
+    );
     const cost = backedUp.map((volume) => ({
       volumeId: volume.volumeId,
       sizeGiB: volume.sizeGiB,
@@ -72,7 +94,9 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
         changeRatePerRun: 0.02,
         runsPerMonth: 30,
         retention: policy.retention,
-        copyRegions: policy.copyTo.map((target) => ({ retention: target.retention ?? policy.retention })),
+        copyRegions: policy.copyTo.map((target) => ({
+          retention: target.retention ?? policy.retention,
+        })),
       }),
     }));
     progress.succeed(`demo finished on ${moto.endpoint}`);
@@ -83,10 +107,24 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
       survey,
       run: first.summary,
       stateTransitions: first.stateTransitions,
-      readBack: { primaryRegion: demoConfig.primaryRegion, primary, drRegion, copies, catalogEntries: catalog.length },
-      rerun: { summary: rerun.summary, createSnapshotCalls: callsOfRerun.byOperation['ec2:CreateSnapshot'] ?? 0, copySnapshotCalls: callsOfRerun.byOperation['ec2:CopySnapshot'] ?? 0 },
+      readBack: {
+        primaryRegion: demoConfig.primaryRegion,
+        primary,
+        drRegion,
+        copies,
+        catalogEntries: catalog.length,
+      },
+      rerun: {
+        summary: rerun.summary,
+        createSnapshotCalls: callsOfRerun.byOperation['ec2:CreateSnapshot'] ?? 0,
+        copySnapshotCalls: callsOfRerun.byOperation['ec2:CopySnapshot'] ?? 0,
+      },
       apiCalls: callsOfFirstRun.byOperation,
-      costEstimate: { assumptions: 'us-east-1 list prices; 2% of blocks change per daily run; full first snapshot', volumes: cost },
+      costEstimate: {
+        assumptions:
+          'us-east-1 list prices; 2% of blocks change per daily run; full first snapshot',
+        volumes: cost,
+      },
     };
     if (options.json) printJson(report);
     else printLines(describeDemo(report));
@@ -111,9 +149,18 @@ type DemoReport = {
     copies: Awaited<ReturnType<typeof snapshotsOfRun>>;
     catalogEntries: number;
   };
-  rerun: { summary: Awaited<ReturnType<typeof runBackup>>['summary']; createSnapshotCalls: number; copySnapshotCalls: number };
+  rerun: {
+    summary: Awaited<ReturnType<typeof runBackup>>['summary'];
+    createSnapshotCalls: number;
+    copySnapshotCalls: number;
+  };
   apiCalls: Record<string, number>;
-  costEstimate: { assumptions: string; volumes: ({ volumeId: string; sizeGiB: number } & ReturnType<typeof estimateVolumeBackupCost>)[] };
+  costEstimate: {
+    assumptions: string;
+    volumes: ({ volumeId: string; sizeGiB: number } & ReturnType<
+      typeof estimateVolumeBackupCost
+    >)[];
+  };
 };
 
 function describeDemo(report: DemoReport): string[] {
@@ -127,14 +174,17 @@ function describeDemo(report: DemoReport): string[] {
         volume.volumeId,
         volume.name,
         String(volume.sizeGiB),
-        Object.entries(volume.tags).map(([key, value]) => `${key}=${value}`).join(', ') || '(none)',
+        Object.entries(volume.tags)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(', ') || '(none)',
         volume.note,
       ]),
     ).map((line) => `  ${line}`),
     '',
     '== 2. backupctl validate: effective policies and tag problems',
     ...report.survey.resources.map(
-      (resource) => `  ${resource.resourceId}  ${resource.excluded ? '(excluded)' : resource.policies.join(' ') || '(no known policy)'}`,
+      (resource) =>
+        `  ${resource.resourceId}  ${resource.excluded ? '(excluded)' : resource.policies.join(' ') || '(no known policy)'}`,
     ),
     ...report.survey.problems.map((problem) => `  problem: ${problem.message}`),
     '',

@@ -13,7 +13,9 @@ export interface RecoveryPointsCommandOptions extends GlobalOptions {
 }
 
 /** Lists the catalog, newest first, filtered by source, policy and kind. */
-export async function recoveryPointsCommand(options: RecoveryPointsCommandOptions): Promise<number> {
+export async function recoveryPointsCommand(
+  options: RecoveryPointsCommandOptions,
+): Promise<number> {
   const config = loadConfigFile(configPath(options.config));
   process.env.AWS_REGION = options.region ?? config.primaryRegion;
   const catalog = new DynamoDbRecoveryPointCatalog(catalogTableName(options.catalogTable));

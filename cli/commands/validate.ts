@@ -10,10 +10,19 @@ export async function validateCommand(options: GlobalOptions): Promise<number> {
   const path = configPath(options.config);
   const config = loadConfigFile(path);
   const region = options.region ?? config.primaryRegion;
-  const survey = await surveyOptedInVolumes(new Ec2VolumeInventory(region), new Set(Object.keys(config.policies)));
+  const survey = await surveyOptedInVolumes(
+    new Ec2VolumeInventory(region),
+    new Set(Object.keys(config.policies)),
+  );
 
   if (options.json) {
-    printJson({ config: path, valid: true, region, policies: Object.keys(config.policies), ...survey });
+    printJson({
+      config: path,
+      valid: true,
+      region,
+      policies: Object.keys(config.policies),
+      ...survey,
+    });
   } else {
     printLines([
       `config ${path}: valid (${Object.keys(config.policies).length} policies: ${Object.keys(config.policies).join(', ')})`,
@@ -27,7 +36,10 @@ export async function validateCommand(options: GlobalOptions): Promise<number> {
         ]),
       ).map((line) => `  ${line}`),
       ...(survey.problems.length > 0
-        ? [`tag problems: ${survey.problems.length}`, ...survey.problems.map((problem) => `  ${problem.message}`)]
+        ? [
+            `tag problems: ${survey.problems.length}`,
+            ...survey.problems.map((problem) => `  ${problem.message}`),
+          ]
         : ['tag problems: none']),
     ]);
   }

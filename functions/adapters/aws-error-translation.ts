@@ -1,13 +1,12 @@
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { SdkError } from '@smithy/types';
-import {
-  AwsRequestError,
-  ThrottledError,
-  TransientAwsError,
-} from '../ports/snapshot-errors.js';
+import { AwsRequestError, ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
 
 /** Codes EC2 uses for "too many at once" that the SDK does not list as throttling. */
-const concurrencyLimitCodes = new Set(['ResourceLimitExceeded', 'SnapshotCreationPerVolumeRateExceeded']);
+const concurrencyLimitCodes = new Set([
+  'ResourceLimitExceeded',
+  'SnapshotCreationPerVolumeRateExceeded',
+]);
 
 /**
  * Turns an SDK error that outlived the SDK's retries into this product's error classes, so the

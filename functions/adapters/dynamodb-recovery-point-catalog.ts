@@ -119,13 +119,17 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
  * Creates the catalog table with the deployed stack's key design when it is missing: used by
  * local runs against an emulator, where no stack was deployed. Returns true when it created it.
  */
-export async function ensureCatalogTable(tableName: string, client?: DynamoDBClient): Promise<boolean> {
+export async function ensureCatalogTable(
+  tableName: string,
+  client?: DynamoDBClient,
+): Promise<boolean> {
   const dynamodb = client ?? new DynamoDBClient(awsClientConfig());
   try {
     await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
     return false;
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw translateAwsError('DescribeTable', error);
+    if (!(error instanceof ResourceNotFoundException))
+      throw translateAwsError('DescribeTable', error);
   }
   const index = (name: string, partitionKey: string) => ({
     IndexName: name,

@@ -62,7 +62,9 @@ export class Ec2SnapshotStore implements SnapshotStore {
     // A filter (unlike SnapshotIds) tolerates ids that no longer exist.
     const found: SnapshotRecord[] = [];
     for (const ids of toBatches(snapshotIds, filterValuesLimit)) {
-      found.push(...(await this.describe('DescribeSnapshots', [{ Name: 'snapshot-id', Values: ids }])));
+      found.push(
+        ...(await this.describe('DescribeSnapshots', [{ Name: 'snapshot-id', Values: ids }])),
+      );
     }
     return found;
   }
@@ -122,7 +124,9 @@ export class Ec2SnapshotStore implements SnapshotStore {
 /** EC2 rejects a tag specification without tags, so none is sent for an empty set. */
 function tagSpecifications(tags: Tags) {
   const list = fromTags(tags);
-  return list.length > 0 ? { TagSpecifications: [{ ResourceType: 'snapshot' as const, Tags: list }] } : {};
+  return list.length > 0
+    ? { TagSpecifications: [{ ResourceType: 'snapshot' as const, Tags: list }] }
+    : {};
 }
 
 function fromTags(tags: Tags): { Key: string; Value: string }[] {

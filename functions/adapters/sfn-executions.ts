@@ -54,7 +54,11 @@ export class StepFunctionsExecutions {
       const status = described.status ?? 'UNKNOWN';
       onPoll(status);
       if (status === 'SUCCEEDED') {
-        return { executionArn, status, output: described.output ? JSON.parse(described.output) : undefined };
+        return {
+          executionArn,
+          status,
+          output: described.output ? JSON.parse(described.output) : undefined,
+        };
       }
       if (status !== 'RUNNING' && status !== 'PENDING_REDRIVE') {
         throw new ExecutionFailedError(

@@ -13,7 +13,9 @@ export function loadConfigFile(path: string): BackupConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(path, [{ path: '', message: `cannot read the file: ${(error as Error).message}` }]);
+    throw new ConfigError(path, [
+      { path: '', message: `cannot read the file: ${(error as Error).message}` },
+    ]);
   }
   return parseConfigText(text, path);
 }

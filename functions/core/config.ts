@@ -13,11 +13,9 @@ const wholeNumber = () =>
     .int({ error: (issue) => `expected a whole number >= 0, got ${describe(issue.input)}` })
     .min(0, { error: (issue) => `expected a whole number >= 0, got ${describe(issue.input)}` });
 
-const awsRegion = z
-  .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
-    error: (issue) => `expected an AWS region such as us-east-1, got ${describe(issue.input)}`,
-  });
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
+  error: (issue) => `expected an AWS region such as us-east-1, got ${describe(issue.input)}`,
+});
 
 export const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -33,10 +31,17 @@ export const RetentionSchema = z
   })
   .refine(
     (retention) =>
-      [retention.keepLast, retention.daily, retention.weekly, retention.monthly, retention.yearly].some(
-        (count) => (count ?? 0) > 0,
-      ) || (retention.maxAgeDays ?? 0) > 0,
-    { error: 'retention keeps nothing: set keepLast, daily, weekly, monthly, yearly or maxAgeDays above 0' },
+      [
+        retention.keepLast,
+        retention.daily,
+        retention.weekly,
+        retention.monthly,
+        retention.yearly,
+      ].some((count) => (count ?? 0) > 0) || (retention.maxAgeDays ?? 0) > 0,
+    {
+      error:
+        'retention keeps nothing: set keepLast, daily, weekly, monthly, yearly or maxAgeDays above 0',
+    },
   )
   .refine(
     (retention) =>
@@ -66,7 +71,9 @@ export const PolicySchema = z.strictObject({
   timezone: z
     .string()
     .default('UTC')
-    .refine(isKnownTimeZone, { error: (issue) => `unknown IANA time zone ${describe(issue.input)}` }),
+    .refine(isKnownTimeZone, {
+      error: (issue) => `unknown IANA time zone ${describe(issue.input)}`,
+    }),
   retention: RetentionSchema,
   copyTo: z.array(CopyTargetSchema).default([]),
   image: ImageOptionsSchema.optional(),
@@ -79,38 +86,42 @@ export const BackupConfigSchema = z
     $schema: z.string().optional(),
     primaryRegion: awsRegion,
     /** Alias of the KMS key the DR stacks create; used for copies that name no key. */
-    drKeyAlias: z.string().regex(/^alias\/[A-Za-z0-9/_-]+$/).default('alias/backup-orchestrator-dr'),
-    policies: z.record(z.string(), PolicySchema).superRefine(
-      (policies, ctx) => {
-        if (Object.keys(policies).length === 0) {
-          ctx.addIssue({ code: 'custom', message: 'define at least one policy' });
-        }
-      },
-    ),
+    drKeyAlias: z
+      .string()
+      .regex(/^alias\/[A-Za-z0-9/_-]+$/)
+      .default('alias/backup-orchestrator-dr'),
+    policies: z.record(z.string(), PolicySchema).superRefine((policies, ctx) => {
+      if (Object.keys(policies).length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'define at least one policy' });
+      }
+    }),
   })
-  .superRefine((config, ctx) => {
-    // Runs even when other fields have problems, so it reads the raw value defensively.
-    for (const [name, policy] of Object.entries(config.policies ?? {})) {
-      const seen = new Set<string>();
-      (Array.isArray(policy?.copyTo) ? policy.copyTo : []).forEach((target, index) => {
-        if (target.region === config.primaryRegion) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['policies', name, 'copyTo', index, 'region'],
-            message: `a copy must go to another region than primaryRegion ${config.primaryRegion}`,
-          });
-        }
-        if (seen.has(target.region)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['policies', name, 'copyTo', index, 'region'],
-            message: `region ${target.region} is listed twice`,
-          });
-        }
-        seen.add(target.region);
-      });
-    }
-  }, { when: () => true });
+  .superRefine(
+    (config, ctx) => {
+      // Runs even when other fields have problems, so it reads the raw value defensively.
+      for (const [name, policy] of Object.entries(config.policies ?? {})) {
+        const seen = new Set<string>();
+        (Array.isArray(policy?.copyTo) ? policy.copyTo : []).forEach((target, index) => {
+          if (target.region === config.primaryRegion) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['policies', name, 'copyTo', index, 'region'],
+              message: `a copy must go to another region than primaryRegion ${config.primaryRegion}`,
+            });
+          }
+          if (seen.has(target.region)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['policies', name, 'copyTo', index, 'region'],
+              message: `region ${target.region} is listed twice`,
+            });
+          }
+          seen.add(target.region);
+        });
+      }
+    },
+    { when: () => true },
+  );
 
 export type BackupConfig = z.infer<typeof BackupConfigSchema>;
 export type Policy = z.infer<typeof PolicySchema>;
@@ -133,7 +144,9 @@ export function parseConfigText(text: string, source = 'backup.config.json'): Ba
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(source, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+    throw new ConfigError(source, [
+      { path: '', message: `not valid JSON: ${(error as Error).message}` },
+    ]);
   }
   return parseConfig(value, source);
 }

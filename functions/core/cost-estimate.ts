@@ -9,7 +9,10 @@ export interface SnapshotPrices {
 }
 
 /** us-east-1 list prices (EBS snapshots $0.05/GB-month; inter-region transfer $0.02/GB). */
-export const usEast1Prices: SnapshotPrices = { storagePerGiBMonth: 0.05, interRegionTransferPerGiB: 0.02 };
+export const usEast1Prices: SnapshotPrices = {
+  storagePerGiBMonth: 0.05,
+  interRegionTransferPerGiB: 0.02,
+};
 
 export interface VolumeCostInput {
   sizeGiB: number;
@@ -33,7 +36,11 @@ export interface CostEstimate {
  */
 export function maxRetainedPoints(retention: Retention): number {
   const counted =
-    (retention.keepLast ?? 0) + (retention.daily ?? 0) + (retention.weekly ?? 0) + (retention.monthly ?? 0) + (retention.yearly ?? 0);
+    (retention.keepLast ?? 0) +
+    (retention.daily ?? 0) +
+    (retention.weekly ?? 0) +
+    (retention.monthly ?? 0) +
+    (retention.yearly ?? 0);
   return Math.max(1, counted);
 }
 
@@ -43,14 +50,21 @@ export function maxRetainedPoints(retention: Retention): number {
  * increments shipped to copy regions each month. EBS stores only written blocks, so the full
  * size is an upper bound.
  */
-export function estimateVolumeBackupCost(input: VolumeCostInput, prices: SnapshotPrices = usEast1Prices): CostEstimate {
+export function estimateVolumeBackupCost(
+  input: VolumeCostInput,
+  prices: SnapshotPrices = usEast1Prices,
+): CostEstimate {
   const increment = input.sizeGiB * input.changeRatePerRun;
-  const storedGiB = (retention: Retention) => input.sizeGiB + increment * (maxRetainedPoints(retention) - 1);
+  const storedGiB = (retention: Retention) =>
+    input.sizeGiB + increment * (maxRetainedPoints(retention) - 1);
   const monthlyStorage =
     prices.storagePerGiBMonth *
-    (storedGiB(input.retention) + input.copyRegions.reduce((sum, copy) => sum + storedGiB(copy.retention), 0));
-  const monthlyTransfer = prices.interRegionTransferPerGiB * increment * input.runsPerMonth * input.copyRegions.length;
-  const firstCopyTransfer = prices.interRegionTransferPerGiB * input.sizeGiB * input.copyRegions.length;
+    (storedGiB(input.retention) +
+      input.copyRegions.reduce((sum, copy) => sum + storedGiB(copy.retention), 0));
+  const monthlyTransfer =
+    prices.interRegionTransferPerGiB * increment * input.runsPerMonth * input.copyRegions.length;
+  const firstCopyTransfer =
+    prices.interRegionTransferPerGiB * input.sizeGiB * input.copyRegions.length;
   return {
     monthlyStorage: round(monthlyStorage),
     monthlyTransfer: round(monthlyTransfer),

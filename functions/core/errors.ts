@@ -27,7 +27,10 @@ export class ConfigError extends BackupError {
 }
 
 export class UnknownPolicyError extends BackupError {
-  constructor(readonly policyName: string, readonly knownPolicies: string[]) {
+  constructor(
+    readonly policyName: string,
+    readonly knownPolicies: string[],
+  ) {
     super(
       `unknown policy "${policyName}"; the configuration defines: ${knownPolicies.join(', ') || '(none)'}`,
     );

@@ -50,7 +50,11 @@ export function resolvePolicies(
   };
 }
 
-function readExclude(resourceId: string, value: string | undefined, problems: TagProblem[]): boolean {
+function readExclude(
+  resourceId: string,
+  value: string | undefined,
+  problems: TagProblem[],
+): boolean {
   if (value === undefined) return false;
   const normalized = value.trim().toLowerCase();
   if (normalized === 'true') return true;

@@ -2,7 +2,13 @@ import type { Pacing, PollLoop } from './volume-backup-state.js';
 
 /** A fresh loop for a phase: nothing waited yet. */
 export function startPollLoop(phase: PollLoop['phase'], pacing: Pacing): PollLoop {
-  return { phase, polls: 0, waitedSeconds: 0, nextPollSeconds: pacing.firstPollSeconds, settled: false };
+  return {
+    phase,
+    polls: 0,
+    waitedSeconds: 0,
+    nextPollSeconds: pacing.firstPollSeconds,
+    settled: false,
+  };
 }
 
 /**

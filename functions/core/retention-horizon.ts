@@ -17,7 +17,9 @@ export function retentionHorizon(retention: Retention, createdAt: Date): Date | 
   ].filter((date): date is Date => date !== undefined);
   if (candidates.length === 0) return 'never';
   const latest = Math.max(...candidates.map((date) => date.getTime()));
-  const minAge = retention.minAgeDays ? addUtc(createdAt, { days: retention.minAgeDays }).getTime() : 0;
+  const minAge = retention.minAgeDays
+    ? addUtc(createdAt, { days: retention.minAgeDays }).getTime()
+    : 0;
   return new Date(Math.max(latest, minAge));
 }
 

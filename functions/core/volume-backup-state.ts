@@ -19,7 +19,10 @@ export const PacingSchema = z.object({
   firstPollSeconds: z.int().min(0).default(15),
   maxPollSeconds: z.int().min(0).default(300),
   /** How long a batch waits for its snapshots (and again for its copies) before failing them. */
-  maxWaitSeconds: z.int().min(0).default(6 * 3600),
+  maxWaitSeconds: z
+    .int()
+    .min(0)
+    .default(6 * 3600),
   /** Throttled or transient starts are retried on later polls up to this many times. */
   maxStartAttempts: z.int().min(1).default(5),
 });

@@ -5,7 +5,14 @@ import { discoverVolumes } from '../steps/discover-volumes.js';
 import { lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(DiscoverVolumesEventSchema, async (event) => {
-  const result = await discoverVolumes(event, new Ec2VolumeInventory(event.request.config.primaryRegion));
-  logger.info('discovered volumes', { runId: result.run.runId, ...result.discovery, batches: result.batches.length });
+  const result = await discoverVolumes(
+    event,
+    new Ec2VolumeInventory(event.request.config.primaryRegion),
+  );
+  logger.info('discovered volumes', {
+    runId: result.run.runId,
+    ...result.discovery,
+    batches: result.batches.length,
+  });
   return result;
 });

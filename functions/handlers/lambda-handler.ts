@@ -23,5 +23,6 @@ export function lambdaHandler<Schema extends z.ZodType, Result>(
 /** True while the invocation has more than `reserveMs` left: long steps stop starting work then. */
 export function timeLeft(context: Context, reserveMs = 30_000): () => boolean {
   return () =>
-    typeof context.getRemainingTimeInMillis !== 'function' || context.getRemainingTimeInMillis() > reserveMs;
+    typeof context.getRemainingTimeInMillis !== 'function' ||
+    context.getRemainingTimeInMillis() > reserveMs;
 }

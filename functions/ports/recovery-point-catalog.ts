@@ -17,7 +17,10 @@ export interface RecoveryPointCatalog {
 }
 
 /** The filter every catalog implementation applies, so they agree on what a query means. */
-export function matchesRecoveryPointQuery(point: RecoveryPoint, query: RecoveryPointQuery): boolean {
+export function matchesRecoveryPointQuery(
+  point: RecoveryPoint,
+  query: RecoveryPointQuery,
+): boolean {
   return (
     (query.sourceId === undefined || point.sourceId === query.sourceId) &&
     (query.policy === undefined || point.policy === query.policy) &&

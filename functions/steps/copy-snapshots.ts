@@ -4,7 +4,13 @@ import { TagKeys } from '../core/tag-keys.js';
 import type { BatchState, CopyWork, VolumeWork } from '../core/volume-backup-state.js';
 import type { SnapshotStore, SnapshotStoreFactory } from '../ports/snapshot-store.js';
 import type { Pacer } from './pacer.js';
-import { afterObservation, afterStart, afterStartFailure, afterTimeout, isUnsettled } from './work-outcomes.js';
+import {
+  afterObservation,
+  afterStart,
+  afterStartFailure,
+  afterTimeout,
+  isUnsettled,
+} from './work-outcomes.js';
 
 export interface CopySnapshotsDeps {
   storeFor: SnapshotStoreFactory;
@@ -17,7 +23,10 @@ export interface CopySnapshotsDeps {
  * existing copies, starts missing ones only up to the region's free copy slots, and reads the
  * pending ones with one Describe per region.
  */
-export async function copySnapshots(state: BatchState, deps: CopySnapshotsDeps): Promise<BatchState> {
+export async function copySnapshots(
+  state: BatchState,
+  deps: CopySnapshotsDeps,
+): Promise<BatchState> {
   const { run } = state;
   let items = state.loop.phase === 'copy' ? state.items : withCopiesQueued(state);
 
@@ -81,7 +90,10 @@ async function advanceRegion(
       const copy = copyIn(item);
       const record = item.snapshot.id ? existing.get(item.snapshot.id) : undefined;
       if (!copy || copy.status !== 'queued' || !record) return item;
-      return update(item, { ...copy, ...afterObservation({ ...copy, id: record.snapshotId }, record) });
+      return update(item, {
+        ...copy,
+        ...afterObservation({ ...copy, id: record.snapshotId }, record),
+      });
     });
 
     let freeSlots = run.pacing.copiesInFlightPerRegion - (await store.countCopiesInFlight());
@@ -103,7 +115,9 @@ async function advanceRegion(
     return copy?.status === 'pending' && copy.id ? [copy.id] : [];
   });
   if (pendingIds.length === 0) return items;
-  const observed = new Map((await store.describeSnapshots(pendingIds)).map((r) => [r.snapshotId, r]));
+  const observed = new Map(
+    (await store.describeSnapshots(pendingIds)).map((r) => [r.snapshotId, r]),
+  );
   return items.map((item) => {
     const copy = copyIn(item);
     if (copy?.status !== 'pending' || !copy.id) return item;

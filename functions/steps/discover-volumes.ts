@@ -74,11 +74,16 @@ export async function discoverVolumes(
       copyTargets: policy.copyTo.map((target) => ({
         region: target.region,
         kmsKeyId: target.kmsKeyId ?? config.drKeyAlias,
-        expiresAt: formatExpiresAt(retentionHorizon(target.retention ?? policy.retention, startedAt)),
+        expiresAt: formatExpiresAt(
+          retentionHorizon(target.retention ?? policy.retention, startedAt),
+        ),
       })),
       pacing,
     },
-    batches: toBatches(selected, pacing.batchSize).map((volumes, batchIndex) => ({ batchIndex, volumes })),
+    batches: toBatches(selected, pacing.batchSize).map((volumes, batchIndex) => ({
+      batchIndex,
+      volumes,
+    })),
     discovery: {
       optedIn,
       selected: selected.length,

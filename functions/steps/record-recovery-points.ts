@@ -1,5 +1,10 @@
 import { formatCopyOf, type RecoveryPoint } from '../core/recovery-point.js';
-import type { BatchResult, BatchState, RunFailure, SnapshotWork } from '../core/volume-backup-state.js';
+import type {
+  BatchResult,
+  BatchState,
+  RunFailure,
+  SnapshotWork,
+} from '../core/volume-backup-state.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 
 /**
@@ -19,7 +24,8 @@ export async function recordRecoveryPoints(
     if (snapshot.id) {
       points.push(toPoint(snapshot, { region: run.primaryRegion, expiresAt: run.expiresAt }));
     }
-    if (snapshot.status === 'failed') failures.push(toFailure(item.volumeId, 'snapshot', run.primaryRegion, snapshot));
+    if (snapshot.status === 'failed')
+      failures.push(toFailure(item.volumeId, 'snapshot', run.primaryRegion, snapshot));
     for (const copy of item.copies) {
       const target = run.copyTargets.find((candidate) => candidate.region === copy.region);
       if (copy.id) {
@@ -28,10 +34,14 @@ export async function recordRecoveryPoints(
           copyOf: { id: snapshot.id ?? '', region: run.primaryRegion },
         });
       }
-      if (copy.status === 'failed') failures.push(toFailure(item.volumeId, 'copy', copy.region, copy));
+      if (copy.status === 'failed')
+        failures.push(toFailure(item.volumeId, 'copy', copy.region, copy));
     }
 
-    function toPoint(work: SnapshotWork, where: { region: string; expiresAt: string }): RecoveryPoint {
+    function toPoint(
+      work: SnapshotWork,
+      where: { region: string; expiresAt: string },
+    ): RecoveryPoint {
       return {
         id: work.id ?? '',
         kind: 'volume-snapshot',
@@ -41,7 +51,12 @@ export async function recordRecoveryPoints(
         runId: run.runId,
         createdAt: run.startedAt,
         expiresAt: where.expiresAt,
-        state: work.status === 'completed' ? 'available' : work.status === 'failed' ? 'failed' : 'creating',
+        state:
+          work.status === 'completed'
+            ? 'available'
+            : work.status === 'failed'
+              ? 'failed'
+              : 'creating',
         ...(work.sizeGiB !== undefined ? { sizeGiB: work.sizeGiB } : {}),
         ...(work.encrypted !== undefined ? { encrypted: work.encrypted } : {}),
         ...(work.kmsKeyId ? { kmsKeyId: work.kmsKeyId } : {}),
@@ -66,7 +81,12 @@ export async function recordRecoveryPoints(
   };
 }
 
-function toFailure(sourceId: string, stage: RunFailure['stage'], region: string, work: SnapshotWork): RunFailure {
+function toFailure(
+  sourceId: string,
+  stage: RunFailure['stage'],
+  region: string,
+  work: SnapshotWork,
+): RunFailure {
   return {
     sourceId,
     stage,

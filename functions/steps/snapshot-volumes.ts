@@ -4,7 +4,13 @@ import { TagKeys } from '../core/tag-keys.js';
 import type { BatchState, BatchStepEvent, VolumeWork } from '../core/volume-backup-state.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
 import type { Pacer } from './pacer.js';
-import { afterObservation, afterStart, afterStartFailure, afterTimeout, isUnsettled } from './work-outcomes.js';
+import {
+  afterObservation,
+  afterStart,
+  afterStartFailure,
+  afterTimeout,
+  isUnsettled,
+} from './work-outcomes.js';
 
 export interface SnapshotVolumesDeps {
   store: SnapshotStore;
@@ -18,7 +24,10 @@ export interface SnapshotVolumesDeps {
  * (so a re-run with the same run id creates no duplicates), starts missing ones at the paced
  * rate, then reads every pending one with a single Describe.
  */
-export async function snapshotVolumes(event: BatchStepEvent, deps: SnapshotVolumesDeps): Promise<BatchState> {
+export async function snapshotVolumes(
+  event: BatchStepEvent,
+  deps: SnapshotVolumesDeps,
+): Promise<BatchState> {
   const state = 'items' in event ? event : initialBatchState(event);
   const { run } = state;
   let items = state.items;
@@ -47,14 +56,18 @@ export async function snapshotVolumes(event: BatchStepEvent, deps: SnapshotVolum
     );
   }
 
-  const loopState = state.loop.phase === 'snapshot' ? state.loop : startPollLoop('snapshot', run.pacing);
+  const loopState =
+    state.loop.phase === 'snapshot' ? state.loop : startPollLoop('snapshot', run.pacing);
   const { loop, timedOut } = recordPoll(
     loopState,
     !items.some((item) => isUnsettled(item.snapshot)),
     run.pacing,
   );
   if (timedOut) {
-    items = items.map((item) => ({ ...item, snapshot: afterTimeout(item.snapshot, loop.waitedSeconds) }));
+    items = items.map((item) => ({
+      ...item,
+      snapshot: afterTimeout(item.snapshot, loop.waitedSeconds),
+    }));
   }
   return { ...state, items, loop };
 }
@@ -85,7 +98,10 @@ async function adoptExisting(
   return items.map((item) => {
     const record = existing.get(item.volumeId);
     if (item.snapshot.status !== 'queued' || !record) return item;
-    return { ...item, snapshot: afterObservation({ ...item.snapshot, id: record.snapshotId }, record) };
+    return {
+      ...item,
+      snapshot: afterObservation({ ...item.snapshot, id: record.snapshotId }, record),
+    };
   });
 }
 

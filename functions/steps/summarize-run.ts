@@ -14,7 +14,13 @@ export interface RunSummary {
   durationSeconds: number;
   /** succeeded: every selected volume has its snapshot and copies; partial: some failed. */
   outcome: 'succeeded' | 'partial' | 'failed' | 'nothing-to-do';
-  volumes: { optedIn: number; selected: number; excluded: string[]; succeeded: number; failed: number };
+  volumes: {
+    optedIn: number;
+    selected: number;
+    excluded: string[];
+    succeeded: number;
+    failed: number;
+  };
   snapshotsCreated: number;
   copiesCreated: number;
   recoveryPointsByRegion: Record<string, RecoveryPointRef[]>;

@@ -13,7 +13,11 @@ const maxUnseenPolls = 3;
  * A start (CreateSnapshot/CopySnapshot) that failed: throttling and transient errors leave the
  * work queued for the next poll until `maxAttempts`; anything else fails it now.
  */
-export function afterStartFailure(work: SnapshotWork, error: unknown, maxAttempts: number): SnapshotWork {
+export function afterStartFailure(
+  work: SnapshotWork,
+  error: unknown,
+  maxAttempts: number,
+): SnapshotWork {
   const attempts = work.attempts + 1;
   const failure = toFailure(error);
   const retryable = error instanceof ThrottledError || error instanceof TransientAwsError;
@@ -27,7 +31,10 @@ export function afterStart(work: SnapshotWork, record: SnapshotRecord): Snapshot
 }
 
 /** Adopts what Describe says about a started snapshot (or that it said nothing). */
-export function afterObservation(work: SnapshotWork, record: SnapshotRecord | undefined): SnapshotWork {
+export function afterObservation(
+  work: SnapshotWork,
+  record: SnapshotRecord | undefined,
+): SnapshotWork {
   if (!record) {
     const unseenPolls = work.unseenPolls + 1;
     if (unseenPolls <= maxUnseenPolls) return { ...work, unseenPolls };

@@ -4,7 +4,10 @@ import { localContext } from './lambda-context.js';
 import { handlersByPlaceholder } from './task-handlers.js';
 
 /** The runner's execution events (the library does not export their type). */
-export type WorkflowEvent = { type: string; state?: { name: string; type: string } } & Record<string, unknown>;
+export type WorkflowEvent = { type: string; state?: { name: string; type: string } } & Record<
+  string,
+  unknown
+>;
 
 export interface LocalRunOptions {
   /** The execution name: the run id. */
@@ -39,7 +42,10 @@ export async function runWorkflowLocally<Output>(
 ): Promise<LocalRunResult<Output>> {
   const text = readDefinition(definitionFile);
   const fakeArns = Object.fromEntries(
-    placeholdersOf(text).map((name) => [name, `arn:aws:lambda:us-east-1:000000000000:function:${name}`]),
+    placeholdersOf(text).map((name) => [
+      name,
+      `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    ]),
   );
   const definition = JSON.parse(substitute(text, fakeArns)) as Record<string, unknown>;
   const taskStates = collectStates(definition, 'Task');
@@ -49,7 +55,10 @@ export async function runWorkflowLocally<Output>(
     taskStates.map(([stateName, state]) => {
       const placeholder = Object.keys(fakeArns).find((name) => fakeArns[name] === state.Resource);
       const handler = placeholder ? handlersByPlaceholder[placeholder] : undefined;
-      if (!handler) throw new Error(`Task state ${stateName} has no local handler (Resource ${String(state.Resource)})`);
+      if (!handler)
+        throw new Error(
+          `Task state ${stateName} has no local handler (Resource ${String(state.Resource)})`,
+        );
       const after = options.afterTask?.[stateName];
       return [
         stateName,
@@ -61,13 +70,19 @@ export async function runWorkflowLocally<Output>(
       ];
     }),
   );
-  const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true } });
+  const machine = new StateMachine(definition as never, {
+    validationOptions: { checkPaths: true },
+  });
   const startTime = new Date().toISOString();
   const execution = machine.run(options.input as never, {
     overrides: {
       taskResourceLocalHandlers: taskResourceLocalHandlers as never,
       ...(options.waitMs !== undefined
-        ? { waitTimeOverrides: Object.fromEntries(waitStates.map(([name]) => [name, options.waitMs ?? 0])) }
+        ? {
+            waitTimeOverrides: Object.fromEntries(
+              waitStates.map(([name]) => [name, options.waitMs ?? 0]),
+            ),
+          }
         : {}),
       ...(options.retryIntervalMs !== undefined
         ? {
@@ -108,10 +123,15 @@ export async function runWorkflowLocally<Output>(
 type StateDefinition = { Type?: string; Resource?: string; States?: unknown };
 
 /** Every state of a type, nested Map/Parallel states included, with its name. */
-function collectStates(definition: Record<string, unknown>, type: string): [string, StateDefinition][] {
+function collectStates(
+  definition: Record<string, unknown>,
+  type: string,
+): [string, StateDefinition][] {
   const found: [string, StateDefinition][] = [];
   const visit = (states: unknown) => {
-    for (const [name, state] of Object.entries((states ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const [name, state] of Object.entries(
+      (states ?? {}) as Record<string, Record<string, unknown>>,
+    )) {
       if (state.Type === type) found.push([name, state as StateDefinition]);
       const processor = (state.ItemProcessor ?? state.Iterator) as { States?: unknown } | undefined;
       if (processor) visit(processor.States);

@@ -5,7 +5,12 @@ describe('backupctl demo', () => {
     const result = await runCli(['demo', '--json'], { AWS_ENDPOINT_URL: undefined });
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.run).toMatchObject({ outcome: 'succeeded', snapshotsCreated: 2, copiesCreated: 2, tagProblemCount: 1 });
+    expect(report.run).toMatchObject({
+      outcome: 'succeeded',
+      snapshotsCreated: 2,
+      copiesCreated: 2,
+      tagProblemCount: 1,
+    });
     expect(report.readBack.primary).toHaveLength(2);
     expect(report.readBack.copies).toHaveLength(2);
     expect(report.readBack.catalogEntries).toBe(4);

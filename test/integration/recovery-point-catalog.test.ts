@@ -1,5 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbRecoveryPointCatalog, ensureCatalogTable } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
+import {
+  DynamoDbRecoveryPointCatalog,
+  ensureCatalogTable,
+} from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
 import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
 import type { RecoveryPointCatalog } from '../../functions/ports/recovery-point-catalog.js';
@@ -46,7 +49,9 @@ describe.each(implementations)('RecoveryPointCatalog: %s', (_name, create) => {
   it('puts and gets by id, replacing on a second put (idempotent)', async () => {
     await catalog.put([point('snap-1')]);
     await catalog.put([point('snap-1', { state: 'failed', failure: { name: 'X', message: 'y' } })]);
-    expect(await catalog.get('snap-1')).toEqual(point('snap-1', { state: 'failed', failure: { name: 'X', message: 'y' } }));
+    expect(await catalog.get('snap-1')).toEqual(
+      point('snap-1', { state: 'failed', failure: { name: 'X', message: 'y' } }),
+    );
     expect(await catalog.get('snap-missing')).toBeUndefined();
   });
 
@@ -54,13 +59,25 @@ describe.each(implementations)('RecoveryPointCatalog: %s', (_name, create) => {
     await catalog.put([
       point('snap-old', { createdAt: '2026-11-01T03:00:00.000Z' }),
       point('snap-new', { createdAt: '2026-11-21T03:00:00.000Z' }),
-      point('snap-copy', { region: 'us-west-2', copyOf: { id: 'snap-new', region: 'us-east-1' }, createdAt: '2026-11-21T03:00:00.000Z' }),
+      point('snap-copy', {
+        region: 'us-west-2',
+        copyOf: { id: 'snap-new', region: 'us-east-1' },
+        createdAt: '2026-11-21T03:00:00.000Z',
+      }),
       point('snap-other', { sourceId: 'vol-2', policy: 'weekly' }),
       point('ami-1', { kind: 'image', sourceId: 'i-1' }),
     ]);
-    expect((await catalog.list({ sourceId: 'vol-1' })).map((found) => found.id)).toEqual(['snap-copy', 'snap-new', 'snap-old']);
-    expect((await catalog.list({ sourceId: 'vol-1', region: 'us-west-2' })).map((found) => found.id)).toEqual(['snap-copy']);
-    expect((await catalog.list({ policy: 'weekly' })).map((found) => found.id)).toEqual(['snap-other']);
+    expect((await catalog.list({ sourceId: 'vol-1' })).map((found) => found.id)).toEqual([
+      'snap-copy',
+      'snap-new',
+      'snap-old',
+    ]);
+    expect(
+      (await catalog.list({ sourceId: 'vol-1', region: 'us-west-2' })).map((found) => found.id),
+    ).toEqual(['snap-copy']);
+    expect((await catalog.list({ policy: 'weekly' })).map((found) => found.id)).toEqual([
+      'snap-other',
+    ]);
     expect((await catalog.list({ kind: 'image' })).map((found) => found.id)).toEqual(['ami-1']);
     expect(await catalog.list({})).toHaveLength(5);
   });
@@ -78,7 +95,11 @@ describe('DynamoDB catalog as stored', () => {
     const client = new DynamoDBClient({ region: 'us-east-1' });
     expect(await ensureCatalogTable('catalog-raw', client)).toBe(true);
     expect(await ensureCatalogTable('catalog-raw', client)).toBe(false);
-    await new DynamoDbRecoveryPointCatalog('catalog-raw', client).put([point('snap-raw', { sizeGiB: 8 })]);
-    expect(await scanTable(emulator.motoEndpoint, 'us-east-1', 'catalog-raw')).toEqual([point('snap-raw', { sizeGiB: 8 })]);
+    await new DynamoDbRecoveryPointCatalog('catalog-raw', client).put([
+      point('snap-raw', { sizeGiB: 8 }),
+    ]);
+    expect(await scanTable(emulator.motoEndpoint, 'us-east-1', 'catalog-raw')).toEqual([
+      point('snap-raw', { sizeGiB: 8 }),
+    ]);
   });
 });

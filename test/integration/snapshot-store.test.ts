@@ -33,7 +33,8 @@ const implementations: [string, () => Promise<Fixture>][] = [
     async () => {
       await emulator.reset();
       return {
-        storeFor: (region) => new Ec2SnapshotStore(region, new EC2Client({ region, maxAttempts: 1 })),
+        storeFor: (region) =>
+          new Ec2SnapshotStore(region, new EC2Client({ region, maxAttempts: 1 })),
         inventory: new Ec2VolumeInventory('us-east-1'),
         addVolume: (tags) => createTaggedVolume(ec2At(emulator.motoEndpoint, 'us-east-1'), tags),
       };
@@ -59,46 +60,78 @@ describe.each(implementations)('snapshot and volume ports: %s', (_name, create) 
     await fixture.addVolume({ Name: 'scratch' });
     const listed = [];
     for await (const page of fixture.inventory.listOptedInVolumes()) listed.push(...page);
-    expect(listed.map((volume) => [volume.volumeId, volume.tags])).toEqual([[tagged, { 'backup:policy': 'daily', Name: 'db' }]]);
+    expect(listed.map((volume) => [volume.volumeId, volume.tags])).toEqual([
+      [tagged, { 'backup:policy': 'daily', Name: 'db' }],
+    ]);
   });
 
   it('creates a tagged snapshot, finds it by run, describes it, and tolerates unknown ids', async () => {
     const volumeId = await fixture.addVolume({ 'backup:policy': 'daily' });
     const store = fixture.storeFor('us-east-1');
-    const created = await store.createSnapshot({ volumeId, description: 'test', tags: runTags(volumeId) });
+    const created = await store.createSnapshot({
+      volumeId,
+      description: 'test',
+      tags: runTags(volumeId),
+    });
     expect(created.snapshotId).toMatch(/^snap-/);
-    expect((await store.findRunSnapshots('run-1', 'daily')).map((found) => found.snapshotId)).toEqual([created.snapshotId]);
+    expect(
+      (await store.findRunSnapshots('run-1', 'daily')).map((found) => found.snapshotId),
+    ).toEqual([created.snapshotId]);
     expect(await store.findRunSnapshots('run-2', 'daily')).toEqual([]);
     const described = await store.describeSnapshots([created.snapshotId, 'snap-0000000000000000f']);
-    expect(described.map((found) => [found.snapshotId, found.volumeId, found.state])).toEqual([[created.snapshotId, volumeId, 'completed']]);
+    expect(described.map((found) => [found.snapshotId, found.volumeId, found.state])).toEqual([
+      [created.snapshotId, volumeId, 'completed'],
+    ]);
   });
 
   it('fails CreateSnapshot of a missing volume with VolumeNotFoundError', async () => {
     await expect(
-      fixture.storeFor('us-east-1').createSnapshot({ volumeId: 'vol-0000000000000dead', description: 'x', tags: {} }),
-    ).rejects.toMatchObject({ name: 'VolumeNotFoundError', message: expect.stringContaining('vol-0000000000000dead') });
+      fixture
+        .storeFor('us-east-1')
+        .createSnapshot({ volumeId: 'vol-0000000000000dead', description: 'x', tags: {} }),
+    ).rejects.toMatchObject({
+      name: 'VolumeNotFoundError',
+      message: expect.stringContaining('vol-0000000000000dead'),
+    });
   });
 
   it('copies a snapshot to another region with the key and the tags asked for', async () => {
     const volumeId = await fixture.addVolume({ 'backup:policy': 'daily' });
-    const source = await fixture.storeFor('us-east-1').createSnapshot({ volumeId, description: 'x', tags: runTags(volumeId) });
+    const source = await fixture
+      .storeFor('us-east-1')
+      .createSnapshot({ volumeId, description: 'x', tags: runTags(volumeId) });
     const dr = fixture.storeFor('us-west-2');
     const copy = await dr.copySnapshot({
       sourceSnapshotId: source.snapshotId,
       sourceRegion: 'us-east-1',
       description: 'copy',
       kmsKeyId: 'alias/dr',
-      tags: { ...runTags(volumeId), 'backup:copy-of': `arn:aws:ec2:us-east-1::snapshot/${source.snapshotId}` },
+      tags: {
+        ...runTags(volumeId),
+        'backup:copy-of': `arn:aws:ec2:us-east-1::snapshot/${source.snapshotId}`,
+      },
     });
     const [described] = await dr.describeSnapshots([copy.snapshotId]);
-    expect(described).toMatchObject({ kmsKeyId: 'alias/dr', tags: expect.objectContaining({ 'backup:copy-of': expect.stringContaining(source.snapshotId) }) });
-    expect((await dr.findRunSnapshots('run-1', 'daily')).map((found) => found.snapshotId)).toEqual([copy.snapshotId]);
+    expect(described).toMatchObject({
+      kmsKeyId: 'alias/dr',
+      tags: expect.objectContaining({
+        'backup:copy-of': expect.stringContaining(source.snapshotId),
+      }),
+    });
+    expect((await dr.findRunSnapshots('run-1', 'daily')).map((found) => found.snapshotId)).toEqual([
+      copy.snapshotId,
+    ]);
     expect(await fixture.storeFor('us-east-1').describeSnapshots([copy.snapshotId])).toEqual([]);
   });
 
   it('fails a copy of a missing snapshot with SnapshotNotFoundError', async () => {
     await expect(
-      fixture.storeFor('us-west-2').copySnapshot({ sourceSnapshotId: 'snap-0000000000000dead', sourceRegion: 'us-east-1', description: 'x', tags: {} }),
+      fixture.storeFor('us-west-2').copySnapshot({
+        sourceSnapshotId: 'snap-0000000000000dead',
+        sourceRegion: 'us-east-1',
+        description: 'x',
+        tags: {},
+      }),
     ).rejects.toMatchObject({ name: 'SnapshotNotFoundError' });
   });
 });

@@ -1,4 +1,9 @@
-import { CreateVolumeCommand, DescribeSnapshotsCommand, EC2Client, type Snapshot } from '@aws-sdk/client-ec2';
+import {
+  CreateVolumeCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+  type Snapshot,
+} from '@aws-sdk/client-ec2';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
@@ -7,24 +12,42 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
  * test cloud), so tests judge behaviour by what the emulated cloud holds.
  */
 export function ec2At(endpoint: string, region: string): EC2Client {
-  return new EC2Client({ endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  return new EC2Client({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
 }
 
-export async function createTaggedVolume(ec2: EC2Client, tags: Record<string, string>, sizeGiB = 8): Promise<string> {
+export async function createTaggedVolume(
+  ec2: EC2Client,
+  tags: Record<string, string>,
+  sizeGiB = 8,
+): Promise<string> {
   const region = await ec2.config.region();
   const output = await ec2.send(
     new CreateVolumeCommand({
       AvailabilityZone: `${region}a`,
       Size: sizeGiB,
       ...(Object.keys(tags).length > 0
-        ? { TagSpecifications: [{ ResourceType: 'volume', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }] }
+        ? {
+            TagSpecifications: [
+              {
+                ResourceType: 'volume',
+                Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+              },
+            ],
+          }
         : {}),
     }),
   );
   return output.VolumeId ?? '';
 }
 
-export async function snapshotsOf(ec2: EC2Client, filters: Record<string, string> = {}): Promise<Snapshot[]> {
+export async function snapshotsOf(
+  ec2: EC2Client,
+  filters: Record<string, string> = {},
+): Promise<Snapshot[]> {
   const output = await ec2.send(
     new DescribeSnapshotsCommand({
       OwnerIds: ['self'],
@@ -34,16 +57,28 @@ export async function snapshotsOf(ec2: EC2Client, filters: Record<string, string
   return output.Snapshots ?? [];
 }
 
-export function tagsOf(resource: { Tags?: { Key?: string; Value?: string }[] }): Record<string, string> {
+export function tagsOf(resource: {
+  Tags?: { Key?: string; Value?: string }[];
+}): Record<string, string> {
   return Object.fromEntries((resource.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
 }
 
-export async function scanTable(endpoint: string, region: string, tableName: string): Promise<Record<string, unknown>[]> {
-  const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+export async function scanTable(
+  endpoint: string,
+  region: string,
+  tableName: string,
+): Promise<Record<string, unknown>[]> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, never> | undefined;
   do {
-    const output = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    const output = await client.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }),
+    );
     items.push(...(output.Items ?? []).map((item) => unmarshall(item)));
     startKey = output.LastEvaluatedKey as Record<string, never> | undefined;
   } while (startKey);

@@ -7,7 +7,10 @@ export interface CliResult {
 }
 
 /** Runs `backupctl` as a user would, in a child process, with the given extra environment. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/backupctl.js', ...args], {
       env: { ...process.env, ...env },

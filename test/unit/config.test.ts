@@ -36,15 +36,24 @@ describe('parseConfig', () => {
   });
 
   it('names the path and the value of a negative retention count, as DESIGN.md shows', () => {
-    const issues = issuesOf({ ...valid, policies: { daily: { ...valid.policies.daily, retention: { daily: -1 } } } });
-    expect(issues).toContain('policies.daily.retention.daily: expected a whole number >= 0, got -1');
+    const issues = issuesOf({
+      ...valid,
+      policies: { daily: { ...valid.policies.daily, retention: { daily: -1 } } },
+    });
+    expect(issues).toContain(
+      'policies.daily.retention.daily: expected a whole number >= 0, got -1',
+    );
   });
 
   it('lists every problem at once, each by path', () => {
     const issues = issuesOf({
       primaryRegion: 'mars-1',
       policies: {
-        daily: { schedule: 'cron(0 3 * * * *)', timezone: 'Nowhere/Land', retention: { weekly: 1.5 } },
+        daily: {
+          schedule: 'cron(0 3 * * * *)',
+          timezone: 'Nowhere/Land',
+          retention: { weekly: 1.5 },
+        },
         'bad name': { schedule: 'rate(1 days)', retention: { daily: 1 } },
       },
     });
@@ -64,7 +73,10 @@ describe('parseConfig', () => {
     const issues = issuesOf({
       ...valid,
       policies: {
-        daily: { ...valid.policies.daily, copyTo: [{ region: 'us-east-1' }, { region: 'eu-west-1' }, { region: 'eu-west-1' }] },
+        daily: {
+          ...valid.policies.daily,
+          copyTo: [{ region: 'us-east-1' }, { region: 'eu-west-1' }, { region: 'eu-west-1' }],
+        },
       },
     });
     expect(issues).toEqual([
@@ -74,11 +86,18 @@ describe('parseConfig', () => {
   });
 
   it('rejects a retention that keeps nothing, unknown fields and an empty policy set', () => {
-    expect(issuesOf({ ...valid, policies: { daily: { ...valid.policies.daily, retention: { daily: 0 } } } })).toEqual([
-      expect.stringMatching(/^policies\.daily\.retention: retention keeps nothing/),
+    expect(
+      issuesOf({
+        ...valid,
+        policies: { daily: { ...valid.policies.daily, retention: { daily: 0 } } },
+      }),
+    ).toEqual([expect.stringMatching(/^policies\.daily\.retention: retention keeps nothing/)]);
+    expect(issuesOf({ ...valid, surprise: true })).toEqual([
+      expect.stringMatching(/^: Unrecognized key: "surprise"/),
     ]);
-    expect(issuesOf({ ...valid, surprise: true })).toEqual([expect.stringMatching(/^: Unrecognized key: "surprise"/)]);
-    expect(issuesOf({ primaryRegion: 'us-east-1', policies: {} })).toEqual(['policies: define at least one policy']);
+    expect(issuesOf({ primaryRegion: 'us-east-1', policies: {} })).toEqual([
+      'policies: define at least one policy',
+    ]);
   });
 
   it('reports text that is not JSON as one problem at the root', () => {

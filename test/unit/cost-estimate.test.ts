@@ -11,7 +11,12 @@ describe('estimateVolumeBackupCost', () => {
     });
     // primary: 100 + 2 * 6 = 112 GiB; copy: 100 + 2 * 2 = 104 GiB; 216 * 0.05 = 10.80
     // transfer: 2 GiB * 30 runs * 0.02 = 1.20; first copy: 100 * 0.02 = 2.00
-    expect(estimate).toEqual({ monthlyStorage: 10.8, monthlyTransfer: 1.2, firstCopyTransfer: 2, monthlyTotal: 12 });
+    expect(estimate).toEqual({
+      monthlyStorage: 10.8,
+      monthlyTransfer: 1.2,
+      firstCopyTransfer: 2,
+      monthlyTotal: 12,
+    });
   });
 
   it('counts retained points as the sum of the tiers, at least one', () => {

@@ -5,27 +5,47 @@ const eslint = new ESLint();
 
 async function restrictedImports(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
+  return (result?.messages ?? [])
+    .filter((message) => message.ruleId === 'no-restricted-imports')
+    .map((message) => message.message);
 }
 
 describe('dependency rule', () => {
   it('keeps the AWS SDK out of the core, steps, handlers, CLI and state machine code', async () => {
-    const sdk = "import { EC2Client } from '@aws-sdk/client-ec2';\nexport const client = EC2Client;\n";
-    for (const file of ['functions/core/x.ts', 'functions/steps/x.ts', 'functions/handlers/x.ts', 'cli/x.ts', 'statemachines/x.ts']) {
-      expect(await restrictedImports(file, sdk)).toEqual([expect.stringContaining('Only functions/adapters may import the AWS SDK')]);
+    const sdk =
+      "import { EC2Client } from '@aws-sdk/client-ec2';\nexport const client = EC2Client;\n";
+    for (const file of [
+      'functions/core/x.ts',
+      'functions/steps/x.ts',
+      'functions/handlers/x.ts',
+      'cli/x.ts',
+      'statemachines/x.ts',
+    ]) {
+      expect(await restrictedImports(file, sdk)).toEqual([
+        expect.stringContaining('Only functions/adapters may import the AWS SDK'),
+      ]);
     }
     expect(await restrictedImports('functions/adapters/x.ts', sdk)).toEqual([]);
   });
 
   it('keeps the core pure and steps independent of adapters', async () => {
-    expect(await restrictedImports('functions/core/x.ts', "import { a } from '../steps/a.js';\nexport const b = a;\n")).toEqual([
-      expect.stringContaining('The core is pure'),
-    ]);
-    expect(await restrictedImports('functions/core/x.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n")).toEqual([
-      expect.stringContaining('no I/O'),
-    ]);
-    expect(await restrictedImports('functions/steps/x.ts', "import { A } from '../adapters/a.js';\nexport const b = A;\n")).toEqual([
-      expect.stringContaining('depend on ports'),
-    ]);
+    expect(
+      await restrictedImports(
+        'functions/core/x.ts',
+        "import { a } from '../steps/a.js';\nexport const b = a;\n",
+      ),
+    ).toEqual([expect.stringContaining('The core is pure')]);
+    expect(
+      await restrictedImports(
+        'functions/core/x.ts',
+        "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n",
+      ),
+    ).toEqual([expect.stringContaining('no I/O')]);
+    expect(
+      await restrictedImports(
+        'functions/steps/x.ts',
+        "import { A } from '../adapters/a.js';\nexport const b = A;\n",
+      ),
+    ).toEqual([expect.stringContaining('depend on ports')]);
   });
 });

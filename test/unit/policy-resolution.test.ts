@@ -14,23 +14,30 @@ describe('resolvePolicies', () => {
   });
 
   it('takes several space-separated policies, in order, without duplicates', () => {
-    expect(resolvePolicies('vol-1', { 'backup:policy': ' weekly  daily weekly ' }, known).policies).toEqual([
-      'weekly',
-      'daily',
-    ]);
+    expect(
+      resolvePolicies('vol-1', { 'backup:policy': ' weekly  daily weekly ' }, known).policies,
+    ).toEqual(['weekly', 'daily']);
   });
 
   it('reports an unknown policy and keeps the known ones', () => {
     const resolution = resolvePolicies('vol-1', { 'backup:policy': 'daily hourly' }, known);
     expect(resolution.policies).toEqual(['daily']);
     expect(resolution.problems).toEqual([
-      expect.objectContaining({ kind: 'unknown-policy', policyName: 'hourly', resourceId: 'vol-1' }),
+      expect.objectContaining({
+        kind: 'unknown-policy',
+        policyName: 'hourly',
+        resourceId: 'vol-1',
+      }),
     ]);
     expect(resolution.problems[0]?.message).toMatch(/vol-1.*unknown policy "hourly"/);
   });
 
   it('backup:exclude=true wins over any policy (case-insensitive), and is not a problem', () => {
-    const resolution = resolvePolicies('vol-1', { 'backup:policy': 'daily', 'backup:exclude': 'TRUE' }, known);
+    const resolution = resolvePolicies(
+      'vol-1',
+      { 'backup:policy': 'daily', 'backup:exclude': 'TRUE' },
+      known,
+    );
     expect(resolution).toMatchObject({ policies: [], excluded: true, problems: [] });
   });
 
@@ -41,13 +48,20 @@ describe('resolvePolicies', () => {
   });
 
   it('a malformed exclude value is reported and does not stop backups', () => {
-    const resolution = resolvePolicies('vol-1', { 'backup:policy': 'daily', 'backup:exclude': 'yes' }, known);
+    const resolution = resolvePolicies(
+      'vol-1',
+      { 'backup:policy': 'daily', 'backup:exclude': 'yes' },
+      known,
+    );
     expect(resolution).toMatchObject({ policies: ['daily'], excluded: false });
     expect(resolution.problems.map((problem) => problem.kind)).toEqual(['invalid-exclude-value']);
   });
 
   it('a resource without the tag has no policies and no problems', () => {
-    expect(resolvePolicies('vol-1', { Name: 'x' }, known)).toMatchObject({ policies: [], problems: [] });
+    expect(resolvePolicies('vol-1', { Name: 'x' }, known)).toMatchObject({
+      policies: [],
+      problems: [],
+    });
   });
 
   it('property: effective policies are exactly the known names in the tag, unless excluded', () => {
@@ -57,10 +71,14 @@ describe('resolvePolicies', () => {
         const tags: Record<string, string> = { 'backup:policy': names.join(' ') };
         if (exclude) tags['backup:exclude'] = 'true';
         const resolution = resolvePolicies('r', tags, known);
-        const expected = exclude ? [] : [...new Set(names.filter((candidate) => known.has(candidate)))];
+        const expected = exclude
+          ? []
+          : [...new Set(names.filter((candidate) => known.has(candidate)))];
         expect(resolution.policies).toEqual(expected);
         const unknown = new Set(names.filter((candidate) => !known.has(candidate)));
-        expect(resolution.problems.filter((problem) => problem.kind === 'unknown-policy')).toHaveLength(unknown.size);
+        expect(
+          resolution.problems.filter((problem) => problem.kind === 'unknown-policy'),
+        ).toHaveLength(unknown.size);
       }),
     );
   });

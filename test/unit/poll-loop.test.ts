@@ -1,7 +1,11 @@
 import { recordPoll, startPollLoop } from '../../functions/core/poll-loop.js';
 import { PacingSchema } from '../../functions/core/volume-backup-state.js';
 
-const pacing = PacingSchema.parse({ firstPollSeconds: 10, maxPollSeconds: 60, maxWaitSeconds: 200 });
+const pacing = PacingSchema.parse({
+  firstPollSeconds: 10,
+  maxPollSeconds: 60,
+  maxWaitSeconds: 200,
+});
 
 describe('the batch poll loop', () => {
   it('grows the interval by half each poll up to the cap', () => {

@@ -1,10 +1,17 @@
-import { describeScheduleProblem, isKnownTimeZone } from '../../functions/core/schedule-expression.js';
+import {
+  describeScheduleProblem,
+  isKnownTimeZone,
+} from '../../functions/core/schedule-expression.js';
 
 describe('describeScheduleProblem', () => {
-  it.each(['cron(0 3 * * ? *)', 'cron(0 6 ? * SUN *)', 'cron(0/15 * * * ? *)', 'rate(1 day)', 'rate(12 hours)', 'at(2026-12-01T03:00:00)'])(
-    'accepts %s',
-    (expression) => expect(describeScheduleProblem(expression)).toBeUndefined(),
-  );
+  it.each([
+    'cron(0 3 * * ? *)',
+    'cron(0 6 ? * SUN *)',
+    'cron(0/15 * * * ? *)',
+    'rate(1 day)',
+    'rate(12 hours)',
+    'at(2026-12-01T03:00:00)',
+  ])('accepts %s', (expression) => expect(describeScheduleProblem(expression)).toBeUndefined());
 
   it.each([
     ['0 3 * * *', /expected cron/],
@@ -14,7 +21,9 @@ describe('describeScheduleProblem', () => {
     ['rate(0 hours)', /at least 1/],
     ['rate(2 hour)', /use "2 hours"/],
     ['cron(0 3 $ * ? *)', /characters/],
-  ])('rejects %s', (expression, reason) => expect(describeScheduleProblem(expression)).toMatch(reason));
+  ])('rejects %s', (expression, reason) =>
+    expect(describeScheduleProblem(expression)).toMatch(reason),
+  );
 });
 
 describe('isKnownTimeZone', () => {

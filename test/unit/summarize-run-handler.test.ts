@@ -5,10 +5,12 @@ import { localContext } from '../../statemachines/local/lambda-context.js';
 describe('summarize-run handler', () => {
   it('returns the summary and publishes the run metrics as EMF with the Policy dimension', async () => {
     const written: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(chunk.toString());
-      return true;
-    });
+    const spy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        written.push(chunk.toString());
+        return true;
+      });
     try {
       const summary = await handler(
         {
@@ -21,13 +23,28 @@ describe('summarize-run handler', () => {
             copyTargets: [],
             pacing: {},
           },
-          discovery: { optedIn: 2, selected: 2, excluded: [], tagProblems: [], tagProblemCount: 3, failures: [] },
+          discovery: {
+            optedIn: 2,
+            selected: 2,
+            excluded: [],
+            tagProblems: [],
+            tagProblemCount: 3,
+            failures: [],
+          },
           batchResults: [
             {
               batchIndex: 0,
               volumeIds: ['vol-1', 'vol-2'],
               recoveryPoints: [{ id: 'snap-1', region: 'us-east-1', sourceId: 'vol-1' }],
-              failures: [{ sourceId: 'vol-2', stage: 'snapshot', region: 'us-east-1', name: 'VolumeNotFoundError', message: 'gone' }],
+              failures: [
+                {
+                  sourceId: 'vol-2',
+                  stage: 'snapshot',
+                  region: 'us-east-1',
+                  name: 'VolumeNotFoundError',
+                  message: 'gone',
+                },
+              ],
             },
           ],
         } as never,
@@ -37,12 +54,22 @@ describe('summarize-run handler', () => {
     } finally {
       spy.mockRestore();
     }
-    const emf = written.map((line) => JSON.parse(line)).find((document) => document._aws?.CloudWatchMetrics);
-    expect(emf).toMatchObject({ Policy: 'daily', SnapshotsCreated: 1, SnapshotsFailed: 1, TagProblems: 3, VolumesFailed: 1 });
+    const emf = written
+      .map((line) => JSON.parse(line))
+      .find((document) => document._aws?.CloudWatchMetrics);
+    expect(emf).toMatchObject({
+      Policy: 'daily',
+      SnapshotsCreated: 1,
+      SnapshotsFailed: 1,
+      TagProblems: 3,
+      VolumesFailed: 1,
+    });
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('BackupOrchestrator');
   });
 
   it('rejects a malformed event before doing anything', async () => {
-    await expect(handler({ run: {} } as never, localContext('SummarizeRun'))).rejects.toMatchObject({ name: 'ParseError' });
+    await expect(handler({ run: {} } as never, localContext('SummarizeRun'))).rejects.toMatchObject(
+      { name: 'ParseError' },
+    );
   });
 });

@@ -1,7 +1,10 @@
 import { InMemoryEc2 } from '../../functions/adapters/in-memory/in-memory-ec2.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
 import { parseConfig } from '../../functions/core/config.js';
-import type { BatchState, DiscoverVolumesResult } from '../../functions/core/volume-backup-state.js';
+import type {
+  BatchState,
+  DiscoverVolumesResult,
+} from '../../functions/core/volume-backup-state.js';
 import { ThrottledError } from '../../functions/ports/snapshot-errors.js';
 import { copySnapshots } from '../../functions/steps/copy-snapshots.js';
 import { discoverVolumes } from '../../functions/steps/discover-volumes.js';
@@ -12,33 +15,58 @@ import { summarizeRun } from '../../functions/steps/summarize-run.js';
 const config = parseConfig({
   primaryRegion: 'us-east-1',
   policies: {
-    daily: { schedule: 'cron(0 3 * * ? *)', retention: { daily: 7 }, copyTo: [{ region: 'us-west-2', kmsKeyId: 'alias/dr' }] },
+    daily: {
+      schedule: 'cron(0 3 * * ? *)',
+      retention: { daily: 7 },
+      copyTo: [{ region: 'us-west-2', kmsKeyId: 'alias/dr' }],
+    },
     weekly: { schedule: 'cron(0 3 ? * SUN *)', retention: { weekly: 4 } },
   },
 });
 const unpaced = <T>(call: () => Promise<T>) => call();
 const always = () => true;
 
-async function discover(ec2: InMemoryEc2, runId = 'run-1', pacing = {}): Promise<DiscoverVolumesResult> {
+async function discover(
+  ec2: InMemoryEc2,
+  runId = 'run-1',
+  pacing = {},
+): Promise<DiscoverVolumesResult> {
   return discoverVolumes(
-    { request: { policyName: 'daily', config, pacing }, executionName: runId, executionStartTime: '2026-11-22T03:00:00.000Z' },
+    {
+      request: { policyName: 'daily', config, pacing },
+      executionName: runId,
+      executionStartTime: '2026-11-22T03:00:00.000Z',
+    },
     ec2.inventory('us-east-1'),
   );
 }
 
-async function snapshotLoop(ec2: InMemoryEc2, discovery: DiscoverVolumesResult): Promise<{ state: BatchState; polls: number }> {
+async function snapshotLoop(
+  ec2: InMemoryEc2,
+  discovery: DiscoverVolumesResult,
+): Promise<{ state: BatchState; polls: number }> {
   const batch = discovery.batches[0];
   if (!batch) throw new Error('no batch');
-  let state = await snapshotVolumes({ run: discovery.run, ...batch }, { store: ec2.store('us-east-1'), pace: unpaced, hasTime: always });
+  let state = await snapshotVolumes(
+    { run: discovery.run, ...batch },
+    { store: ec2.store('us-east-1'), pace: unpaced, hasTime: always },
+  );
   let polls = 1;
   while (!state.loop.settled) {
-    state = await snapshotVolumes(state, { store: ec2.store('us-east-1'), pace: unpaced, hasTime: always });
+    state = await snapshotVolumes(state, {
+      store: ec2.store('us-east-1'),
+      pace: unpaced,
+      hasTime: always,
+    });
     polls += 1;
   }
   return { state, polls };
 }
 
-async function copyLoop(ec2: InMemoryEc2, start: BatchState): Promise<{ state: BatchState; polls: number }> {
+async function copyLoop(
+  ec2: InMemoryEc2,
+  start: BatchState,
+): Promise<{ state: BatchState; polls: number }> {
   const deps = { storeFor: (region: string) => ec2.store(region), pace: unpaced, hasTime: always };
   let state = await copySnapshots(start, deps);
   let polls = 1;
@@ -67,32 +95,58 @@ describe('discoverVolumes', () => {
   it('selects the policy’s volumes, reports exclusions, unknown names and unusable volumes', async () => {
     const { ec2, ids } = estate();
     const result = await discover(ec2);
-    expect(result.batches.flatMap((batch) => batch.volumes.map((volume) => volume.volumeId))).toEqual([ids.daily, ids.both]);
-    expect(result.discovery).toMatchObject({ optedIn: 6, selected: 2, excluded: [ids.excluded], tagProblemCount: 1 });
-    expect(result.discovery.tagProblems[0]).toMatchObject({ kind: 'unknown-policy', resourceId: ids.unknown });
-    expect(result.discovery.failures).toEqual([expect.objectContaining({ sourceId: ids.broken, name: 'VolumeNotUsableError' })]);
+    expect(
+      result.batches.flatMap((batch) => batch.volumes.map((volume) => volume.volumeId)),
+    ).toEqual([ids.daily, ids.both]);
+    expect(result.discovery).toMatchObject({
+      optedIn: 6,
+      selected: 2,
+      excluded: [ids.excluded],
+      tagProblemCount: 1,
+    });
+    expect(result.discovery.tagProblems[0]).toMatchObject({
+      kind: 'unknown-policy',
+      resourceId: ids.unknown,
+    });
+    expect(result.discovery.failures).toEqual([
+      expect.objectContaining({ sourceId: ids.broken, name: 'VolumeNotUsableError' }),
+    ]);
     expect(result.run).toMatchObject({
       runId: 'run-1',
       startedAt: '2026-11-22T03:00:00.000Z',
       expiresAt: '2026-11-29T03:00:00.000Z',
-      copyTargets: [{ region: 'us-west-2', kmsKeyId: 'alias/dr', expiresAt: '2026-11-29T03:00:00.000Z' }],
+      copyTargets: [
+        { region: 'us-west-2', kmsKeyId: 'alias/dr', expiresAt: '2026-11-29T03:00:00.000Z' },
+      ],
     });
   });
 
   it('splits into batches of pacing.batchSize', async () => {
     const ec2 = new InMemoryEc2();
-    for (let index = 0; index < 7; index += 1) ec2.addVolume('us-east-1', { 'backup:policy': 'daily' });
+    for (let index = 0; index < 7; index += 1)
+      ec2.addVolume('us-east-1', { 'backup:policy': 'daily' });
     const result = await discover(ec2, 'run-1', { batchSize: 3 });
-    expect(result.batches.map((batch) => [batch.batchIndex, batch.volumes.length])).toEqual([[0, 3], [1, 3], [2, 1]]);
+    expect(result.batches.map((batch) => [batch.batchIndex, batch.volumes.length])).toEqual([
+      [0, 3],
+      [1, 3],
+      [2, 1],
+    ]);
   });
 
   it('an unknown policy to run is a clear error', async () => {
     await expect(
       discoverVolumes(
-        { request: { policyName: 'nope', config }, executionName: 'r', executionStartTime: '2026-11-22T03:00:00Z' },
+        {
+          request: { policyName: 'nope', config },
+          executionName: 'r',
+          executionStartTime: '2026-11-22T03:00:00Z',
+        },
         new InMemoryEc2().inventory('us-east-1'),
       ),
-    ).rejects.toMatchObject({ name: 'UnknownPolicyError', message: expect.stringMatching(/"nope".*daily, weekly/) });
+    ).rejects.toMatchObject({
+      name: 'UnknownPolicyError',
+      message: expect.stringMatching(/"nope".*daily, weekly/),
+    });
   });
 });
 
@@ -120,7 +174,9 @@ describe('snapshotVolumes', () => {
     const first = await snapshotLoop(ec2, await discover(ec2, 'run-7'));
     const second = await snapshotLoop(ec2, await discover(ec2, 'run-7'));
     expect(ec2.calls.createSnapshot).toBe(2);
-    expect(second.state.items.map((item) => item.snapshot.id)).toEqual(first.state.items.map((item) => item.snapshot.id));
+    expect(second.state.items.map((item) => item.snapshot.id)).toEqual(
+      first.state.items.map((item) => item.snapshot.id),
+    );
     expect(ec2.snapshots.size).toBe(2);
   });
 
@@ -129,8 +185,15 @@ describe('snapshotVolumes', () => {
     ec2.failNext.createSnapshot.push(new ThrottledError('CreateSnapshot', 'RequestLimitExceeded'));
     const discovery = await discover(ec2);
     const batch = discovery.batches[0]!;
-    const firstTurn = await snapshotVolumes({ run: discovery.run, ...batch }, { store: ec2.store('us-east-1'), pace: unpaced, hasTime: always });
-    expect(firstTurn.items[0]?.snapshot).toMatchObject({ status: 'queued', attempts: 1, error: { name: 'ThrottledError' } });
+    const firstTurn = await snapshotVolumes(
+      { run: discovery.run, ...batch },
+      { store: ec2.store('us-east-1'), pace: unpaced, hasTime: always },
+    );
+    expect(firstTurn.items[0]?.snapshot).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      error: { name: 'ThrottledError' },
+    });
     expect(firstTurn.loop.settled).toBe(false);
     const { state } = await snapshotLoop(ec2, discovery);
     expect(state.items.every((item) => item.snapshot.status === 'completed')).toBe(true);
@@ -140,9 +203,14 @@ describe('snapshotVolumes', () => {
     const { ec2 } = estate();
     // Turn 1 throttles both volumes' starts; turn 2 throttles the first again, its last attempt.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      ec2.failNext.createSnapshot.push(new ThrottledError('CreateSnapshot', 'RequestLimitExceeded'));
+      ec2.failNext.createSnapshot.push(
+        new ThrottledError('CreateSnapshot', 'RequestLimitExceeded'),
+      );
     }
-    const { state } = await snapshotLoop(ec2, await discover(ec2, 'run-1', { maxStartAttempts: 2 }));
+    const { state } = await snapshotLoop(
+      ec2,
+      await discover(ec2, 'run-1', { maxStartAttempts: 2 }),
+    );
     expect(state.items.map((item) => item.snapshot.status)).toEqual(['failed', 'completed']);
     expect(state.items[0]?.snapshot.error?.name).toBe('ThrottledError');
   });
@@ -152,7 +220,9 @@ describe('snapshotVolumes', () => {
     const discovery = await discover(ec2);
     ec2.volumes.delete(ids.daily ?? '');
     const { state } = await snapshotLoop(ec2, discovery);
-    expect(state.items.map((item) => [item.volumeId, item.snapshot.status, item.snapshot.error?.name])).toEqual([
+    expect(
+      state.items.map((item) => [item.volumeId, item.snapshot.status, item.snapshot.error?.name]),
+    ).toEqual([
       [ids.daily, 'failed', 'VolumeNotFoundError'],
       [ids.both, 'completed', undefined],
     ]);
@@ -161,8 +231,14 @@ describe('snapshotVolumes', () => {
   it('fails snapshots still pending after maxWaitSeconds', async () => {
     const { ec2 } = estate();
     ec2.pendingPolls = 1000;
-    const { state } = await snapshotLoop(ec2, await discover(ec2, 'run-1', { firstPollSeconds: 60, maxWaitSeconds: 300 }));
-    expect(state.items.map((item) => item.snapshot.error?.name)).toEqual(['SnapshotTimeoutError', 'SnapshotTimeoutError']);
+    const { state } = await snapshotLoop(
+      ec2,
+      await discover(ec2, 'run-1', { firstPollSeconds: 60, maxWaitSeconds: 300 }),
+    );
+    expect(state.items.map((item) => item.snapshot.error?.name)).toEqual([
+      'SnapshotTimeoutError',
+      'SnapshotTimeoutError',
+    ]);
   });
 });
 
@@ -174,13 +250,17 @@ describe('copySnapshots', () => {
     ec2.pendingPolls = 2;
     const { state, polls } = await copyLoop(ec2, snapshotted);
     expect(polls).toBeGreaterThanOrEqual(6);
-    const copies = [...ec2.snapshots.values()].filter((snapshot) => snapshot.region === 'us-west-2');
+    const copies = [...ec2.snapshots.values()].filter(
+      (snapshot) => snapshot.region === 'us-west-2',
+    );
     expect(copies).toHaveLength(2);
     expect(copies.every((copy) => copy.kmsKeyId === 'alias/dr' && copy.encrypted)).toBe(true);
     expect(copies.map((copy) => copy.tags['backup:copy-of'])).toEqual(
       snapshotted.items.map((item) => `arn:aws:ec2:us-east-1::snapshot/${item.snapshot.id}`),
     );
-    expect(state.items.map((item) => [item.volumeId, item.copies.map((copy) => copy.status)])).toEqual([
+    expect(
+      state.items.map((item) => [item.volumeId, item.copies.map((copy) => copy.status)]),
+    ).toEqual([
       [ids.daily, ['completed']],
       [ids.both, ['completed']],
     ]);
@@ -212,9 +292,18 @@ describe('recordRecoveryPoints and summarizeRun', () => {
         ['us-west-2', 'available', 'us-east-1'],
       ]),
     );
-    expect(result.failures).toEqual([expect.objectContaining({ sourceId: ids.both, stage: 'snapshot', name: 'VolumeNotFoundError' })]);
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        sourceId: ids.both,
+        stage: 'snapshot',
+        name: 'VolumeNotFoundError',
+      }),
+    ]);
 
-    const summary = summarizeRun({ run: discovery.run, discovery: discovery.discovery, batchResults: [result] }, new Date('2026-11-22T03:02:00Z'));
+    const summary = summarizeRun(
+      { run: discovery.run, discovery: discovery.discovery, batchResults: [result] },
+      new Date('2026-11-22T03:02:00Z'),
+    );
     expect(summary).toMatchObject({
       outcome: 'partial',
       durationSeconds: 120,
@@ -228,17 +317,42 @@ describe('recordRecoveryPoints and summarizeRun', () => {
   it('a batch that failed as a whole reports each of its volumes', () => {
     const summary = summarizeRun(
       {
-        run: { runId: 'r', policyName: 'daily', primaryRegion: 'us-east-1', startedAt: '2026-11-22T03:00:00Z', expiresAt: 'never', copyTargets: [], pacing: {} as never },
-        discovery: { optedIn: 1, selected: 1, excluded: [], tagProblems: [], tagProblemCount: 0, failures: [] },
+        run: {
+          runId: 'r',
+          policyName: 'daily',
+          primaryRegion: 'us-east-1',
+          startedAt: '2026-11-22T03:00:00Z',
+          expiresAt: 'never',
+          copyTargets: [],
+          pacing: {} as never,
+        },
+        discovery: {
+          optedIn: 1,
+          selected: 1,
+          excluded: [],
+          tagProblems: [],
+          tagProblemCount: 0,
+          failures: [],
+        },
         batchResults: [
-          { batchIndex: 0, batchError: { Error: 'States.Timeout', Cause: '{"errorMessage":"took too long"}' }, volumes: [{ volumeId: 'vol-1', availabilityZone: 'a', sizeGiB: 1 }] },
+          {
+            batchIndex: 0,
+            batchError: { Error: 'States.Timeout', Cause: '{"errorMessage":"took too long"}' },
+            volumes: [{ volumeId: 'vol-1', availabilityZone: 'a', sizeGiB: 1 }],
+          },
         ],
       },
       new Date('2026-11-22T03:00:10Z'),
     );
     expect(summary.outcome).toBe('failed');
     expect(summary.failures).toEqual([
-      { sourceId: 'vol-1', stage: 'batch', region: 'us-east-1', name: 'States.Timeout', message: 'batch 0 failed as a whole: took too long' },
+      {
+        sourceId: 'vol-1',
+        stage: 'batch',
+        region: 'us-east-1',
+        name: 'States.Timeout',
+        message: 'batch 0 failed as a whole: took too long',
+      },
     ]);
   });
 });

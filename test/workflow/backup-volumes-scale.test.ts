@@ -8,7 +8,11 @@ const volumeCount = 250;
 const config = parseConfig({
   primaryRegion: 'us-east-1',
   policies: {
-    daily: { schedule: 'cron(0 3 * * ? *)', retention: { daily: 7 }, copyTo: [{ region: 'eu-west-1' }] },
+    daily: {
+      schedule: 'cron(0 3 * * ? *)',
+      retention: { daily: 7 },
+      copyTo: [{ region: 'eu-west-1' }],
+    },
   },
 });
 
@@ -31,10 +35,18 @@ describe(`one run over ${volumeCount} opted-in volumes`, () => {
 
     const snapshots = await snapshotsOf(ec2, { 'tag:backup:run': 'run-scale' });
     expect(new Set(snapshots.map((snapshot) => snapshot.VolumeId))).toEqual(volumeIds);
-    const copies = await snapshotsOf(ec2At(emulator.motoEndpoint, 'eu-west-1'), { 'tag:backup:run': 'run-scale' });
+    const copies = await snapshotsOf(ec2At(emulator.motoEndpoint, 'eu-west-1'), {
+      'tag:backup:run': 'run-scale',
+    });
     expect(copies).toHaveLength(volumeCount);
-    expect(await scanTable(emulator.motoEndpoint, 'us-east-1', 'catalog-scale')).toHaveLength(2 * volumeCount);
-    expect(summary).toMatchObject({ outcome: 'succeeded', snapshotsCreated: volumeCount, copiesCreated: volumeCount });
+    expect(await scanTable(emulator.motoEndpoint, 'us-east-1', 'catalog-scale')).toHaveLength(
+      2 * volumeCount,
+    );
+    expect(summary).toMatchObject({
+      outcome: 'succeeded',
+      snapshotsCreated: volumeCount,
+      copiesCreated: volumeCount,
+    });
 
     // 5 batches of 50. Per batch: snapshot turn (Task, Choice); copies start 20 at a time (EBS's
     // in-flight limit per region), so 3 copy turns (Task, Choice) with 2 Waits; Record. That is

@@ -6,7 +6,13 @@ import type { DiscoverVolumesResult } from '../../functions/core/volume-backup-s
 import type { RunSummary } from '../../functions/steps/summarize-run.js';
 import { backupVolumesDefinitionFile } from '../../statemachines/definitions.js';
 import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';
-import { createTaggedVolume, ec2At, scanTable, snapshotsOf, tagsOf } from '../support/aws-readback.js';
+import {
+  createTaggedVolume,
+  ec2At,
+  scanTable,
+  snapshotsOf,
+  tagsOf,
+} from '../support/aws-readback.js';
 import { useEmulator } from '../support/emulator.js';
 
 // Two SDK attempts, so injected throttling outlives the SDK's retries and reaches the workflow.
@@ -53,7 +59,9 @@ describe('backup-volumes workflow (ASL executed locally against the emulator)', 
     const { summary } = await backup('run-main');
 
     const snapshots = await snapshotsOf(primary(), { 'tag:backup:run': 'run-main' });
-    expect(snapshots.map((snapshot) => snapshot.VolumeId).sort()).toEqual([volumes.daily, volumes.twoPolicies].sort());
+    expect(snapshots.map((snapshot) => snapshot.VolumeId).sort()).toEqual(
+      [volumes.daily, volumes.twoPolicies].sort(),
+    );
     expect(snapshots.every((snapshot) => snapshot.State === 'completed')).toBe(true);
     const dailySnapshot = snapshots.find((snapshot) => snapshot.VolumeId === volumes.daily)!;
     expect(tagsOf(dailySnapshot)).toEqual({
@@ -69,10 +77,15 @@ describe('backup-volumes workflow (ASL executed locally against the emulator)', 
     expect(copies).toHaveLength(2);
     for (const copy of copies) {
       const tags = tagsOf(copy);
-      const source = snapshots.find((snapshot) => tags['backup:copy-of'] === `arn:aws:ec2:us-east-1::snapshot/${snapshot.SnapshotId}`);
+      const source = snapshots.find(
+        (snapshot) =>
+          tags['backup:copy-of'] === `arn:aws:ec2:us-east-1::snapshot/${snapshot.SnapshotId}`,
+      );
       expect(source).toBeDefined();
       expect(tags['backup:source']).toBe(source?.VolumeId);
-      expect(tags['backup:expires-at']).toBe(new Date(Date.parse(summary.startedAt) + 3 * 86_400_000).toISOString());
+      expect(tags['backup:expires-at']).toBe(
+        new Date(Date.parse(summary.startedAt) + 3 * 86_400_000).toISOString(),
+      );
       expect(copy.KmsKeyId).toBe('alias/dr-key');
       expect(copy.State).toBe('completed');
     }
@@ -82,7 +95,11 @@ describe('backup-volumes workflow (ASL executed locally against the emulator)', 
     expect(new Set(catalog.map((point) => point.id))).toEqual(
       new Set([...snapshots, ...copies].map((snapshot) => snapshot.SnapshotId)),
     );
-    expect(catalog.filter((point) => point.region === 'us-west-2').every((point) => (point.copyOf as { region: string }).region === 'us-east-1')).toBe(true);
+    expect(
+      catalog
+        .filter((point) => point.region === 'us-west-2')
+        .every((point) => (point.copyOf as { region: string }).region === 'us-east-1'),
+    ).toBe(true);
 
     expect(summary).toMatchObject({
       outcome: 'succeeded',
@@ -92,7 +109,10 @@ describe('backup-volumes workflow (ASL executed locally against the emulator)', 
       failures: [],
       tagProblemCount: 1,
     });
-    expect(summary.tagProblems[0]).toMatchObject({ kind: 'unknown-policy', resourceId: volumes.unknownPolicy });
+    expect(summary.tagProblems[0]).toMatchObject({
+      kind: 'unknown-policy',
+      resourceId: volumes.unknownPolicy,
+    });
     expect(await snapshotsOf(primary(), { 'volume-id': volumes.excluded })).toHaveLength(0);
     expect(await snapshotsOf(primary(), { 'volume-id': volumes.unknownPolicy })).toHaveLength(0);
   });
@@ -130,9 +150,18 @@ describe('backup-volumes workflow (ASL executed locally against the emulator)', 
 
     expect(output.outcome).toBe('partial');
     expect(output.failures).toEqual([
-      expect.objectContaining({ sourceId: volumes.twoPolicies, stage: 'snapshot', name: 'VolumeNotFoundError', message: expect.stringContaining(volumes.twoPolicies) }),
+      expect.objectContaining({
+        sourceId: volumes.twoPolicies,
+        stage: 'snapshot',
+        name: 'VolumeNotFoundError',
+        message: expect.stringContaining(volumes.twoPolicies),
+      }),
     ]);
-    expect((await snapshotsOf(primary(), { 'tag:backup:run': 'run-deleted' })).map((snapshot) => snapshot.VolumeId)).toEqual([volumes.daily]);
+    expect(
+      (await snapshotsOf(primary(), { 'tag:backup:run': 'run-deleted' })).map(
+        (snapshot) => snapshot.VolumeId,
+      ),
+    ).toEqual([volumes.daily]);
     expect(await snapshotsOf(dr(), { 'tag:backup:run': 'run-deleted' })).toHaveLength(1);
   });
 
@@ -145,7 +174,12 @@ describe('backup-volumes workflow (ASL executed locally against the emulator)', 
     const counts = emulator.testCloud.counts();
     expect(counts.faults.byOperation['ec2:CreateSnapshot']).toBe(3);
     expect(counts.faults.byOperation['ec2:CopySnapshot']).toBe(3);
-    expect(summary).toMatchObject({ outcome: 'succeeded', snapshotsCreated: 2, copiesCreated: 2, failures: [] });
+    expect(summary).toMatchObject({
+      outcome: 'succeeded',
+      snapshotsCreated: 2,
+      copiesCreated: 2,
+      failures: [],
+    });
     expect(await snapshotsOf(primary(), { 'tag:backup:run': 'run-throttled' })).toHaveLength(2);
     expect(await snapshotsOf(dr(), { 'tag:backup:run': 'run-throttled' })).toHaveLength(2);
   });
@@ -156,7 +190,11 @@ describe('backup-volumes workflow (ASL executed locally against the emulator)', 
     emulator.testCloud.hold({ kind: 'snapshot', polls: 4 });
     const held = await backup('run-held');
 
-    expect(held.summary).toMatchObject({ outcome: 'succeeded', snapshotsCreated: 2, copiesCreated: 2 });
+    expect(held.summary).toMatchObject({
+      outcome: 'succeeded',
+      snapshotsCreated: 2,
+      copiesCreated: 2,
+    });
     // Each extra poll of the one batch costs Choice + Wait + Task, whatever the batch size.
     const extra = (held.stateTransitions ?? 0) - (quick.stateTransitions ?? 0);
     expect(extra % 3).toBe(0);

@@ -34,7 +34,8 @@ export class InMemoryEc2 {
   private sequence = 0;
 
   addVolume(region: string, tags: Tags, overrides: Partial<VolumeRecord> = {}): string {
-    const volumeId = overrides.volumeId ?? `vol-${(++this.sequence).toString(16).padStart(17, '0')}`;
+    const volumeId =
+      overrides.volumeId ?? `vol-${(++this.sequence).toString(16).padStart(17, '0')}`;
     this.volumes.set(volumeId, {
       volumeId,
       availabilityZone: `${region}a`,
@@ -55,7 +56,9 @@ export class InMemoryEc2 {
           (volume) => volume.region === region && volume.tags[TagKeys.policy] !== undefined,
         );
         for (let start = 0; start < tagged.length; start += pageSize) {
-          yield tagged.slice(start, start + pageSize).map(({ region: _region, ...volume }) => structuredClone(volume));
+          yield tagged
+            .slice(start, start + pageSize)
+            .map(({ region: _region, ...volume }) => structuredClone(volume));
         }
       }.bind(this),
     };
@@ -65,15 +68,22 @@ export class InMemoryEc2 {
     const count = (operation: string) => {
       this.calls[operation] = (this.calls[operation] ?? 0) + 1;
     };
-    const inRegion = () => [...this.snapshots.values()].filter((snapshot) => snapshot.region === region);
-    const view = ({ region: _region, pendingPolls: _polls, ...record }: StoredSnapshot): SnapshotRecord =>
-      structuredClone(record);
+    const inRegion = () =>
+      [...this.snapshots.values()].filter((snapshot) => snapshot.region === region);
+    const view = ({
+      region: _region,
+      pendingPolls: _polls,
+      ...record
+    }: StoredSnapshot): SnapshotRecord => structuredClone(record);
     return {
       region,
       findRunSnapshots: async (runId, policy) => {
         count('findRunSnapshots');
         return inRegion()
-          .filter((snapshot) => snapshot.tags[TagKeys.run] === runId && snapshot.tags[TagKeys.policy] === policy)
+          .filter(
+            (snapshot) =>
+              snapshot.tags[TagKeys.run] === runId && snapshot.tags[TagKeys.policy] === policy,
+          )
           .map(view);
       },
       createSnapshot: async (request: CreateSnapshotRequest) => {
@@ -82,7 +92,13 @@ export class InMemoryEc2 {
         if (failure) throw failure;
         const volume = this.volumes.get(request.volumeId);
         if (!volume || volume.region !== region) throw new VolumeNotFoundError(request.volumeId);
-        return view(this.addSnapshot(region, { volumeId: request.volumeId, sizeGiB: volume.sizeGiB, tags: request.tags }));
+        return view(
+          this.addSnapshot(region, {
+            volumeId: request.volumeId,
+            sizeGiB: volume.sizeGiB,
+            tags: request.tags,
+          }),
+        );
       },
       describeSnapshots: async (snapshotIds) => {
         count('describeSnapshots');
@@ -117,8 +133,9 @@ export class InMemoryEc2 {
       },
       countCopiesInFlight: async () => {
         count('countCopiesInFlight');
-        return inRegion().filter((snapshot) => snapshot.state === 'pending' && snapshot.tags[TagKeys.copyOf])
-          .length;
+        return inRegion().filter(
+          (snapshot) => snapshot.state === 'pending' && snapshot.tags[TagKeys.copyOf],
+        ).length;
       },
     };
   }
