@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** Folder holding the ASL files; the same files are deployed by CDK and run locally. */
 export const stateMachinesDir = dirname(fileURLToPath(import.meta.url));
 
-export const backupVolumesDefinitionFile = join(stateMachinesDir, 'backup-volumes.asl.json');
+export const backupDefinitionFile = join(stateMachinesDir, 'backup.asl.json');
 
 export function aslFiles(): string[] {
   return readdirSync(stateMachinesDir)

@@ -32,12 +32,27 @@ export interface RecoveryPoint {
   encrypted?: boolean;
   kmsKeyId?: string;
   failure?: FailureInfo;
+  /** For image exports: the portable artifact, as verified in S3 after the export. */
+  artifact?: ExportArtifact;
   restoreTest?: {
     verdict: 'passed' | 'failed';
     rtoSeconds?: number;
     testedAt: string;
     evidence?: string;
+    /** Why, in one word: `passed`, `agent-never-online`, `network-self-check-failed`, ... */
+    outcome?: string;
+    /** The restore-test run that reached the verdict. */
+    runId?: string;
   };
+}
+
+export interface ExportArtifact {
+  bucket: string;
+  key: string;
+  format: string;
+  sizeBytes: number;
+  etag?: string;
+  checksum?: { algorithm: string; value: string };
 }
 
 export interface RecoveryPointTagInput {
@@ -65,7 +80,8 @@ export function recoveryPointTags(input: RecoveryPointTagInput): Tags {
 
 /** `backup:copy-of` holds the source's ARN, which names both its region and its id. */
 export function formatCopyOf(source: CopySource): string {
-  return `arn:aws:ec2:${source.region}::snapshot/${source.id}`;
+  const resource = source.id.startsWith('ami-') ? 'image' : 'snapshot';
+  return `arn:aws:ec2:${source.region}::${resource}/${source.id}`;
 }
 
 export function parseCopyOf(value: string): CopySource | undefined {

@@ -8,6 +8,20 @@ export const TagKeys = {
   createdAt: 'backup:created-at',
   expiresAt: 'backup:expires-at',
   copyOf: 'backup:copy-of',
+  /** On export tasks: the disk format, from which the artifact's key follows. */
+  exportFormat: 'backup:export-format',
+  /** On restore-test instances, volumes and ENIs: the restore-test run that launched them. */
+  restoreTestRun: 'backup:restore-test-run',
+  /** On restore-test instances: the image under test. */
+  restoreTestOf: 'backup:restore-test-of',
+  /** On restore-test instances: after this instant (ISO-8601) any sweeper may terminate it. */
+  restoreTestDeadline: 'backup:restore-test-deadline',
+  /** On tested images: the last restore test's outcome (`passed` or the failure's name). */
+  restoreTestVerdict: 'backup:restore-test-verdict',
+  /** On tested images: seconds from the launch call to the verified machine (passed tests only). */
+  restoreTestRtoSeconds: 'backup:restore-test-rto-seconds',
+  /** On tested images: when the last restore test reached its verdict (ISO-8601 UTC). */
+  restoreTestedAt: 'backup:restore-tested-at',
 } as const;
 
 /** Value of `backup:managed-by` on everything this product creates. */

@@ -25,6 +25,12 @@ export const PacingSchema = z.object({
     .default(6 * 3600),
   /** Throttled or transient starts are retried on later polls up to this many times. */
   maxStartAttempts: z.int().min(1).default(5),
+  /** Instances per image batch; CreateImage and CopyImage are paced (CopyImage: about 1/s). */
+  imageBatchSize: z.int().min(1).max(100).default(10),
+  createImagesPerSecond: z.number().positive().default(1),
+  copyImagesPerSecond: z.number().positive().default(1),
+  /** Export and store tasks running at once per region (the services queue beyond a few). */
+  exportsInFlight: z.int().min(1).max(50).default(5),
 });
 export type Pacing = z.infer<typeof PacingSchema>;
 
@@ -36,19 +42,29 @@ export const BackupRunRequestSchema = z.object({
 });
 export type BackupRunRequest = z.infer<typeof BackupRunRequestSchema>;
 
-export const DiscoverVolumesEventSchema = z.object({
+export const DiscoverResourcesEventSchema = z.object({
   request: BackupRunRequestSchema,
   /** Execution name: the run id; re-running with the same name is idempotent. */
   executionName: z.string().min(1),
   executionStartTime: z.string().min(1),
 });
-export type DiscoverVolumesEvent = z.infer<typeof DiscoverVolumesEventSchema>;
+export type DiscoverResourcesEvent = z.infer<typeof DiscoverResourcesEventSchema>;
 
 export const CopyTargetPlanSchema = z.object({
   region: z.string(),
   kmsKeyId: z.string(),
   expiresAt: z.string(),
 });
+
+/** Where and how this run exports images; resolved at discovery from the policy and the deployment. */
+export const ImageExportPlanSchema = z.object({
+  format: z.enum(['VMDK', 'VHD', 'RAW', 'STORE_TASK']),
+  bucket: z.string(),
+  prefix: z.string(),
+  /** The VM Import/Export service role (ExportImage's RoleName). */
+  roleName: z.string(),
+});
+export type ImageExportPlan = z.infer<typeof ImageExportPlanSchema>;
 
 export const RunContextSchema = z.object({
   runId: z.string(),
@@ -59,6 +75,7 @@ export const RunContextSchema = z.object({
   expiresAt: z.string(),
   copyTargets: z.array(CopyTargetPlanSchema),
   pacing: PacingSchema,
+  image: z.object({ noReboot: z.boolean(), export: ImageExportPlanSchema.optional() }).default({ noReboot: true }),
 });
 export type RunContext = z.infer<typeof RunContextSchema>;
 
@@ -96,7 +113,7 @@ export const VolumeWorkSchema = z.object({
 export type VolumeWork = z.infer<typeof VolumeWorkSchema>;
 
 export const PollLoopSchema = z.object({
-  phase: z.enum(['snapshot', 'copy']),
+  phase: z.enum(['snapshot', 'copy', 'image', 'image-copy', 'export']),
   polls: z.int(),
   waitedSeconds: z.number(),
   nextPollSeconds: z.int(),
@@ -124,7 +141,7 @@ export type BatchStepEvent = z.infer<typeof BatchStepEventSchema>;
 
 export const RunFailureSchema = z.object({
   sourceId: z.string(),
-  stage: z.enum(['discover', 'snapshot', 'copy', 'catalog', 'batch']),
+  stage: z.enum(['discover', 'snapshot', 'copy', 'image', 'image-copy', 'export', 'catalog', 'batch']),
   region: z.string(),
   name: z.string(),
   message: z.string(),
@@ -135,6 +152,7 @@ export const RecoveryPointRefSchema = z.object({
   id: z.string(),
   region: z.string(),
   sourceId: z.string(),
+  kind: z.enum(['volume-snapshot', 'image', 'image-export', 'bucket-copy']).default('volume-snapshot'),
   copyOf: z.string().optional(),
 });
 export type RecoveryPointRef = z.infer<typeof RecoveryPointRefSchema>;
@@ -164,6 +182,9 @@ export const TagProblemSchema = z.object({
 export const DiscoverySchema = z.object({
   optedIn: z.int(),
   selected: z.int(),
+  /** Opted-in instances and how many this policy covers (images). */
+  instancesOptedIn: z.int().default(0),
+  instancesSelected: z.int().default(0),
   excluded: z.array(z.string()),
   tagProblems: z.array(TagProblemSchema),
   /** All problems, though the list above is capped to keep the state payload small. */
@@ -172,16 +193,29 @@ export const DiscoverySchema = z.object({
 });
 export type Discovery = z.infer<typeof DiscoverySchema>;
 
-export const DiscoverVolumesResultSchema = z.object({
+export const InstanceRefSchema = z.object({ instanceId: z.string(), name: z.string().optional() });
+export type InstanceRef = z.infer<typeof InstanceRefSchema>;
+
+export const DiscoverResourcesResultSchema = z.object({
   run: RunContextSchema,
-  batches: z.array(z.object({ batchIndex: z.int(), volumes: z.array(VolumeRefSchema) })),
+  volumeBatches: z.array(z.object({ batchIndex: z.int(), volumes: z.array(VolumeRefSchema) })),
+  imageBatches: z.array(z.object({ batchIndex: z.int(), instances: z.array(InstanceRefSchema) })),
   discovery: DiscoverySchema,
 });
-export type DiscoverVolumesResult = z.infer<typeof DiscoverVolumesResultSchema>;
+export type DiscoverResourcesResult = z.infer<typeof DiscoverResourcesResultSchema>;
+
+/** What the ASL's Catch path hands on for an image batch that failed as a whole. */
+export const FailedImageBatchSchema = z.object({
+  batchIndex: z.int(),
+  batchError: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  instances: z.array(InstanceRefSchema),
+});
+export type FailedImageBatch = z.infer<typeof FailedImageBatchSchema>;
 
 export const SummarizeRunEventSchema = z.object({
   run: RunContextSchema,
   discovery: DiscoverySchema,
-  batchResults: z.array(z.union([BatchResultSchema, FailedBatchSchema])),
+  volumeResults: z.array(z.union([BatchResultSchema, FailedBatchSchema])),
+  imageResults: z.array(z.union([BatchResultSchema, FailedImageBatchSchema])).default([]),
 });
 export type SummarizeRunEvent = z.infer<typeof SummarizeRunEventSchema>;

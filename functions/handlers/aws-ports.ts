@@ -1,19 +1,31 @@
 import { DynamoDbRecoveryPointCatalog } from '../adapters/dynamodb-recovery-point-catalog.js';
+import { Ec2ImageExporter } from '../adapters/ec2-image-exporter.js';
+import { Ec2ImageStore } from '../adapters/ec2-image-store.js';
 import { Ec2SnapshotStore } from '../adapters/ec2-snapshot-store.js';
+import { S3ArtifactStore } from '../adapters/s3-artifact-store.js';
 import { InvalidInputError } from '../core/errors.js';
+import type { ArtifactStore } from '../ports/artifact-store.js';
+import type { ImageExporter } from '../ports/image-exporter.js';
+import type { ImageStore } from '../ports/image-store.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
 
-/** Ports wired to AWS, created once per Lambda container and reused across invocations. */
-const stores = new Map<string, SnapshotStore>();
-
-export function snapshotStoreFor(region: string): SnapshotStore {
-  let store = stores.get(region);
-  if (!store) {
-    store = new Ec2SnapshotStore(region);
-    stores.set(region, store);
-  }
-  return store;
+/** Ports wired to AWS, created once per Lambda container (per region) and reused across invocations. */
+function perRegion<T>(create: (region: string) => T): (region: string) => T {
+  const cache = new Map<string, T>();
+  return (region) => {
+    let value = cache.get(region);
+    if (!value) {
+      value = create(region);
+      cache.set(region, value);
+    }
+    return value;
+  };
 }
+
+export const snapshotStoreFor: (region: string) => SnapshotStore = perRegion((region) => new Ec2SnapshotStore(region));
+export const imageStoreFor: (region: string) => ImageStore = perRegion((region) => new Ec2ImageStore(region));
+export const imageExporterFor: (region: string) => ImageExporter = perRegion((region) => new Ec2ImageExporter(region));
+export const artifactStoreFor: (region: string) => ArtifactStore = perRegion((region) => new S3ArtifactStore(region));
 
 let catalog: DynamoDbRecoveryPointCatalog | undefined;
 

@@ -152,7 +152,7 @@ async function startCopy(
         }),
       }),
     );
-    return { ...copy, ...afterStart(copy, record) };
+    return { ...copy, ...afterStart(copy, record.snapshotId) };
   } catch (error) {
     return { ...copy, ...afterStartFailure(copy, error, run.pacing.maxStartAttempts) };
   }

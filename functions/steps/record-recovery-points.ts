@@ -75,6 +75,7 @@ export async function recordRecoveryPoints(
         id: point.id,
         region: point.region,
         sourceId: point.sourceId,
+        kind: point.kind,
         ...(point.copyOf ? { copyOf: formatCopyOf(point.copyOf) } : {}),
       })),
     failures,

@@ -121,7 +121,7 @@ async function startSnapshot(item: VolumeWork, state: BatchState, deps: Snapshot
         }),
       }),
     );
-    return afterStart(item.snapshot, record);
+    return afterStart(item.snapshot, record.snapshotId);
   } catch (error) {
     return afterStartFailure(item.snapshot, error, run.pacing.maxStartAttempts);
   }

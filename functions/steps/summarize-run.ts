@@ -1,10 +1,18 @@
 import type {
   BatchResult,
   FailedBatch,
+  FailedImageBatch,
   RecoveryPointRef,
   RunFailure,
   SummarizeRunEvent,
 } from '../core/volume-backup-state.js';
+
+interface SourceCounts {
+  optedIn: number;
+  selected: number;
+  succeeded: number;
+  failed: number;
+}
 
 export interface RunSummary {
   runId: string;
@@ -12,69 +20,84 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;
-  /** succeeded: every selected volume has its snapshot and copies; partial: some failed. */
+  /** succeeded: every selected resource has all its recovery points; partial: some failed. */
   outcome: 'succeeded' | 'partial' | 'failed' | 'nothing-to-do';
-  volumes: {
-    optedIn: number;
-    selected: number;
-    excluded: string[];
-    succeeded: number;
-    failed: number;
-  };
+  volumes: SourceCounts & { excluded: string[] };
+  instances: SourceCounts;
   snapshotsCreated: number;
   copiesCreated: number;
+  imagesCreated: number;
+  imageCopiesCreated: number;
+  exportsCreated: number;
   recoveryPointsByRegion: Record<string, RecoveryPointRef[]>;
   failures: RunFailure[];
   tagProblems: { kind: string; resourceId: string; message: string }[];
   tagProblemCount: number;
 }
 
-/** Folds the batches' results into the run's summary, the workflow's output. */
+/** Folds both branches' batch results into the run's summary, the workflow's output. */
 export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
   const { run, discovery } = event;
-  const failures: RunFailure[] = [...discovery.failures];
+  const volumeFailures: RunFailure[] = [];
+  const instanceFailures: RunFailure[] = [];
   const points: RecoveryPointRef[] = [];
-  for (const result of event.batchResults) {
-    if (isFailedBatch(result)) {
-      failures.push(...failedBatchFailures(result, run.primaryRegion));
-    } else {
-      failures.push(...result.failures);
-      points.push(...result.recoveryPoints);
-    }
+  for (const result of event.volumeResults) {
+    if ('batchError' in result) volumeFailures.push(...failedBatchFailures(result, run.primaryRegion));
+    else collect(result, volumeFailures);
+  }
+  for (const result of event.imageResults) {
+    if ('batchError' in result) instanceFailures.push(...failedBatchFailures(result, run.primaryRegion));
+    else collect(result, instanceFailures);
+  }
+  function collect(result: BatchResult, into: RunFailure[]) {
+    into.push(...result.failures);
+    points.push(...result.recoveryPoints);
   }
 
+  const failures = [...discovery.failures, ...volumeFailures, ...instanceFailures];
   const recoveryPointsByRegion: Record<string, RecoveryPointRef[]> = {};
   for (const point of points) (recoveryPointsByRegion[point.region] ??= []).push(point);
-  const failed = new Set(failures.map((failure) => failure.sourceId)).size;
-  // Discovery failures are volumes that were never selected; the rest count against the selection.
-  const failedSelected = new Set(
-    failures.filter((failure) => failure.stage !== 'discover').map((failure) => failure.sourceId),
-  );
-  const succeeded = Math.max(0, discovery.selected - failedSelected.size);
-  const startedAt = new Date(run.startedAt);
+  const failedVolumes = new Set(volumeFailures.map((failure) => failure.sourceId));
+  const failedInstances = new Set(instanceFailures.map((failure) => failure.sourceId));
+  const volumes = {
+    optedIn: discovery.optedIn,
+    selected: discovery.selected,
+    excluded: discovery.excluded,
+    succeeded: Math.max(0, discovery.selected - failedVolumes.size),
+    // Discovery failures are volumes that were never selected; they count as failed too.
+    failed: new Set([...failedVolumes, ...discovery.failures.map((failure) => failure.sourceId)]).size,
+  };
+  const instances = {
+    optedIn: discovery.instancesOptedIn,
+    selected: discovery.instancesSelected,
+    succeeded: Math.max(0, discovery.instancesSelected - failedInstances.size),
+    failed: failedInstances.size,
+  };
+  const selected = volumes.selected + instances.selected;
+  const succeeded = volumes.succeeded + instances.succeeded;
+  const count = (kind: RecoveryPointRef['kind'], copies: boolean) =>
+    points.filter((point) => point.kind === kind && Boolean(point.copyOf) === copies).length;
   return {
     runId: run.runId,
     policy: run.policyName,
     startedAt: run.startedAt,
     finishedAt: now.toISOString(),
-    durationSeconds: Math.max(0, Math.round((now.getTime() - startedAt.getTime()) / 1000)),
+    durationSeconds: Math.max(0, Math.round((now.getTime() - new Date(run.startedAt).getTime()) / 1000)),
     outcome:
-      discovery.selected === 0 && failures.length === 0
+      selected === 0 && failures.length === 0
         ? 'nothing-to-do'
         : failures.length === 0
           ? 'succeeded'
           : succeeded === 0
             ? 'failed'
             : 'partial',
-    volumes: {
-      optedIn: discovery.optedIn,
-      selected: discovery.selected,
-      excluded: discovery.excluded,
-      succeeded,
-      failed,
-    },
-    snapshotsCreated: points.filter((point) => !point.copyOf).length,
-    copiesCreated: points.filter((point) => point.copyOf).length,
+    volumes,
+    instances,
+    snapshotsCreated: count('volume-snapshot', false),
+    copiesCreated: count('volume-snapshot', true),
+    imagesCreated: count('image', false),
+    imageCopiesCreated: count('image', true),
+    exportsCreated: count('image-export', false),
     recoveryPointsByRegion,
     failures,
     tagProblems: discovery.tagProblems,
@@ -82,14 +105,11 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
   };
 }
 
-function isFailedBatch(result: BatchResult | FailedBatch): result is FailedBatch {
-  return 'batchError' in result;
-}
-
-function failedBatchFailures(batch: FailedBatch, region: string): RunFailure[] {
+function failedBatchFailures(batch: FailedBatch | FailedImageBatch, region: string): RunFailure[] {
   const cause = parseCause(batch.batchError.Cause);
-  return batch.volumes.map((volume) => ({
-    sourceId: volume.volumeId,
+  const sources = 'volumes' in batch ? batch.volumes.map((volume) => volume.volumeId) : batch.instances.map((instance) => instance.instanceId);
+  return sources.map((sourceId) => ({
+    sourceId,
     stage: 'batch' as const,
     region,
     name: batch.batchError.Error,

@@ -25,9 +25,10 @@ export function afterStartFailure(
   return { ...work, attempts, status: 'failed', error: failure };
 }
 
-export function afterStart(work: SnapshotWork, record: SnapshotRecord): SnapshotWork {
+/** A start that returned the new resource's id: from now on it is polled. */
+export function afterStart(work: SnapshotWork, id: string): SnapshotWork {
   const { error: _previous, ...rest } = work;
-  return { ...rest, status: 'pending', id: record.snapshotId, attempts: work.attempts + 1 };
+  return { ...rest, status: 'pending', id, attempts: work.attempts + 1 };
 }
 
 /** Adopts what Describe says about a started snapshot (or that it said nothing). */

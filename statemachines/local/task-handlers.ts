@@ -1,7 +1,11 @@
 import './quiet-observability.js';
 import type { Context } from 'aws-lambda';
+import { handler as copyImages } from '../../functions/handlers/copy-images.js';
 import { handler as copySnapshots } from '../../functions/handlers/copy-snapshots.js';
-import { handler as discoverVolumes } from '../../functions/handlers/discover-volumes.js';
+import { handler as discoverResources } from '../../functions/handlers/discover-resources.js';
+import { handler as exportImages } from '../../functions/handlers/export-images.js';
+import { handler as imageInstances } from '../../functions/handlers/image-instances.js';
+import { handler as recordImages } from '../../functions/handlers/record-images.js';
 import { handler as recordRecoveryPoints } from '../../functions/handlers/record-recovery-points.js';
 import { handler as snapshotVolumes } from '../../functions/handlers/snapshot-volumes.js';
 import { handler as summarizeRun } from '../../functions/handlers/summarize-run.js';
@@ -13,9 +17,13 @@ type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
  * for the same names, the local runner substitutes these handlers. Tests and `--local` share it.
  */
 export const handlersByPlaceholder: Record<string, LambdaHandler> = {
-  DiscoverVolumesFunctionArn: discoverVolumes as LambdaHandler,
+  DiscoverResourcesFunctionArn: discoverResources as LambdaHandler,
   SnapshotVolumesFunctionArn: snapshotVolumes as LambdaHandler,
   CopySnapshotsFunctionArn: copySnapshots as LambdaHandler,
   RecordRecoveryPointsFunctionArn: recordRecoveryPoints as LambdaHandler,
   SummarizeRunFunctionArn: summarizeRun as LambdaHandler,
+  ImageInstancesFunctionArn: imageInstances as LambdaHandler,
+  CopyImagesFunctionArn: copyImages as LambdaHandler,
+  ExportImagesFunctionArn: exportImages as LambdaHandler,
+  RecordImagesFunctionArn: recordImages as LambdaHandler,
 };

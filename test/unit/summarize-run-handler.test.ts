@@ -31,7 +31,8 @@ describe('summarize-run handler', () => {
             tagProblemCount: 3,
             failures: [],
           },
-          batchResults: [
+          imageResults: [],
+          volumeResults: [
             {
               batchIndex: 0,
               volumeIds: ['vol-1', 'vol-2'],

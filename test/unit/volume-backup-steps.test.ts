@@ -3,11 +3,11 @@ import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory
 import { parseConfig } from '../../functions/core/config.js';
 import type {
   BatchState,
-  DiscoverVolumesResult,
+  DiscoverResourcesResult,
 } from '../../functions/core/volume-backup-state.js';
 import { ThrottledError } from '../../functions/ports/snapshot-errors.js';
 import { copySnapshots } from '../../functions/steps/copy-snapshots.js';
-import { discoverVolumes } from '../../functions/steps/discover-volumes.js';
+import { discoverResources } from '../../functions/steps/discover-resources.js';
 import { recordRecoveryPoints } from '../../functions/steps/record-recovery-points.js';
 import { snapshotVolumes } from '../../functions/steps/snapshot-volumes.js';
 import { summarizeRun } from '../../functions/steps/summarize-run.js';
@@ -30,22 +30,22 @@ async function discover(
   ec2: InMemoryEc2,
   runId = 'run-1',
   pacing = {},
-): Promise<DiscoverVolumesResult> {
-  return discoverVolumes(
+): Promise<DiscoverResourcesResult> {
+  return discoverResources(
     {
       request: { policyName: 'daily', config, pacing },
       executionName: runId,
       executionStartTime: '2026-11-22T03:00:00.000Z',
     },
-    ec2.inventory('us-east-1'),
+    { volumes: ec2.inventory('us-east-1'), instances: ec2.instanceInventory('us-east-1') },
   );
 }
 
 async function snapshotLoop(
   ec2: InMemoryEc2,
-  discovery: DiscoverVolumesResult,
+  discovery: DiscoverResourcesResult,
 ): Promise<{ state: BatchState; polls: number }> {
-  const batch = discovery.batches[0];
+  const batch = discovery.volumeBatches[0];
   if (!batch) throw new Error('no batch');
   let state = await snapshotVolumes(
     { run: discovery.run, ...batch },
@@ -91,12 +91,12 @@ function estate(): { ec2: InMemoryEc2; ids: Record<string, string> } {
   return { ec2, ids };
 }
 
-describe('discoverVolumes', () => {
+describe('discoverResources', () => {
   it('selects the policy’s volumes, reports exclusions, unknown names and unusable volumes', async () => {
     const { ec2, ids } = estate();
     const result = await discover(ec2);
     expect(
-      result.batches.flatMap((batch) => batch.volumes.map((volume) => volume.volumeId)),
+      result.volumeBatches.flatMap((batch) => batch.volumes.map((volume) => volume.volumeId)),
     ).toEqual([ids.daily, ids.both]);
     expect(result.discovery).toMatchObject({
       optedIn: 6,
@@ -126,7 +126,7 @@ describe('discoverVolumes', () => {
     for (let index = 0; index < 7; index += 1)
       ec2.addVolume('us-east-1', { 'backup:policy': 'daily' });
     const result = await discover(ec2, 'run-1', { batchSize: 3 });
-    expect(result.batches.map((batch) => [batch.batchIndex, batch.volumes.length])).toEqual([
+    expect(result.volumeBatches.map((batch) => [batch.batchIndex, batch.volumes.length])).toEqual([
       [0, 3],
       [1, 3],
       [2, 1],
@@ -135,13 +135,13 @@ describe('discoverVolumes', () => {
 
   it('an unknown policy to run is a clear error', async () => {
     await expect(
-      discoverVolumes(
+      discoverResources(
         {
           request: { policyName: 'nope', config },
           executionName: 'r',
           executionStartTime: '2026-11-22T03:00:00Z',
         },
-        new InMemoryEc2().inventory('us-east-1'),
+        { volumes: new InMemoryEc2().inventory('us-east-1'), instances: new InMemoryEc2().instanceInventory('us-east-1') },
       ),
     ).rejects.toMatchObject({
       name: 'UnknownPolicyError',
@@ -184,7 +184,7 @@ describe('snapshotVolumes', () => {
     const { ec2 } = estate();
     ec2.failNext.createSnapshot.push(new ThrottledError('CreateSnapshot', 'RequestLimitExceeded'));
     const discovery = await discover(ec2);
-    const batch = discovery.batches[0]!;
+    const batch = discovery.volumeBatches[0]!;
     const firstTurn = await snapshotVolumes(
       { run: discovery.run, ...batch },
       { store: ec2.store('us-east-1'), pace: unpaced, hasTime: always },
@@ -301,7 +301,7 @@ describe('recordRecoveryPoints and summarizeRun', () => {
     ]);
 
     const summary = summarizeRun(
-      { run: discovery.run, discovery: discovery.discovery, batchResults: [result] },
+      { run: discovery.run, discovery: discovery.discovery, volumeResults: [result], imageResults: [] },
       new Date('2026-11-22T03:02:00Z'),
     );
     expect(summary).toMatchObject({
@@ -325,16 +325,20 @@ describe('recordRecoveryPoints and summarizeRun', () => {
           expiresAt: 'never',
           copyTargets: [],
           pacing: {} as never,
+          image: { noReboot: true },
         },
         discovery: {
           optedIn: 1,
           selected: 1,
+          instancesOptedIn: 0,
+          instancesSelected: 0,
           excluded: [],
           tagProblems: [],
           tagProblemCount: 0,
           failures: [],
         },
-        batchResults: [
+        imageResults: [],
+        volumeResults: [
           {
             batchIndex: 0,
             batchError: { Error: 'States.Timeout', Cause: '{"errorMessage":"took too long"}' },

@@ -2,9 +2,9 @@ import { DeleteVolumeCommand } from '@aws-sdk/client-ec2';
 import { runBackup } from '../../cli/run-backup.js';
 import { ensureCatalogTable } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
 import { parseConfig } from '../../functions/core/config.js';
-import type { DiscoverVolumesResult } from '../../functions/core/volume-backup-state.js';
+import type { DiscoverResourcesResult } from '../../functions/core/volume-backup-state.js';
 import type { RunSummary } from '../../functions/steps/summarize-run.js';
-import { backupVolumesDefinitionFile } from '../../statemachines/definitions.js';
+import { backupDefinitionFile } from '../../statemachines/definitions.js';
 import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';
 import {
   createTaggedVolume,
@@ -136,13 +136,13 @@ describe('backup-volumes workflow (ASL executed locally against the emulator)', 
     const volumes = await estate();
     process.env.CATALOG_TABLE_NAME = catalogTable;
     await ensureCatalogTable(catalogTable);
-    const { output } = await runWorkflowLocally<RunSummary>(backupVolumesDefinitionFile, {
+    const { output } = await runWorkflowLocally<RunSummary>(backupDefinitionFile, {
       executionName: 'run-deleted',
       input: { policyName: 'daily', config, pacing: fast },
       waitMs: 0,
       afterTask: {
-        DiscoverVolumes: async (discovered) => {
-          expect((discovered as DiscoverVolumesResult).discovery.selected).toBe(2);
+        DiscoverResources: async (discovered) => {
+          expect((discovered as DiscoverResourcesResult).discovery.selected).toBe(2);
           await primary().send(new DeleteVolumeCommand({ VolumeId: volumes.twoPolicies }));
         },
       },

@@ -6,6 +6,7 @@ import type {
   SnapshotRecord,
   SnapshotStore,
 } from '../../ports/snapshot-store.js';
+import type { InstanceInventory, InstanceRecord } from '../../ports/instance-inventory.js';
 import type { VolumeInventory, VolumeRecord } from '../../ports/volume-inventory.js';
 
 interface StoredSnapshot extends SnapshotRecord {
@@ -21,6 +22,7 @@ interface StoredSnapshot extends SnapshotRecord {
  */
 export class InMemoryEc2 {
   readonly volumes = new Map<string, VolumeRecord & { region: string }>();
+  readonly instances = new Map<string, InstanceRecord & { region: string }>();
   readonly snapshots = new Map<string, StoredSnapshot>();
   /** Polls a new snapshot or copy stays pending. */
   pendingPolls = 0;
@@ -47,6 +49,23 @@ export class InMemoryEc2 {
       region,
     });
     return volumeId;
+  }
+
+  addInstance(region: string, tags: Tags, overrides: Partial<InstanceRecord> = {}): string {
+    const instanceId = overrides.instanceId ?? `i-${(++this.sequence).toString(16).padStart(17, '0')}`;
+    this.instances.set(instanceId, { instanceId, state: 'running', ...overrides, tags, region });
+    return instanceId;
+  }
+
+  instanceInventory(region: string): InstanceInventory {
+    const instances = this.instances;
+    return {
+      listOptedInInstances: async function* () {
+        yield [...instances.values()]
+          .filter((instance) => instance.region === region && instance.tags[TagKeys.policy] !== undefined)
+          .map(({ region: _region, ...instance }) => structuredClone(instance));
+      },
+    };
   }
 
   inventory(region: string, pageSize = 2): VolumeInventory {

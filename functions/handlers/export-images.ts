@@ -1,0 +1,13 @@
+import { ImageBatchStateSchema } from '../core/image-backup-state.js';
+import { exportImages } from '../steps/export-images.js';
+import { artifactStoreFor, imageExporterFor, imageStoreFor } from './aws-ports.js';
+import { lambdaHandler, timeLeft } from './lambda-handler.js';
+
+export const handler = lambdaHandler(ImageBatchStateSchema, (event, context) =>
+  exportImages(event, {
+    images: imageStoreFor(event.run.primaryRegion),
+    exporter: imageExporterFor(event.run.primaryRegion),
+    artifacts: artifactStoreFor(event.run.primaryRegion),
+    hasTime: timeLeft(context),
+  }),
+);

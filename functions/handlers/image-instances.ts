@@ -1,0 +1,13 @@
+import { ImageBatchStepEventSchema } from '../core/image-backup-state.js';
+import { imageInstances } from '../steps/image-instances.js';
+import { pacerOf } from '../steps/pacer.js';
+import { imageStoreFor } from './aws-ports.js';
+import { lambdaHandler, timeLeft } from './lambda-handler.js';
+
+export const handler = lambdaHandler(ImageBatchStepEventSchema, (event, context) =>
+  imageInstances(event, {
+    store: imageStoreFor(event.run.primaryRegion),
+    pace: pacerOf(event.run.pacing.createImagesPerSecond),
+    hasTime: timeLeft(context),
+  }),
+);

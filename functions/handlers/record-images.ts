@@ -1,0 +1,8 @@
+import { ImageBatchStateSchema } from '../core/image-backup-state.js';
+import { recordImages } from '../steps/record-images.js';
+import { imageStoreFor, recoveryPointCatalog } from './aws-ports.js';
+import { lambdaHandler } from './lambda-handler.js';
+
+export const handler = lambdaHandler(ImageBatchStateSchema, (event) =>
+  recordImages(event, { storeFor: imageStoreFor, catalog: recoveryPointCatalog(), now: new Date() }),
+);

@@ -1,0 +1,14 @@
+import type { Tags } from '../core/tag-keys.js';
+
+export interface InstanceRecord {
+  instanceId: string;
+  state: string;
+  imageId?: string;
+  platform?: string;
+  tags: Tags;
+}
+
+/** Lists EC2 instances that carry a `backup:policy` tag, page by page (server-side tag filter). */
+export interface InstanceInventory {
+  listOptedInInstances(): AsyncIterable<InstanceRecord[]>;
+}
