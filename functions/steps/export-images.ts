@@ -24,14 +24,19 @@ export interface ExportImagesDeps {
  * artifact is verified in S3 (present, not empty, size and checksum recorded) and tagged to
  * expire with the image.
  */
-export async function exportImages(state: ImageBatchState, deps: ExportImagesDeps): Promise<ImageBatchState> {
+export async function exportImages(
+  state: ImageBatchState,
+  deps: ExportImagesDeps,
+): Promise<ImageBatchState> {
   const { run } = state;
   const plan = run.image.export;
   const firstTurn = state.loop.phase !== 'export';
   let items = state.items;
   if (plan && firstTurn) {
     items = items.map((item) =>
-      item.image.status === 'completed' ? { ...item, export: { status: 'queued', attempts: 0 } } : item,
+      item.image.status === 'completed'
+        ? { ...item, export: { status: 'queued', attempts: 0 } }
+        : item,
     );
   }
 
@@ -41,7 +46,9 @@ export async function exportImages(state: ImageBatchState, deps: ExportImagesDep
   if (plan) items = await pollPending(items, state, deps);
 
   const loopState = firstTurn ? startPollLoop('export', run.pacing) : state.loop;
-  const unsettled = items.some((item) => item.export?.status === 'queued' || item.export?.status === 'pending');
+  const unsettled = items.some(
+    (item) => item.export?.status === 'queued' || item.export?.status === 'pending',
+  );
   const { loop, timedOut } = recordPoll(loopState, !unsettled, run.pacing);
   if (timedOut) {
     items = items.map((item) =>
@@ -49,7 +56,10 @@ export async function exportImages(state: ImageBatchState, deps: ExportImagesDep
         ? withExport(item, {
             ...item.export,
             status: 'failed',
-            error: { name: 'ExportTimeoutError', message: `export of ${item.image.id} did not finish within ${loop.waitedSeconds}s` },
+            error: {
+              name: 'ExportTimeoutError',
+              message: `export of ${item.image.id} did not finish within ${loop.waitedSeconds}s`,
+            },
           })
         : item,
     );
@@ -72,16 +82,29 @@ function artifactTags(state: ImageBatchState, item: ImageWork): Tags {
   });
 }
 
-async function startQueued(items: ImageWork[], state: ImageBatchState, deps: ExportImagesDeps): Promise<ImageWork[]> {
+async function startQueued(
+  items: ImageWork[],
+  state: ImageBatchState,
+  deps: ExportImagesDeps,
+): Promise<ImageWork[]> {
   const { run } = state;
   const plan = run.image.export!;
-  const queuedImageIds = items.flatMap((item) => (item.export?.status === 'queued' && item.image.id ? [item.image.id] : []));
-  const images = new Map((await deps.images.describeImages(queuedImageIds)).map((image) => [image.imageId, image]));
+  const queuedImageIds = items.flatMap((item) =>
+    item.export?.status === 'queued' && item.image.id ? [item.image.id] : [],
+  );
+  const images = new Map(
+    (await deps.images.describeImages(queuedImageIds)).map((image) => [image.imageId, image]),
+  );
   const method = plan.format === 'STORE_TASK' ? 'store-image-task' : 'export-image';
   const existing =
     method === 'export-image'
       ? new Map((await deps.exporter.findRunExports(run.runId)).map((task) => [task.imageId, task]))
-      : new Map((await deps.exporter.describeStoreTasks(queuedImageIds)).map((task) => [task.imageId, task]));
+      : new Map(
+          (await deps.exporter.describeStoreTasks(queuedImageIds)).map((task) => [
+            task.imageId,
+            task,
+          ]),
+        );
   let inFlight = items.filter((item) => item.export?.status === 'pending').length;
 
   const next: ImageWork[] = [];
@@ -99,14 +122,21 @@ async function startQueued(items: ImageWork[], state: ImageBatchState, deps: Exp
             imageId,
             productCodes: image.productCodes,
             ...(image.platform ? { platform: image.platform } : {}),
-            ...(image.rootDeviceType ? { rootDeviceType: image.rootDeviceType } : {}),
-            encryptedSnapshots: image.snapshots.filter((snapshot) => snapshot.encrypted).map((snapshot) => snapshot.snapshotId),
+            encryptedSnapshots: image.snapshots
+              .filter((snapshot) => snapshot.encrypted)
+              .map((snapshot) => snapshot.snapshotId),
           },
           method,
         )
       : [`image ${imageId} is no longer visible`];
     if (blockers.length > 0) {
-      next.push(withExport(item, { ...work, status: 'skipped', error: toFailure(new ImageNotExportableError(blockers.join('; '))) }));
+      next.push(
+        withExport(item, {
+          ...work,
+          status: 'skipped',
+          error: toFailure(new ImageNotExportableError(blockers.join('; '))),
+        }),
+      );
       continue;
     }
     const adopted = existing.get(imageId);
@@ -123,7 +153,8 @@ async function startQueued(items: ImageWork[], state: ImageBatchState, deps: Exp
       const tags = artifactTags(state, item);
       const taskId =
         plan.format === 'STORE_TASK'
-          ? (await deps.exporter.startStoreTask({ imageId, bucket: plan.bucket, objectTags: tags }), imageId)
+          ? (await deps.exporter.startStoreTask({ imageId, bucket: plan.bucket, objectTags: tags }),
+            imageId)
           : await deps.exporter.startExport({
               imageId,
               format: plan.format,
@@ -143,7 +174,9 @@ async function startQueued(items: ImageWork[], state: ImageBatchState, deps: Exp
           ...work,
           attempts,
           error: toFailure(error),
-          ...(retryable && attempts < run.pacing.maxStartAttempts ? {} : { status: 'failed' as const }),
+          ...(retryable && attempts < run.pacing.maxStartAttempts
+            ? {}
+            : { status: 'failed' as const }),
         }),
       );
     }
@@ -151,12 +184,20 @@ async function startQueued(items: ImageWork[], state: ImageBatchState, deps: Exp
   return next;
 }
 
-async function pollPending(items: ImageWork[], state: ImageBatchState, deps: ExportImagesDeps): Promise<ImageWork[]> {
+async function pollPending(
+  items: ImageWork[],
+  state: ImageBatchState,
+  deps: ExportImagesDeps,
+): Promise<ImageWork[]> {
   const plan = state.run.image.export!;
-  const pendingIds = items.flatMap((item) => (item.export?.status === 'pending' && item.export.taskId ? [item.export.taskId] : []));
+  const pendingIds = items.flatMap((item) =>
+    item.export?.status === 'pending' && item.export.taskId ? [item.export.taskId] : [],
+  );
   if (pendingIds.length === 0) return items;
   const tasks =
-    plan.format === 'STORE_TASK' ? await deps.exporter.describeStoreTasks(pendingIds) : await deps.exporter.describeExports(pendingIds);
+    plan.format === 'STORE_TASK'
+      ? await deps.exporter.describeStoreTasks(pendingIds)
+      : await deps.exporter.describeExports(pendingIds);
   const byId = new Map(tasks.map((task) => [task.taskId, task]));
   return Promise.all(
     items.map(async (item) => {

@@ -20,22 +20,48 @@ export interface RecordImagesDeps {
  * and exports in the catalog, and returns a compact result. A tagging or deprecation refusal is
  * reported, never silently dropped, and does not stop the others.
  */
-export async function recordImages(state: ImageBatchState, deps: RecordImagesDeps): Promise<BatchResult> {
+export async function recordImages(
+  state: ImageBatchState,
+  deps: RecordImagesDeps,
+): Promise<BatchResult> {
   const { run } = state;
   const points: RecoveryPoint[] = [];
   const failures: RunFailure[] = [];
-  const fail = (item: ImageWork, stage: RunFailure['stage'], region: string, error: { name: string; message: string }) =>
-    failures.push({ sourceId: item.instanceId, stage, region, ...error });
+  const fail = (
+    item: ImageWork,
+    stage: RunFailure['stage'],
+    region: string,
+    error: { name: string; message: string },
+  ) => failures.push({ sourceId: item.instanceId, stage, region, ...error });
 
   for (const item of state.items) {
-    const base = { sourceId: item.instanceId, policy: run.policyName, runId: run.runId, createdAt: run.startedAt };
+    const base = {
+      sourceId: item.instanceId,
+      policy: run.policyName,
+      runId: run.runId,
+      createdAt: run.startedAt,
+    };
     const { image } = item;
     if (image.id) {
-      points.push({ ...base, ...facts(image), id: image.id, kind: 'image', region: run.primaryRegion, expiresAt: run.expiresAt });
+      points.push({
+        ...base,
+        ...facts(image),
+        id: image.id,
+        kind: 'image',
+        region: run.primaryRegion,
+        expiresAt: run.expiresAt,
+      });
     }
-    if (image.status === 'failed') fail(item, 'image', run.primaryRegion, image.error ?? unknownFailure('image'));
+    if (image.status === 'failed')
+      fail(item, 'image', run.primaryRegion, image.error ?? unknownFailure('image'));
     if (image.status === 'completed' && image.id) {
-      const tags = recoveryPointTags({ policy: run.policyName, sourceId: item.instanceId, runId: run.runId, createdAt: new Date(run.startedAt), expiresAt: run.expiresAt });
+      const tags = recoveryPointTags({
+        policy: run.policyName,
+        sourceId: item.instanceId,
+        runId: run.runId,
+        createdAt: new Date(run.startedAt),
+        expiresAt: run.expiresAt,
+      });
       await settle(item, 'image', run.primaryRegion, async () => {
         const store = deps.storeFor(run.primaryRegion);
         if (item.snapshotIds.length > 0) await store.tagResources(item.snapshotIds, tags);
@@ -57,7 +83,8 @@ export async function recordImages(state: ImageBatchState, deps: RecordImagesDep
           copyOf: { id: image.id ?? '', region: run.primaryRegion },
         });
       }
-      if (copy.status === 'failed') fail(item, 'image-copy', copy.region, copy.error ?? unknownFailure('image copy'));
+      if (copy.status === 'failed')
+        fail(item, 'image-copy', copy.region, copy.error ?? unknownFailure('image copy'));
       if (copy.status === 'completed' && copy.id) {
         const tags = recoveryPointTags({
           policy: run.policyName,
@@ -70,7 +97,10 @@ export async function recordImages(state: ImageBatchState, deps: RecordImagesDep
         await settle(item, 'image-copy', copy.region, async () => {
           const store = deps.storeFor(copy.region);
           const [described] = await store.describeImages([copy.id ?? '']);
-          await store.tagResources([copy.id ?? '', ...(described?.snapshots.map((snapshot) => snapshot.snapshotId) ?? [])], tags);
+          await store.tagResources(
+            [copy.id ?? '', ...(described?.snapshots.map((snapshot) => snapshot.snapshotId) ?? [])],
+            tags,
+          );
           await deprecate(store, copy.id ?? '', expiresAt, deps.now);
         });
       }
@@ -86,8 +116,8 @@ export async function recordImages(state: ImageBatchState, deps: RecordImagesDep
         expiresAt: run.expiresAt,
         state: 'available',
         sizeGiB: Math.round((work.artifact.sizeBytes / 2 ** 30) * 1000) / 1000,
+        // Linked to its image by source and run; not a copy, so no copyOf.
         artifact: work.artifact,
-        copyOf: { id: image.id ?? '', region: run.primaryRegion },
       });
     }
     if (work && (work.status === 'failed' || work.status === 'skipped')) {
@@ -95,7 +125,12 @@ export async function recordImages(state: ImageBatchState, deps: RecordImagesDep
     }
   }
 
-  async function settle(item: ImageWork, stage: RunFailure['stage'], region: string, action: () => Promise<void>) {
+  async function settle(
+    item: ImageWork,
+    stage: RunFailure['stage'],
+    region: string,
+    action: () => Promise<void>,
+  ) {
     try {
       await action();
     } catch (error) {
@@ -122,7 +157,8 @@ export async function recordImages(state: ImageBatchState, deps: RecordImagesDep
 
 function facts(work: SnapshotWork): Pick<RecoveryPoint, 'state'> & Partial<RecoveryPoint> {
   return {
-    state: work.status === 'completed' ? 'available' : work.status === 'failed' ? 'failed' : 'creating',
+    state:
+      work.status === 'completed' ? 'available' : work.status === 'failed' ? 'failed' : 'creating',
     ...(work.error ? { failure: work.error } : {}),
   };
 }
@@ -132,7 +168,12 @@ function unknownFailure(what: string) {
 }
 
 /** Deprecation follows retention: never for "never", and not beyond what the API accepts. */
-async function deprecate(store: { deprecateAt(imageId: string, at: Date): Promise<void> }, imageId: string, expiresAt: string, now: Date) {
+async function deprecate(
+  store: { deprecateAt(imageId: string, at: Date): Promise<void> },
+  imageId: string,
+  expiresAt: string,
+  now: Date,
+) {
   if (expiresAt === 'never') return;
   const at = new Date(expiresAt);
   if (at.getTime() - now.getTime() > maxDeprecationMs || at.getTime() <= now.getTime()) return;
