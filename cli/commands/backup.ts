@@ -51,14 +51,17 @@ export function describeRun(summary: RunSummary): string[] {
     `run ${summary.runId} (policy ${summary.policy}): ${summary.outcome} in ${summary.durationSeconds}s`,
     `volumes: ${summary.volumes.selected} selected of ${summary.volumes.optedIn} opted in, ` +
       `${summary.volumes.succeeded} succeeded, ${summary.volumes.failed} failed, ${summary.volumes.excluded.length} excluded`,
+    `instances: ${summary.instances.selected} selected of ${summary.instances.optedIn} opted in, ` +
+      `${summary.instances.succeeded} succeeded, ${summary.instances.failed} failed`,
     `snapshots created: ${summary.snapshotsCreated}, copies created: ${summary.copiesCreated}`,
+    `images created: ${summary.imagesCreated}, image copies: ${summary.imageCopiesCreated}, exports: ${summary.exportsCreated}`,
     'recovery points per region:',
     ...(regions.length === 0 ? ['  (none)'] : []),
     ...regions.flatMap(([region, points]) => [
       `  ${region}: ${points.length}`,
       ...formatTable(
-        ['recovery point', 'source', 'copy of'],
-        points.map((point) => [point.id, point.sourceId, point.copyOf ?? '']),
+        ['recovery point', 'kind', 'source', 'copy of'],
+        points.map((point) => [point.id, point.kind, point.sourceId, point.copyOf ?? '']),
       ).map((line) => `    ${line}`),
     ]),
     ...(summary.failures.length > 0
