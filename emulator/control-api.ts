@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InvalidFaultRuleError, InvalidHoldError } from './errors.js';
+import type { EmulatedState, EmulationSettings } from './emulated/emulated-cloud.js';
+import type { GuestProfile } from './emulated/guest-profiles.js';
+import type { ImageMarks } from './emulated/image-marks.js';
+import { InvalidFaultRuleError, InvalidHoldError, InvalidTestCloudSettingError } from './errors.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import type { HoldRequest, HoldState } from './pending-holds.js';
 import type { RequestCounts } from './request-counter.js';
@@ -20,12 +23,27 @@ export interface TestCloudControls {
   hold(request: HoldRequest): string;
   clearHolds(): void;
   holds(): HoldState[];
-  /** Counts, faults and holds back to empty (moto is not touched). */
+  /**
+   * How instances launched from this image behave as SSM-managed guests (validated:
+   * throws InvalidTestCloudSettingError). Images without one: agent online at once, healthy.
+   */
+  setGuestProfile(imageId: string, profile: GuestProfile): void;
+  clearGuestProfiles(): void;
+  guestProfiles(): Record<string, GuestProfile>;
+  /** Marks an image (product codes, export failure); replaces earlier marks of that image. */
+  markImage(imageId: string, marks: ImageMarks): void;
+  clearImageMarks(): void;
+  imageMarks(): Record<string, ImageMarks>;
+  /** Changes the given settings and returns them all. */
+  configureEmulation(settings: Partial<EmulationSettings>): EmulationSettings;
+  /** What the emulated operations remember (tasks, deprecations, commands, profiles, marks). */
+  emulatedState(): EmulatedState;
+  /** Counts, faults, holds and all emulated state back to empty (moto is not touched). */
   reset(): void;
 }
 
 type Reply = { status: number; body: unknown };
-type Route = (controls: TestCloudControls, body: unknown) => Reply;
+type Route = (controls: TestCloudControls, body: unknown, param: string) => Reply;
 
 const ok = (body: unknown = { ok: true }): Reply => ({ status: 200, body });
 
@@ -34,6 +52,9 @@ const ok = (body: unknown = { ok: true }): Reply => ({ status: 200, body });
  * driving the AWS CLI, a shell):
  *   GET  counts · DELETE counts · GET faults · POST faults {rule} → {id} · DELETE faults
  *   DELETE faults/{id} · GET holds · POST holds (or hold) {request} → {id} · DELETE holds
+ *   GET guest-profiles · PUT guest-profiles/{imageId} {profile} · DELETE guest-profiles
+ *   GET image-marks · PUT image-marks/{imageId} {marks} · DELETE image-marks
+ *   GET emulation · PUT emulation {settings} → settings · GET emulated-state
  *   POST reset
  */
 const ROUTES: Record<string, Route> = {
@@ -55,6 +76,28 @@ const ROUTES: Record<string, Route> = {
     c.clearHolds();
     return ok();
   },
+  'GET guest-profiles': (c) => ok(c.guestProfiles()),
+  'PUT guest-profiles/{id}': (c, body, imageId) => {
+    c.setGuestProfile(imageId, body as GuestProfile);
+    return ok();
+  },
+  'DELETE guest-profiles': (c) => {
+    c.clearGuestProfiles();
+    return ok();
+  },
+  'GET image-marks': (c) => ok(c.imageMarks()),
+  'PUT image-marks/{id}': (c, body, imageId) => {
+    c.markImage(imageId, body as ImageMarks);
+    return ok();
+  },
+  'DELETE image-marks': (c) => {
+    c.clearImageMarks();
+    return ok();
+  },
+  'GET emulation': (c) => ok(c.configureEmulation({})),
+  'PUT emulation': (c, body) =>
+    ok(c.configureEmulation((body ?? {}) as Partial<EmulationSettings>)),
+  'GET emulated-state': (c) => ok(c.emulatedState()),
   'POST reset': (c) => {
     c.reset();
     return ok();
@@ -90,7 +133,12 @@ export async function serveControlRequest(
       );
       return;
     }
-    const route = ROUTES[`${req.method} ${path}`];
+    // `collection/{id}` routes: the last segment is the parameter.
+    const parameterised = /^([^/]+)\/([^/]+)$/.exec(path);
+    const param = decodeURIComponent(parameterised?.[2] ?? '');
+    const route =
+      ROUTES[`${req.method} ${path}`] ??
+      (parameterised === null ? undefined : ROUTES[`${req.method} ${parameterised[1]}/{id}`]);
     if (route === undefined) {
       send({
         status: 404,
@@ -101,11 +149,12 @@ export async function serveControlRequest(
       });
       return;
     }
-    send(route(controls, body));
+    send(route(controls, body, param));
   } catch (error) {
     if (
       error instanceof InvalidFaultRuleError ||
       error instanceof InvalidHoldError ||
+      error instanceof InvalidTestCloudSettingError ||
       error instanceof SyntaxError
     ) {
       send({ status: 400, body: { error: error.name, message: error.message } });

@@ -38,3 +38,8 @@ export class TestCloudControlError extends Error {
     super(message);
   }
 }
+
+/** A guest profile, image mark or emulation setting given to the test cloud is malformed. */
+export class InvalidTestCloudSettingError extends Error {
+  override readonly name = 'InvalidTestCloudSettingError';
+}

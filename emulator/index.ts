@@ -13,7 +13,18 @@ export type {
   TestCloud,
   TestCloudControls,
   TestCloudOptions,
+  EmulatedState,
+  EmulationSettings,
+  GuestProfile,
+  GuestSelfCheck,
+  GuestSelfReport,
+  ImageMarks,
+  ExportImageTaskState,
+  StoreImageTaskState,
+  SsmCommandRecord,
 } from './test-cloud.js';
+export { artifactBody, DEFAULT_ARTIFACT_BYTES } from './emulated/artifact.js';
+export { DEFAULT_GUEST_PROFILE } from './emulated/guest-profiles.js';
 export { TestCloudClient } from './test-cloud-client.js';
 export { describeCall, type AwsCall, type WireProtocol } from './operation-name.js';
 export * from './errors.js';

@@ -53,7 +53,34 @@ const HOLDABLE = {
   },
 } as const satisfies Record<string, HoldableKind>;
 
-export type HoldKind = keyof typeof HOLDABLE;
+type XmlHoldKind = keyof typeof HOLDABLE;
+
+/**
+ * Kinds whose pending state the emulated operations (emulator/emulated/) consult through
+ * `poll()`: 'export' (export-image tasks stay `active`), 'store-task' (store-image tasks
+ * stay `InProgress`), 'instance' (DescribeInstances shows `pending`, DescribeInstanceStatus
+ * `initializing`).
+ */
+const EMULATED_KINDS = ['export', 'store-task', 'instance'] as const;
+type EmulatedHoldKind = (typeof EMULATED_KINDS)[number];
+
+export type HoldKind = XmlHoldKind | EmulatedHoldKind;
+
+const ALL_KINDS: readonly string[] = [...Object.keys(HOLDABLE), ...EMULATED_KINDS];
+
+function isXmlKind(kind: HoldKind): kind is XmlHoldKind {
+  return Object.hasOwn(HOLDABLE, kind);
+}
+
+/** The outcome of one poll of a resource under `poll()`. */
+export interface HoldPoll {
+  /** Whether the resource still shows pending on this poll. */
+  pending: boolean;
+  /** Polls used so far, this one included. */
+  used: number;
+  /** Polls the deciding hold asks for (0 when no hold applies). */
+  polls: number;
+}
 
 export interface HoldRequest {
   kind: HoldKind;
@@ -73,9 +100,9 @@ export function parseHoldRequest(input: unknown): HoldRequest {
   if (typeof input !== 'object' || input === null)
     throw new InvalidHoldError('a hold must be an object');
   const { kind, polls, ids } = input as Record<string, unknown>;
-  if (typeof kind !== 'string' || !Object.hasOwn(HOLDABLE, kind)) {
+  if (typeof kind !== 'string' || !ALL_KINDS.includes(kind)) {
     throw new InvalidHoldError(
-      `hold kind must be one of ${Object.keys(HOLDABLE).join(', ')}, got ${JSON.stringify(kind)}`,
+      `hold kind must be one of ${ALL_KINDS.join(', ')}, got ${JSON.stringify(kind)}`,
     );
   }
   if (typeof polls !== 'number' || !Number.isInteger(polls) || polls < 1) {
@@ -128,6 +155,7 @@ export class PendingHolds {
   affects(call: AwsCall): boolean {
     if (call.service !== 'ec2') return false;
     return this.holds.some(({ request }) => {
+      if (!isXmlKind(request.kind)) return false;
       const kind: HoldableKind = HOLDABLE[request.kind];
       return kind.describe === call.operation || kind.creators.includes(call.operation);
     });
@@ -138,7 +166,7 @@ export class PendingHolds {
     const root = parseXmlElements(xml);
     if (root === undefined) return xml;
     const edits: TextEdit[] = [];
-    for (const kindName of Object.keys(HOLDABLE) as HoldKind[]) {
+    for (const kindName of Object.keys(HOLDABLE) as XmlHoldKind[]) {
       const kind: HoldableKind = HOLDABLE[kindName];
       const polling = kind.describe === call.operation;
       if (!polling && !kind.creators.includes(call.operation)) continue;
@@ -152,7 +180,7 @@ export class PendingHolds {
 
   private editsFor(
     xml: string,
-    kindName: HoldKind,
+    kindName: XmlHoldKind,
     resource: XmlElement,
     polling: boolean,
   ): TextEdit[] {
@@ -177,12 +205,43 @@ export class PendingHolds {
     return edits;
   }
 
-  /** The most recently added hold that covers this resource decides. */
-  private holdFor(kind: HoldKind, resourceId: string): ActiveHold | undefined {
+  /** Whether any hold of this kind exists (so responses may need rewriting). */
+  hasKind(kind: HoldKind): boolean {
+    return this.holds.some(({ request }) => request.kind === kind);
+  }
+
+  /**
+   * Uses one poll of a resource, for kinds the emulated operations drive. `names` are
+   * the ids a hold's `ids` may name the resource by (an export task by its task id or
+   * its image id); polls are counted under `counter` (default: the first name).
+   */
+  poll(kind: HoldKind, names: readonly string[], counter = names[0] ?? ''): HoldPoll {
+    const hold = this.holdFor(kind, ...names);
+    if (hold === undefined) return { pending: false, used: 0, polls: 0 };
+    const used = hold.polled.get(counter) ?? 0;
+    if (used >= hold.request.polls) return { pending: false, used, polls: hold.request.polls };
+    hold.polled.set(counter, used + 1);
+    return { pending: true, used: used + 1, polls: hold.request.polls };
+  }
+
+  /** Whether a poll now would show the resource pending, without using one. */
+  wouldHold(kind: HoldKind, names: readonly string[], counter = names[0] ?? ''): boolean {
+    const hold = this.holdFor(kind, ...names);
+    return hold !== undefined && (hold.polled.get(counter) ?? 0) < hold.request.polls;
+  }
+
+  /** Forgets the polls used under `counter` (a resource created again under the same id). */
+  forget(kind: HoldKind, counter: string): void {
+    for (const hold of this.holds) if (hold.request.kind === kind) hold.polled.delete(counter);
+  }
+
+  /** The most recently added hold that covers this resource (by any of its names) decides. */
+  private holdFor(kind: HoldKind, ...names: string[]): ActiveHold | undefined {
     for (let i = this.holds.length - 1; i >= 0; i--) {
       const hold = this.holds[i];
       if (hold === undefined || hold.request.kind !== kind) continue;
-      if (hold.request.ids === undefined || hold.request.ids.includes(resourceId)) return hold;
+      const ids = hold.request.ids;
+      if (ids === undefined || names.some((name) => ids.includes(name))) return hold;
     }
     return undefined;
   }

@@ -1,4 +1,7 @@
 import { CONTROL_PREFIX } from './control-api.js';
+import type { EmulatedState, EmulationSettings } from './emulated/emulated-cloud.js';
+import type { GuestProfile } from './emulated/guest-profiles.js';
+import type { ImageMarks } from './emulated/image-marks.js';
 import { TestCloudControlError } from './errors.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import { loopbackRequest } from './loopback-http.js';
@@ -42,6 +45,38 @@ export class TestCloudClient {
 
   async clearHolds(): Promise<void> {
     await this.call('DELETE', 'holds');
+  }
+
+  async setGuestProfile(imageId: string, profile: GuestProfile): Promise<void> {
+    await this.call('PUT', `guest-profiles/${encodeURIComponent(imageId)}`, profile);
+  }
+
+  guestProfiles(): Promise<Record<string, GuestProfile>> {
+    return this.call<Record<string, GuestProfile>>('GET', 'guest-profiles');
+  }
+
+  async clearGuestProfiles(): Promise<void> {
+    await this.call('DELETE', 'guest-profiles');
+  }
+
+  async markImage(imageId: string, marks: ImageMarks): Promise<void> {
+    await this.call('PUT', `image-marks/${encodeURIComponent(imageId)}`, marks);
+  }
+
+  imageMarks(): Promise<Record<string, ImageMarks>> {
+    return this.call<Record<string, ImageMarks>>('GET', 'image-marks');
+  }
+
+  async clearImageMarks(): Promise<void> {
+    await this.call('DELETE', 'image-marks');
+  }
+
+  configureEmulation(settings: Partial<EmulationSettings>): Promise<EmulationSettings> {
+    return this.call<EmulationSettings>('PUT', 'emulation', settings);
+  }
+
+  emulatedState(): Promise<EmulatedState> {
+    return this.call<EmulatedState>('GET', 'emulated-state');
   }
 
   async reset(): Promise<void> {

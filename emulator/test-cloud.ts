@@ -9,7 +9,8 @@ import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { CONTROL_PREFIX, serveControlRequest, type TestCloudControls } from './control-api.js';
-import { renderAwsError, standardError } from './error-responses.js';
+import { EmulatedCloud, type Interception } from './emulated/emulated-cloud.js';
+import { renderAwsError, standardError, type RenderedResponse } from './error-responses.js';
 import { FaultInjector, type FaultRuleState } from './faults.js';
 import { describeCall, type AwsCall } from './operation-name.js';
 import { PendingHolds } from './pending-holds.js';
@@ -18,6 +19,12 @@ import { RequestCounter } from './request-counter.js';
 export { CONTROL_PREFIX, type TestCloudControls } from './control-api.js';
 export type { FaultRule, FaultRuleState, FaultKind } from './faults.js';
 export type { HoldKind, HoldRequest, HoldState } from './pending-holds.js';
+export type { EmulatedState, EmulationSettings } from './emulated/emulated-cloud.js';
+export type { GuestProfile, GuestSelfCheck } from './emulated/guest-profiles.js';
+export type { ImageMarks } from './emulated/image-marks.js';
+export type { ExportImageTaskState } from './emulated/export-image.js';
+export type { StoreImageTaskState } from './emulated/store-image-task.js';
+export type { SsmCommandRecord, GuestSelfReport } from './emulated/ssm-agent.js';
 export type { RequestCounts } from './request-counter.js';
 
 export interface TestCloudOptions {
@@ -60,6 +67,7 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
   const counter = new RequestCounter();
   const injector = new FaultInjector(options.seed ?? 1);
   const holds = new PendingHolds();
+  const emulated = new EmulatedCloud(options.upstream, holds);
   // Moto's dev server closes every connection, so pooling upstream sockets only risks
   // writing to one it has just closed.
   const agent = new Agent({ keepAlive: false });
@@ -75,20 +83,29 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
     hold: (request) => holds.add(request),
     clearHolds: () => holds.clear(),
     holds: () => holds.list(),
+    setGuestProfile: (imageId, profile) => emulated.setGuestProfile(imageId, profile),
+    clearGuestProfiles: () => emulated.clearGuestProfiles(),
+    guestProfiles: () => emulated.guestProfiles(),
+    markImage: (imageId, marks) => emulated.markImage(imageId, marks),
+    clearImageMarks: () => emulated.clearImageMarks(),
+    imageMarks: () => emulated.imageMarks(),
+    configureEmulation: (settings) => emulated.configureEmulation(settings),
+    emulatedState: () => emulated.emulatedState(),
     reset: () => {
       counter.reset();
       injector.clear();
       holds.clear();
+      emulated.reset();
     },
   };
 
   function forward(
     req: IncomingMessage,
     res: ServerResponse,
-    call: AwsCall | undefined,
     body: Buffer | undefined,
+    rewrite?: (text: string) => string,
   ): void {
-    const rewriting = call !== undefined && holds.affects(call);
+    const rewriting = rewrite !== undefined;
     const upstreamReq = httpRequest({
       host: upstream.hostname,
       port: upstream.port,
@@ -117,8 +134,8 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
       if (!res.writableFinished) upstreamReq.destroy();
     });
     upstreamReq.on('response', (upstreamRes) => {
-      if (rewriting && upstreamRes.statusCode === 200) {
-        sendRewritten(upstreamRes, res, (xml) => holds.rewrite(call, xml));
+      if (rewrite !== undefined && upstreamRes.statusCode === 200) {
+        sendRewritten(upstreamRes, res, rewrite);
         return;
       }
       res.writeHead(
@@ -174,9 +191,9 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     if (url.startsWith(CONTROL_PREFIX)) return serveControlRequest(req, res, controls);
-    if (url.startsWith('/moto-api')) return forward(req, res, undefined, undefined); // tooling, not AWS traffic
+    if (url.startsWith('/moto-api')) return forward(req, res, undefined); // tooling, not AWS traffic
     // Query protocols (EC2) name the operation in a form body: read it (it is small).
-    const body = FORM_CONTENT_TYPE.test(req.headers['content-type'] ?? '')
+    let body = FORM_CONTENT_TYPE.test(req.headers['content-type'] ?? '')
       ? await readAll(req)
       : undefined;
     const call = describeCall({
@@ -187,8 +204,26 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
     });
     const fault = injector.pick(call);
     counter.record(call, fault !== undefined);
-    if (fault !== undefined) injectFault(req, res, call, fault);
-    else forward(req, res, call, body);
+    if (fault !== undefined) {
+      injectFault(req, res, call, fault);
+      return;
+    }
+    // Emulated operations (emulated/): answered here, or moto's answer rewritten.
+    if (body === undefined && emulated.wantsBody(call)) body = await readAll(req);
+    const interception: Interception | undefined = await emulated.intercept(call, body);
+    if (interception?.answer !== undefined) {
+      sendRendered(res, interception.answer);
+      return;
+    }
+    const rewrites: ((text: string) => string)[] = [];
+    if (holds.affects(call)) rewrites.push((xml) => holds.rewrite(call, xml));
+    if (interception?.rewrite !== undefined) rewrites.push(interception.rewrite);
+    forward(
+      req,
+      res,
+      body,
+      rewrites.length === 0 ? undefined : (text) => rewrites.reduce((t, f) => f(t), text),
+    );
   }
 
   const server = createServer((req, res) => {
@@ -222,10 +257,19 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
         server.close(() => resolve());
         server.closeAllConnections();
         agent.destroy();
+        emulated.destroy();
       });
       return stopping;
     },
   };
+}
+
+function sendRendered(res: ServerResponse, rendered: RenderedResponse): void {
+  res.writeHead(rendered.status, {
+    ...rendered.headers,
+    'content-length': Buffer.byteLength(rendered.body),
+  });
+  res.end(rendered.body);
 }
 
 function withoutHeaders(raw: string[], drop: ReadonlySet<string>): string[] {

@@ -6,6 +6,9 @@
  */
 export interface XmlElement {
   name: string;
+  /** Offsets of the whole element, tags included (`<a/>` or `<a>...</a>`). */
+  start: number;
+  end: number;
   /** Offsets of the element's text content (between its tags); equal when empty. */
   contentStart: number;
   contentEnd: number;
@@ -18,6 +21,8 @@ const TAG = /<(\/?)([A-Za-z_][\w.:-]*)[^>]*?(\/?)>/g;
 export function parseXmlElements(xml: string): XmlElement | undefined {
   const root: XmlElement = {
     name: '#document',
+    start: 0,
+    end: xml.length,
     contentStart: 0,
     contentEnd: xml.length,
     children: [],
@@ -31,11 +36,19 @@ export function parseXmlElements(xml: string): XmlElement | undefined {
     if (closing === '/') {
       if (parent.name !== name) return undefined; // not the XML we expect: leave it alone
       parent.contentEnd = at;
+      parent.end = at + tag.length;
       stack.pop();
       continue;
     }
     const end = at + tag.length;
-    const element: XmlElement = { name, contentStart: end, contentEnd: end, children: [] };
+    const element: XmlElement = {
+      name,
+      start: at,
+      end,
+      contentStart: end,
+      contentEnd: end,
+      children: [],
+    };
     parent.children.push(element);
     if (selfClosing !== '/') stack.push(element);
   }
@@ -63,4 +76,36 @@ export function applyTextEdits(xml: string, edits: TextEdit[]): string {
     result = result.slice(0, element.contentStart) + text + result.slice(element.contentEnd);
   }
   return result;
+}
+
+/** Replaces `xml.slice(start, end)` with `text`; `start === end` inserts. */
+export interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Applies splices (which must not overlap) to the document. */
+export function applySplices(xml: string, splices: Splice[]): string {
+  const ordered = [...splices].sort((a, b) => b.start - a.start || b.end - a.end);
+  let result = xml;
+  for (const { start, end, text } of ordered)
+    result = result.slice(0, start) + text + result.slice(end);
+  return result;
+}
+
+/** Escapes text for an XML element or attribute. */
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Undoes the entity escapes moto and AWS use in element text. */
+export function unescapeXml(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (_, entity: string) => {
+    const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+    const lower = entity.toLowerCase();
+    if (lower.startsWith('#x')) return String.fromCodePoint(Number.parseInt(lower.slice(2), 16));
+    if (lower.startsWith('#')) return String.fromCodePoint(Number.parseInt(lower.slice(1), 10));
+    return named[lower] ?? '';
+  });
 }
