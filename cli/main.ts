@@ -3,6 +3,7 @@ import { BackupError, ConfigError } from '../functions/core/errors.js';
 import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { recoveryPointsCommand } from './commands/recovery-points.js';
+import { restoreTestCommand } from './commands/restore-test.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode } from './exit-codes.js';
 import { printJson } from './output.js';
@@ -67,6 +68,34 @@ export function buildProgram(run: (code: number) => void): Command {
       'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
     )
     .action(action(recoveryPointsCommand));
+  program
+    .command('restore-test')
+    .description(
+      'one restore test of a policy: boot its newest images in the isolated test network and verify them',
+    )
+    .requiredOption('--policy <name>', 'policy whose images to test')
+    .option('--run-id <id>', 'run id (the execution name)')
+    .option(
+      '--catalog-table <name>',
+      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
+    )
+    .option(
+      '--state-machine-arn <arn>',
+      'deployed restore-test state machine (default $RESTORE_TEST_STATE_MACHINE_ARN)',
+    )
+    .option(
+      '--subnet-id <id>',
+      'with --local: the isolated test subnet (default $RESTORE_TEST_SUBNET_ID)',
+    )
+    .option(
+      '--security-group-id <ids>',
+      'with --local: its security group(s), comma-separated (default $RESTORE_TEST_SECURITY_GROUP_ID)',
+    )
+    .option(
+      '--instance-profile <name>',
+      'with --local: instance profile with SSM access (default $RESTORE_TEST_INSTANCE_PROFILE)',
+    )
+    .action(action(restoreTestCommand));
   program
     .command('demo')
     .description('the whole story on the local emulator: tagged estate, backup, DR copies, catalog')

@@ -4,7 +4,7 @@ import type { BackupConfig } from '../functions/core/config.js';
 import { InvalidInputError, UnknownPolicyError } from '../functions/core/errors.js';
 import type { BackupRunRequest, Pacing } from '../functions/core/volume-backup-state.js';
 import type { RunSummary } from '../functions/steps/summarize-run.js';
-import { backupVolumesDefinitionFile } from '../statemachines/definitions.js';
+import { backupDefinitionFile } from '../statemachines/definitions.js';
 import { runWorkflowLocally } from '../statemachines/local/run-workflow.js';
 import { usingCustomEndpoint } from './global-options.js';
 import type { Progress } from './progress.js';
@@ -48,7 +48,7 @@ async function runLocally(
   process.env.CATALOG_TABLE_NAME = options.catalogTable;
   if (usingCustomEndpoint()) await ensureCatalogTable(options.catalogTable);
   let batchesDone = 0;
-  const result = await runWorkflowLocally<RunSummary>(backupVolumesDefinitionFile, {
+  const result = await runWorkflowLocally<RunSummary>(backupDefinitionFile, {
     executionName: options.runId,
     input: request,
     // Against an emulator nothing takes time, so polls need not wait; against AWS they do.

@@ -9,7 +9,11 @@ import {
 import { exportExtension } from '../core/image-exportability.js';
 import { TagKeys, type Tags } from '../core/tag-keys.js';
 import { ImageNotFoundError } from '../ports/image-errors.js';
-import type { ExportImageRequest, ExportTaskRecord, ImageExporter } from '../ports/image-exporter.js';
+import type {
+  ExportImageRequest,
+  ExportTaskRecord,
+  ImageExporter,
+} from '../ports/image-exporter.js';
 import { awsClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
 import { toTags } from './ec2-volume-inventory.js';
@@ -28,7 +32,9 @@ export class Ec2ImageExporter implements ImageExporter {
   async findRunExports(runId: string): Promise<ExportTaskRecord[]> {
     try {
       const output = await this.client.send(
-        new DescribeExportImageTasksCommand({ Filters: [{ Name: `tag:${TagKeys.run}`, Values: [runId] }] }),
+        new DescribeExportImageTasksCommand({
+          Filters: [{ Name: `tag:${TagKeys.run}`, Values: [runId] }],
+        }),
       );
       return (output.ExportImageTasks ?? []).map(toExportRecord);
     } catch (error) {
@@ -46,14 +52,20 @@ export class Ec2ImageExporter implements ImageExporter {
           RoleName: request.roleName,
           ClientToken: request.clientToken,
           TagSpecifications: [
-            { ResourceType: 'export-image-task', Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })) },
+            {
+              ResourceType: 'export-image-task',
+              Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
+            },
           ],
         }),
       );
       return output.ExportImageTaskId ?? '';
     } catch (error) {
       throw translateAwsError('ExportImage', error, {
-        'InvalidAMIID.NotFound': (cause) => new ImageNotFoundError(`image ${request.imageId} does not exist in ${this.region}`, { cause }),
+        'InvalidAMIID.NotFound': (cause) =>
+          new ImageNotFoundError(`image ${request.imageId} does not exist in ${this.region}`, {
+            cause,
+          }),
       });
     }
   }
@@ -61,14 +73,20 @@ export class Ec2ImageExporter implements ImageExporter {
   async describeExports(taskIds: string[]): Promise<ExportTaskRecord[]> {
     if (taskIds.length === 0) return [];
     try {
-      const output = await this.client.send(new DescribeExportImageTasksCommand({ ExportImageTaskIds: taskIds }));
+      const output = await this.client.send(
+        new DescribeExportImageTasksCommand({ ExportImageTaskIds: taskIds }),
+      );
       return (output.ExportImageTasks ?? []).map(toExportRecord);
     } catch (error) {
       throw translateAwsError('DescribeExportImageTasks', error);
     }
   }
 
-  async startStoreTask(request: { imageId: string; bucket: string; objectTags: Tags }): Promise<string> {
+  async startStoreTask(request: {
+    imageId: string;
+    bucket: string;
+    objectTags: Tags;
+  }): Promise<string> {
     try {
       const output = await this.client.send(
         new CreateStoreImageTaskCommand({
@@ -80,7 +98,10 @@ export class Ec2ImageExporter implements ImageExporter {
       return output.ObjectKey ?? `${request.imageId}.bin`;
     } catch (error) {
       throw translateAwsError('CreateStoreImageTask', error, {
-        'InvalidAMIID.NotFound': (cause) => new ImageNotFoundError(`image ${request.imageId} does not exist in ${this.region}`, { cause }),
+        'InvalidAMIID.NotFound': (cause) =>
+          new ImageNotFoundError(`image ${request.imageId} does not exist in ${this.region}`, {
+            cause,
+          }),
       });
     }
   }
@@ -88,14 +109,18 @@ export class Ec2ImageExporter implements ImageExporter {
   async describeStoreTasks(imageIds: string[]): Promise<ExportTaskRecord[]> {
     if (imageIds.length === 0) return [];
     try {
-      const output = await this.client.send(new DescribeStoreImageTasksCommand({ ImageIds: imageIds }));
+      const output = await this.client.send(
+        new DescribeStoreImageTasksCommand({ ImageIds: imageIds }),
+      );
       return (output.StoreImageTaskResults ?? []).map((task) => {
         const state = task.StoreTaskState ?? 'InProgress';
         return {
           taskId: task.AmiId ?? '',
           imageId: task.AmiId ?? '',
           status: state === 'Completed' ? 'completed' : state === 'Failed' ? 'failed' : 'active',
-          ...(task.ProgressPercentage !== undefined ? { progress: `${task.ProgressPercentage}%` } : {}),
+          ...(task.ProgressPercentage !== undefined
+            ? { progress: `${task.ProgressPercentage}%` }
+            : {}),
           ...(task.StoreTaskFailureReason ? { statusMessage: task.StoreTaskFailureReason } : {}),
           bucket: task.Bucket ?? '',
           ...(task.S3objectKey ? { key: task.S3objectKey } : {}),
@@ -116,7 +141,9 @@ function toExportRecord(task: ExportImageTask): ExportTaskRecord {
   return {
     taskId,
     imageId: task.ImageId ?? '',
-    status: (['active', 'completed', 'deleting', 'deleted'].includes(status) ? status : 'failed') as ExportTaskRecord['status'],
+    status: (['active', 'completed', 'deleting', 'deleted'].includes(status)
+      ? status
+      : 'failed') as ExportTaskRecord['status'],
     ...(task.Progress ? { progress: task.Progress } : {}),
     ...(task.StatusMessage ? { statusMessage: task.StatusMessage } : {}),
     bucket: task.S3ExportLocation?.S3Bucket ?? '',

@@ -11,7 +11,13 @@ import {
 import { toBatches } from '../core/batching.js';
 import { ManagedByValue, TagKeys, type Tags } from '../core/tag-keys.js';
 import { ImageNotFoundError, InstanceNotImageableError } from '../ports/image-errors.js';
-import type { CopyImageRequest, CreateImageRequest, ImageRecord, ImageState, ImageStore } from '../ports/image-store.js';
+import type {
+  CopyImageRequest,
+  CreateImageRequest,
+  ImageRecord,
+  ImageState,
+  ImageStore,
+} from '../ports/image-store.js';
 import { awsClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
 import { toTags } from './ec2-volume-inventory.js';
@@ -53,11 +59,19 @@ export class Ec2ImageStore implements ImageStore {
     } catch (error) {
       throw translateAwsError('CreateImage', error, {
         'InvalidInstanceID.NotFound': (cause) =>
-          new InstanceNotImageableError(`instance ${request.instanceId} does not exist (terminated after discovery?)`, { cause }),
+          new InstanceNotImageableError(
+            `instance ${request.instanceId} does not exist (terminated after discovery?)`,
+            { cause },
+          ),
         'InvalidInstanceID.Malformed': (cause) =>
-          new InstanceNotImageableError(`instance id ${request.instanceId} is malformed`, { cause }),
+          new InstanceNotImageableError(`instance id ${request.instanceId} is malformed`, {
+            cause,
+          }),
         IncorrectState: (cause) =>
-          new InstanceNotImageableError(`instance ${request.instanceId} cannot be imaged in its state: ${cause.message}`, { cause }),
+          new InstanceNotImageableError(
+            `instance ${request.instanceId} cannot be imaged in its state: ${cause.message}`,
+            { cause },
+          ),
       });
     }
   }
@@ -86,7 +100,10 @@ export class Ec2ImageStore implements ImageStore {
     } catch (error) {
       throw translateAwsError('CopyImage', error, {
         'InvalidAMIID.NotFound': (cause) =>
-          new ImageNotFoundError(`image ${request.sourceImageId} does not exist in ${request.sourceRegion}`, { cause }),
+          new ImageNotFoundError(
+            `image ${request.sourceImageId} does not exist in ${request.sourceRegion}`,
+            { cause },
+          ),
       });
     }
   }
@@ -103,7 +120,9 @@ export class Ec2ImageStore implements ImageStore {
 
   async deprecateAt(imageId: string, at: Date): Promise<void> {
     try {
-      await this.client.send(new EnableImageDeprecationCommand({ ImageId: imageId, DeprecateAt: at }));
+      await this.client.send(
+        new EnableImageDeprecationCommand({ ImageId: imageId, DeprecateAt: at }),
+      );
     } catch (error) {
       throw translateAwsError('EnableImageDeprecation', error);
     }
@@ -112,7 +131,10 @@ export class Ec2ImageStore implements ImageStore {
   private async describe(filters: Filter[]): Promise<ImageRecord[]> {
     const records: ImageRecord[] = [];
     try {
-      for await (const page of paginateDescribeImages({ client: this.client, pageSize: 1000 }, { Owners: ['self'], Filters: filters })) {
+      for await (const page of paginateDescribeImages(
+        { client: this.client, pageSize: 1000 },
+        { Owners: ['self'], Filters: filters },
+      )) {
         records.push(...(page.Images ?? []).map(toImageRecord));
       }
     } catch (error) {
@@ -134,7 +156,9 @@ function toImageRecord(image: Image): ImageRecord {
     ...(image.StateReason?.Message ? { stateReason: image.StateReason.Message } : {}),
     ...(image.Platform ? { platform: image.Platform } : {}),
     ...(image.RootDeviceType ? { rootDeviceType: image.RootDeviceType } : {}),
-    productCodes: (image.ProductCodes ?? []).map((code) => code.ProductCodeId ?? '').filter(Boolean),
+    productCodes: (image.ProductCodes ?? [])
+      .map((code) => code.ProductCodeId ?? '')
+      .filter(Boolean),
     snapshots: (image.BlockDeviceMappings ?? []).flatMap((mapping) =>
       mapping.Ebs?.SnapshotId
         ? [

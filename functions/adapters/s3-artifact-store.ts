@@ -22,7 +22,9 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async describeObject(bucket: string, key: string): Promise<StoredObjectFacts | undefined> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
+      );
       const found = checksumFields.find(([field]) => head[field]);
       return {
         sizeBytes: head.ContentLength ?? 0,

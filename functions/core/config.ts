@@ -58,9 +58,56 @@ export const CopyTargetSchema = z.strictObject({
   kmsKeyId: z.string().min(1).optional(),
 });
 
+/**
+ * Portable copies of boot images: ExportImage to VMDK, VHD or RAW, or CreateStoreImageTask
+ * (STORE_TASK, the AMI as an S3 object that CreateRestoreImageTask can bring back).
+ */
+export const ImageExportSchema = z.strictObject({
+  format: z.enum(['VMDK', 'VHD', 'RAW', 'STORE_TASK']),
+  /** Key prefix in the export bucket; defaults to `exports/<policy>/`. */
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]*\/$/, { error: 'expected a key prefix ending in "/"' })
+    .optional(),
+});
+
 export const ImageOptionsSchema = z.strictObject({
+  /** Crash-consistent images without stopping the instance (the default). */
   noReboot: z.boolean().default(true),
-  export: z.strictObject({ format: z.enum(['VMDK', 'VHD', 'RAW', 'STORE_TASK']) }).optional(),
+  export: ImageExportSchema.optional(),
+});
+
+/**
+ * Scheduled restore tests: boot the newest image of each opted-in instance (or a sample) in the
+ * isolated test network and verify it. `sample` N tests the N sources tested longest ago.
+ */
+export const RestoreTestOptionsSchema = z.strictObject({
+  schedule: z.string().superRefine((expression, ctx) => {
+    const problem = describeScheduleProblem(expression);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  sample: z
+    .int({ error: (issue) => `expected a whole number >= 1, got ${describe(issue.input)}` })
+    .min(1, { error: (issue) => `expected a whole number >= 1, got ${describe(issue.input)}` })
+    .optional(),
+  timeoutMinutes: z
+    .int({
+      error: (issue) => `expected a whole number of minutes >= 1, got ${describe(issue.input)}`,
+    })
+    .min(1, {
+      error: (issue) => `expected a whole number of minutes >= 1, got ${describe(issue.input)}`,
+    })
+    .max(180, {
+      error: (issue) => `expected at most 180 minutes, got ${describe(issue.input)}`,
+    })
+    .default(20),
+  instanceType: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
+      error: (issue) =>
+        `expected an EC2 instance type such as t3.micro, got ${describe(issue.input)}`,
+    })
+    .default('t3.micro'),
 });
 
 export const PolicySchema = z.strictObject({
@@ -77,7 +124,7 @@ export const PolicySchema = z.strictObject({
   retention: RetentionSchema,
   copyTo: z.array(CopyTargetSchema).default([]),
   image: ImageOptionsSchema.optional(),
-  restoreTest: z.strictObject({ schedule: z.string() }).optional(),
+  restoreTest: RestoreTestOptionsSchema.optional(),
   description: z.string().optional(),
 });
 
@@ -127,6 +174,7 @@ export type BackupConfig = z.infer<typeof BackupConfigSchema>;
 export type Policy = z.infer<typeof PolicySchema>;
 export type Retention = z.infer<typeof RetentionSchema>;
 export type CopyTarget = z.infer<typeof CopyTargetSchema>;
+export type RestoreTestOptions = z.infer<typeof RestoreTestOptionsSchema>;
 
 /** Validates an already-decoded JSON value; throws ConfigError listing every problem by path. */
 export function parseConfig(value: unknown, source = 'backup.config.json'): BackupConfig {

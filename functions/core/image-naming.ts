@@ -3,7 +3,9 @@
  * ( ) [ ] space . / - ' @ _. One image per instance, policy and run.
  */
 export function imageName(policy: string, instanceId: string, runId: string): string {
-  return `backup-${policy}-${instanceId}-${runId}`.replace(/[^A-Za-z0-9()[\] ./'@_-]/g, '_').slice(0, 128);
+  return `backup-${policy}-${instanceId}-${runId}`
+    .replace(/[^A-Za-z0-9()[\] ./'@_-]/g, '_')
+    .slice(0, 128);
 }
 
 /** Idempotency token for an export of one image in one run (ExportImage's ClientToken, at most 64). */

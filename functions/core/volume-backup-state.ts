@@ -75,7 +75,9 @@ export const RunContextSchema = z.object({
   expiresAt: z.string(),
   copyTargets: z.array(CopyTargetPlanSchema),
   pacing: PacingSchema,
-  image: z.object({ noReboot: z.boolean(), export: ImageExportPlanSchema.optional() }).default({ noReboot: true }),
+  image: z
+    .object({ noReboot: z.boolean(), export: ImageExportPlanSchema.optional() })
+    .default({ noReboot: true }),
 });
 export type RunContext = z.infer<typeof RunContextSchema>;
 
@@ -141,7 +143,16 @@ export type BatchStepEvent = z.infer<typeof BatchStepEventSchema>;
 
 export const RunFailureSchema = z.object({
   sourceId: z.string(),
-  stage: z.enum(['discover', 'snapshot', 'copy', 'image', 'image-copy', 'export', 'catalog', 'batch']),
+  stage: z.enum([
+    'discover',
+    'snapshot',
+    'copy',
+    'image',
+    'image-copy',
+    'export',
+    'catalog',
+    'batch',
+  ]),
   region: z.string(),
   name: z.string(),
   message: z.string(),
@@ -152,7 +163,9 @@ export const RecoveryPointRefSchema = z.object({
   id: z.string(),
   region: z.string(),
   sourceId: z.string(),
-  kind: z.enum(['volume-snapshot', 'image', 'image-export', 'bucket-copy']).default('volume-snapshot'),
+  kind: z
+    .enum(['volume-snapshot', 'image', 'image-export', 'bucket-copy'])
+    .default('volume-snapshot'),
   copyOf: z.string().optional(),
 });
 export type RecoveryPointRef = z.infer<typeof RecoveryPointRefSchema>;

@@ -22,10 +22,18 @@ function perRegion<T>(create: (region: string) => T): (region: string) => T {
   };
 }
 
-export const snapshotStoreFor: (region: string) => SnapshotStore = perRegion((region) => new Ec2SnapshotStore(region));
-export const imageStoreFor: (region: string) => ImageStore = perRegion((region) => new Ec2ImageStore(region));
-export const imageExporterFor: (region: string) => ImageExporter = perRegion((region) => new Ec2ImageExporter(region));
-export const artifactStoreFor: (region: string) => ArtifactStore = perRegion((region) => new S3ArtifactStore(region));
+export const snapshotStoreFor: (region: string) => SnapshotStore = perRegion(
+  (region) => new Ec2SnapshotStore(region),
+);
+export const imageStoreFor: (region: string) => ImageStore = perRegion(
+  (region) => new Ec2ImageStore(region),
+);
+export const imageExporterFor: (region: string) => ImageExporter = perRegion(
+  (region) => new Ec2ImageExporter(region),
+);
+export const artifactStoreFor: (region: string) => ArtifactStore = perRegion(
+  (region) => new S3ArtifactStore(region),
+);
 
 let catalog: DynamoDbRecoveryPointCatalog | undefined;
 

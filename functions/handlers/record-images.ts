@@ -4,5 +4,9 @@ import { imageStoreFor, recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(ImageBatchStateSchema, (event) =>
-  recordImages(event, { storeFor: imageStoreFor, catalog: recoveryPointCatalog(), now: new Date() }),
+  recordImages(event, {
+    storeFor: imageStoreFor,
+    catalog: recoveryPointCatalog(),
+    now: new Date(),
+  }),
 );

@@ -1,6 +1,14 @@
 import type { Tags } from '../core/tag-keys.js';
 
-export type ImageState = 'pending' | 'available' | 'failed' | 'invalid' | 'deregistered' | 'error' | 'transient' | 'disabled';
+export type ImageState =
+  | 'pending'
+  | 'available'
+  | 'failed'
+  | 'invalid'
+  | 'deregistered'
+  | 'error'
+  | 'transient'
+  | 'disabled';
 
 export interface ImageRecord {
   imageId: string;

@@ -7,7 +7,13 @@ import type { CopyWork } from '../core/volume-backup-state.js';
 import type { ImageStore, ImageStoreFactory } from '../ports/image-store.js';
 import { asObservation } from './image-observation.js';
 import type { Pacer } from './pacer.js';
-import { afterObservation, afterStart, afterStartFailure, afterTimeout, isUnsettled } from './work-outcomes.js';
+import {
+  afterObservation,
+  afterStart,
+  afterStartFailure,
+  afterTimeout,
+  isUnsettled,
+} from './work-outcomes.js';
 
 export interface CopyImagesDeps {
   storeFor: ImageStoreFactory;
@@ -23,7 +29,10 @@ type Target = ImageBatchState['run']['copyTargets'][number];
  * existing copies (by tags), starts CopyImage for the rest (re-encrypted with the region's key,
  * tags applied at once so a re-run finds them), and reads pending copies with one Describe.
  */
-export async function copyImages(state: ImageBatchState, deps: CopyImagesDeps): Promise<ImageBatchState> {
+export async function copyImages(
+  state: ImageBatchState,
+  deps: CopyImagesDeps,
+): Promise<ImageBatchState> {
   const { run } = state;
   let items =
     state.loop.phase === 'image-copy'
@@ -32,7 +41,12 @@ export async function copyImages(state: ImageBatchState, deps: CopyImagesDeps): 
           ...item,
           copies:
             item.image.status === 'completed'
-              ? run.copyTargets.map((target) => ({ region: target.region, status: 'queued' as const, attempts: 0, unseenPolls: 0 }))
+              ? run.copyTargets.map((target) => ({
+                  region: target.region,
+                  status: 'queued' as const,
+                  attempts: 0,
+                  unseenPolls: 0,
+                }))
               : [],
         }));
 
@@ -40,8 +54,13 @@ export async function copyImages(state: ImageBatchState, deps: CopyImagesDeps): 
     items = await advanceRegion(items, state, deps.storeFor(target.region), target, deps);
   }
 
-  const loopState = state.loop.phase === 'image-copy' ? state.loop : startPollLoop('image-copy', run.pacing);
-  const { loop, timedOut } = recordPoll(loopState, !items.some((item) => item.copies.some(isUnsettled)), run.pacing);
+  const loopState =
+    state.loop.phase === 'image-copy' ? state.loop : startPollLoop('image-copy', run.pacing);
+  const { loop, timedOut } = recordPoll(
+    loopState,
+    !items.some((item) => item.copies.some(isUnsettled)),
+    run.pacing,
+  );
   if (timedOut) {
     items = items.map((item) => ({
       ...item,
@@ -81,7 +100,12 @@ async function advanceRegion(
       }
       const found = item.image.id ? existing.get(item.image.id) : undefined;
       if (found) {
-        next.push(update(item, { ...copy, ...afterObservation({ ...copy, id: found.imageId }, asObservation(found)) }));
+        next.push(
+          update(item, {
+            ...copy,
+            ...afterObservation({ ...copy, id: found.imageId }, asObservation(found)),
+          }),
+        );
       } else if (deps.hasTime()) {
         next.push(update(item, await startCopy(item, copy, state, store, target, deps)));
       } else {
@@ -96,11 +120,16 @@ async function advanceRegion(
     return copy?.status === 'pending' && copy.id ? [copy.id] : [];
   });
   if (pendingIds.length === 0) return items;
-  const observed = new Map((await store.describeImages(pendingIds)).map((image) => [image.imageId, image]));
+  const observed = new Map(
+    (await store.describeImages(pendingIds)).map((image) => [image.imageId, image]),
+  );
   return items.map((item) => {
     const copy = copyIn(item);
     if (copy?.status !== 'pending' || !copy.id) return item;
-    return update(item, { ...copy, ...afterObservation(copy, asObservation(observed.get(copy.id))) });
+    return update(item, {
+      ...copy,
+      ...afterObservation(copy, asObservation(observed.get(copy.id))),
+    });
   });
 }
 

@@ -64,9 +64,19 @@ export async function discoverResources(
       } else if (!resolution.policies.includes(policyName)) {
         continue;
       } else if (unusableVolumeStates.has(volume.state)) {
-        failures.push(notUsable(volume.volumeId, `volume ${volume.volumeId} is in state "${volume.state}"; no snapshot taken`, config));
+        failures.push(
+          notUsable(
+            volume.volumeId,
+            `volume ${volume.volumeId} is in state "${volume.state}"; no snapshot taken`,
+            config,
+          ),
+        );
       } else {
-        selectedVolumes.push({ volumeId: volume.volumeId, availabilityZone: volume.availabilityZone, sizeGiB: volume.sizeGiB });
+        selectedVolumes.push({
+          volumeId: volume.volumeId,
+          availabilityZone: volume.availabilityZone,
+          sizeGiB: volume.sizeGiB,
+        });
       }
     }
   }
@@ -97,13 +107,23 @@ export async function discoverResources(
       copyTargets: policy.copyTo.map((target) => ({
         region: target.region,
         kmsKeyId: target.kmsKeyId ?? config.drKeyAlias,
-        expiresAt: formatExpiresAt(retentionHorizon(target.retention ?? policy.retention, startedAt)),
+        expiresAt: formatExpiresAt(
+          retentionHorizon(target.retention ?? policy.retention, startedAt),
+        ),
       })),
       pacing,
-      image: { noReboot: policy.image?.noReboot ?? true, ...(exportPlan ? { export: exportPlan } : {}) },
+      image: {
+        noReboot: policy.image?.noReboot ?? true,
+        ...(exportPlan ? { export: exportPlan } : {}),
+      },
     },
-    volumeBatches: toBatches(selectedVolumes, pacing.batchSize).map((volumes, batchIndex) => ({ batchIndex, volumes })),
-    imageBatches: toBatches(selectedInstances, pacing.imageBatchSize).map((instances, batchIndex) => ({ batchIndex, instances })),
+    volumeBatches: toBatches(selectedVolumes, pacing.batchSize).map((volumes, batchIndex) => ({
+      batchIndex,
+      volumes,
+    })),
+    imageBatches: toBatches(selectedInstances, pacing.imageBatchSize).map(
+      (instances, batchIndex) => ({ batchIndex, instances }),
+    ),
     discovery: {
       optedIn,
       selected: selectedVolumes.length,
@@ -118,7 +138,11 @@ export async function discoverResources(
 }
 
 /** An export the policy asks for needs the bucket the stack made; without it nothing starts. */
-function planExport(policyName: string, policy: Policy, deployment: ExportDeployment): ImageExportPlan | undefined {
+function planExport(
+  policyName: string,
+  policy: Policy,
+  deployment: ExportDeployment,
+): ImageExportPlan | undefined {
   const wanted = policy.image?.export;
   if (!wanted) return undefined;
   if (!deployment.bucket) {
@@ -135,5 +159,11 @@ function planExport(policyName: string, policy: Policy, deployment: ExportDeploy
 }
 
 function notUsable(resourceId: string, message: string, config: BackupConfig): RunFailure {
-  return { sourceId: resourceId, stage: 'discover', region: config.primaryRegion, name: 'VolumeNotUsableError', message };
+  return {
+    sourceId: resourceId,
+    stage: 'discover',
+    region: config.primaryRegion,
+    name: 'VolumeNotUsableError',
+    message,
+  };
 }

@@ -1,12 +1,22 @@
 import { imageName } from '../core/image-naming.js';
-import type { ImageBatchState, ImageBatchStepEvent, ImageWork } from '../core/image-backup-state.js';
+import type {
+  ImageBatchState,
+  ImageBatchStepEvent,
+  ImageWork,
+} from '../core/image-backup-state.js';
 import { recordPoll, startPollLoop } from '../core/poll-loop.js';
 import { recoveryPointTags } from '../core/recovery-point.js';
 import { TagKeys } from '../core/tag-keys.js';
 import type { ImageStore } from '../ports/image-store.js';
 import { asObservation } from './image-observation.js';
 import type { Pacer } from './pacer.js';
-import { afterObservation, afterStart, afterStartFailure, afterTimeout, isUnsettled } from './work-outcomes.js';
+import {
+  afterObservation,
+  afterStart,
+  afterStartFailure,
+  afterTimeout,
+  isUnsettled,
+} from './work-outcomes.js';
 
 export interface ImageInstancesDeps {
   store: ImageStore;
@@ -20,7 +30,10 @@ export interface ImageInstancesDeps {
  * says so: crash-consistent across the instance's volumes), and reads every pending image with
  * one DescribeImages.
  */
-export async function imageInstances(event: ImageBatchStepEvent, deps: ImageInstancesDeps): Promise<ImageBatchState> {
+export async function imageInstances(
+  event: ImageBatchStepEvent,
+  deps: ImageInstancesDeps,
+): Promise<ImageBatchState> {
   const state = 'items' in event ? event : initialImageBatchState(event);
   const { run } = state;
   let items = state.items;
@@ -35,44 +48,59 @@ export async function imageInstances(event: ImageBatchStepEvent, deps: ImageInst
       items.map(async (item) => {
         if (item.image.status !== 'queued') return item;
         const found = existing.get(item.instanceId);
-        if (found) return { ...item, image: afterObservation({ ...item.image, id: found.imageId }, asObservation(found)) };
+        if (found)
+          return {
+            ...item,
+            image: afterObservation({ ...item.image, id: found.imageId }, asObservation(found)),
+          };
         if (!deps.hasTime()) return item;
         return { ...item, image: await startImage(item, state, deps) };
       }),
     );
   }
 
-  const pendingIds = items.flatMap((item) => (item.image.status === 'pending' && item.image.id ? [item.image.id] : []));
+  const pendingIds = items.flatMap((item) =>
+    item.image.status === 'pending' && item.image.id ? [item.image.id] : [],
+  );
   if (pendingIds.length > 0) {
-    const observed = new Map((await deps.store.describeImages(pendingIds)).map((image) => [image.imageId, image]));
+    const observed = new Map(
+      (await deps.store.describeImages(pendingIds)).map((image) => [image.imageId, image]),
+    );
     items = items.map((item) => {
       if (item.image.status !== 'pending' || !item.image.id) return item;
       const image = observed.get(item.image.id);
       return {
         ...item,
         image: afterObservation(item.image, asObservation(image)),
-        snapshotIds: image ? image.snapshots.map((snapshot) => snapshot.snapshotId) : item.snapshotIds,
+        snapshotIds: image
+          ? image.snapshots.map((snapshot) => snapshot.snapshotId)
+          : item.snapshotIds,
       };
     });
   }
 
   const loopState = state.loop.phase === 'image' ? state.loop : startPollLoop('image', run.pacing);
-  const { loop, timedOut } = recordPoll(loopState, !items.some((item) => isUnsettled(item.image)), run.pacing);
-  if (timedOut) items = items.map((item) => ({ ...item, image: afterTimeout(item.image, loop.waitedSeconds) }));
+  const { loop, timedOut } = recordPoll(
+    loopState,
+    !items.some((item) => isUnsettled(item.image)),
+    run.pacing,
+  );
+  if (timedOut)
+    items = items.map((item) => ({ ...item, image: afterTimeout(item.image, loop.waitedSeconds) }));
   return { ...state, items, loop };
 }
 
-export function initialImageBatchState(event: Exclude<ImageBatchStepEvent, ImageBatchState>): ImageBatchState {
+export function initialImageBatchState(
+  event: Exclude<ImageBatchStepEvent, ImageBatchState>,
+): ImageBatchState {
   return {
     ...event,
-    items: event.instances.map(
-      (instance): ImageWork => ({
-        instanceId: instance.instanceId,
-        image: { status: 'queued', attempts: 0, unseenPolls: 0 },
-        snapshotIds: [],
-        copies: [],
-      }),
-    ),
+    items: event.instances.map((instance): ImageWork => ({
+      instanceId: instance.instanceId,
+      image: { status: 'queued', attempts: 0, unseenPolls: 0 },
+      snapshotIds: [],
+      copies: [],
+    })),
     loop: startPollLoop('image', event.run.pacing),
   };
 }

@@ -7,7 +7,12 @@ import type { SnapshotRecord } from '../ports/snapshot-store.js';
  */
 export function asObservation(image: ImageRecord | undefined): SnapshotRecord | undefined {
   if (!image) return undefined;
-  const state = image.state === 'available' ? 'completed' : ['failed', 'invalid', 'error', 'deregistered'].includes(image.state) ? 'error' : 'pending';
+  const state =
+    image.state === 'available'
+      ? 'completed'
+      : ['failed', 'invalid', 'error', 'deregistered'].includes(image.state)
+        ? 'error'
+        : 'pending';
   return {
     snapshotId: image.imageId,
     volumeId: '',

@@ -461,7 +461,12 @@ function factsOf(item: RestoreWork, elapsedSeconds: number): RestoreEvidence['fa
 
 /** The last `bytes` of a text (whole characters), trimmed of control noise. */
 function tail(text: string, bytes: number): string {
-  const clean = text.replace(/\r/g, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+  const clean = [...text]
+    .filter((char) => {
+      const code = char.charCodeAt(0);
+      return char === '\n' || char === '\t' || (code >= 0x20 && code !== 0x7f);
+    })
+    .join('');
   const encoded = Buffer.from(clean, 'utf8');
   if (encoded.length <= bytes) return clean;
   return `…${encoded

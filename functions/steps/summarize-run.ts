@@ -42,11 +42,13 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
   const instanceFailures: RunFailure[] = [];
   const points: RecoveryPointRef[] = [];
   for (const result of event.volumeResults) {
-    if ('batchError' in result) volumeFailures.push(...failedBatchFailures(result, run.primaryRegion));
+    if ('batchError' in result)
+      volumeFailures.push(...failedBatchFailures(result, run.primaryRegion));
     else collect(result, volumeFailures);
   }
   for (const result of event.imageResults) {
-    if ('batchError' in result) instanceFailures.push(...failedBatchFailures(result, run.primaryRegion));
+    if ('batchError' in result)
+      instanceFailures.push(...failedBatchFailures(result, run.primaryRegion));
     else collect(result, instanceFailures);
   }
   function collect(result: BatchResult, into: RunFailure[]) {
@@ -65,7 +67,8 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
     excluded: discovery.excluded,
     succeeded: Math.max(0, discovery.selected - failedVolumes.size),
     // Discovery failures are volumes that were never selected; they count as failed too.
-    failed: new Set([...failedVolumes, ...discovery.failures.map((failure) => failure.sourceId)]).size,
+    failed: new Set([...failedVolumes, ...discovery.failures.map((failure) => failure.sourceId)])
+      .size,
   };
   const instances = {
     optedIn: discovery.instancesOptedIn,
@@ -82,7 +85,10 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
     policy: run.policyName,
     startedAt: run.startedAt,
     finishedAt: now.toISOString(),
-    durationSeconds: Math.max(0, Math.round((now.getTime() - new Date(run.startedAt).getTime()) / 1000)),
+    durationSeconds: Math.max(
+      0,
+      Math.round((now.getTime() - new Date(run.startedAt).getTime()) / 1000),
+    ),
     outcome:
       selected === 0 && failures.length === 0
         ? 'nothing-to-do'
@@ -107,7 +113,10 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
 
 function failedBatchFailures(batch: FailedBatch | FailedImageBatch, region: string): RunFailure[] {
   const cause = parseCause(batch.batchError.Cause);
-  const sources = 'volumes' in batch ? batch.volumes.map((volume) => volume.volumeId) : batch.instances.map((instance) => instance.instanceId);
+  const sources =
+    'volumes' in batch
+      ? batch.volumes.map((volume) => volume.volumeId)
+      : batch.instances.map((instance) => instance.instanceId);
   return sources.map((sourceId) => ({
     sourceId,
     stage: 'batch' as const,

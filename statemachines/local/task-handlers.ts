@@ -7,6 +7,12 @@ import { handler as exportImages } from '../../functions/handlers/export-images.
 import { handler as imageInstances } from '../../functions/handlers/image-instances.js';
 import { handler as recordImages } from '../../functions/handlers/record-images.js';
 import { handler as recordRecoveryPoints } from '../../functions/handlers/record-recovery-points.js';
+import { handler as restoreTestCleanup } from '../../functions/handlers/restore-test-cleanup.js';
+import { handler as restoreTestPick } from '../../functions/handlers/restore-test-pick.js';
+import { handler as restoreTestRecord } from '../../functions/handlers/restore-test-record.js';
+import { handler as restoreTestSummarize } from '../../functions/handlers/restore-test-summarize.js';
+import { handler as restoreTestSweep } from '../../functions/handlers/restore-test-sweep.js';
+import { handler as restoreTestTurn } from '../../functions/handlers/restore-test-turn.js';
 import { handler as snapshotVolumes } from '../../functions/handlers/snapshot-volumes.js';
 import { handler as summarizeRun } from '../../functions/handlers/summarize-run.js';
 
@@ -22,6 +28,13 @@ export const handlersByPlaceholder: Record<string, LambdaHandler> = {
   CopySnapshotsFunctionArn: copySnapshots as LambdaHandler,
   RecordRecoveryPointsFunctionArn: recordRecoveryPoints as LambdaHandler,
   SummarizeRunFunctionArn: summarizeRun as LambdaHandler,
+  // restore-test.asl.json
+  PickRestoreCandidatesFunctionArn: restoreTestPick as LambdaHandler,
+  TestRestoresFunctionArn: restoreTestTurn as LambdaHandler,
+  RecordRestoreVerdictsFunctionArn: restoreTestRecord as LambdaHandler,
+  CleanUpRestoreBatchFunctionArn: restoreTestCleanup as LambdaHandler,
+  SweepRestoreLeftoversFunctionArn: restoreTestSweep as LambdaHandler,
+  SummarizeRestoreTestFunctionArn: restoreTestSummarize as LambdaHandler,
   ImageInstancesFunctionArn: imageInstances as LambdaHandler,
   CopyImagesFunctionArn: copyImages as LambdaHandler,
   ExportImagesFunctionArn: exportImages as LambdaHandler,

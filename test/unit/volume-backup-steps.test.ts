@@ -141,7 +141,10 @@ describe('discoverResources', () => {
           executionName: 'r',
           executionStartTime: '2026-11-22T03:00:00Z',
         },
-        { volumes: new InMemoryEc2().inventory('us-east-1'), instances: new InMemoryEc2().instanceInventory('us-east-1') },
+        {
+          volumes: new InMemoryEc2().inventory('us-east-1'),
+          instances: new InMemoryEc2().instanceInventory('us-east-1'),
+        },
       ),
     ).rejects.toMatchObject({
       name: 'UnknownPolicyError',
@@ -301,7 +304,12 @@ describe('recordRecoveryPoints and summarizeRun', () => {
     ]);
 
     const summary = summarizeRun(
-      { run: discovery.run, discovery: discovery.discovery, volumeResults: [result], imageResults: [] },
+      {
+        run: discovery.run,
+        discovery: discovery.discovery,
+        volumeResults: [result],
+        imageResults: [],
+      },
       new Date('2026-11-22T03:02:00Z'),
     );
     expect(summary).toMatchObject({

@@ -52,7 +52,8 @@ export class InMemoryEc2 {
   }
 
   addInstance(region: string, tags: Tags, overrides: Partial<InstanceRecord> = {}): string {
-    const instanceId = overrides.instanceId ?? `i-${(++this.sequence).toString(16).padStart(17, '0')}`;
+    const instanceId =
+      overrides.instanceId ?? `i-${(++this.sequence).toString(16).padStart(17, '0')}`;
     this.instances.set(instanceId, { instanceId, state: 'running', ...overrides, tags, region });
     return instanceId;
   }
@@ -62,7 +63,9 @@ export class InMemoryEc2 {
     return {
       listOptedInInstances: async function* () {
         yield [...instances.values()]
-          .filter((instance) => instance.region === region && instance.tags[TagKeys.policy] !== undefined)
+          .filter(
+            (instance) => instance.region === region && instance.tags[TagKeys.policy] !== undefined,
+          )
           .map(({ region: _region, ...instance }) => structuredClone(instance));
       },
     };

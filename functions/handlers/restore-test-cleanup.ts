@@ -1,0 +1,17 @@
+import { FailedRestoreBatchEventSchema } from '../core/restore-test-state.js';
+import { logger } from '../observability/powertools.js';
+import { cleanUpRestoreBatch } from '../steps/restore-test-cleanup.js';
+import { lambdaHandler } from './lambda-handler.js';
+import { restoreLabFor } from './restore-test-ports.js';
+
+export const handler = lambdaHandler(FailedRestoreBatchEventSchema, async (event) => {
+  const report = await cleanUpRestoreBatch(event, restoreLabFor(event.run.primaryRegion));
+  logger.error('restore-test batch failed as a whole', {
+    runId: event.run.runId,
+    batchIndex: event.batchIndex,
+    error: event.batchError.Error,
+    terminatedInstances: report.terminatedInstances,
+    cleanupError: report.cleanupError,
+  });
+  return report;
+});

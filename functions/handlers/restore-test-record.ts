@@ -1,0 +1,13 @@
+import { RestoreBatchStateSchema } from '../core/restore-test-state.js';
+import { recordRestoreVerdicts } from '../steps/restore-test-record.js';
+import { recoveryPointCatalog } from './aws-ports.js';
+import { lambdaHandler } from './lambda-handler.js';
+import { restoreLabFor } from './restore-test-ports.js';
+
+/** Environment: CATALOG_TABLE_NAME. */
+export const handler = lambdaHandler(RestoreBatchStateSchema, (event) =>
+  recordRestoreVerdicts(event, {
+    lab: restoreLabFor(event.run.primaryRegion),
+    catalog: recoveryPointCatalog(),
+  }),
+);

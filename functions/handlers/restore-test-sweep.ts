@@ -1,0 +1,15 @@
+import { SweepRestoreLeftoversEventSchema } from '../core/restore-test-state.js';
+import { logger } from '../observability/powertools.js';
+import { sweepRestoreLeftovers } from '../steps/sweep-restore-leftovers.js';
+import { lambdaHandler } from './lambda-handler.js';
+import { restoreLabFor } from './restore-test-ports.js';
+
+export const handler = lambdaHandler(SweepRestoreLeftoversEventSchema, async (event) => {
+  const result = await sweepRestoreLeftovers(
+    event.run,
+    restoreLabFor(event.run.primaryRegion),
+    new Date(),
+  );
+  logger.info('swept restore-test leftovers', { runId: event.run.runId, ...result });
+  return result;
+});
