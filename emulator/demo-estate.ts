@@ -1,4 +1,12 @@
-import { CreateVolumeCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateVolumeCommand,
+  DescribeImagesCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { createRestoreTestNetwork } from './isolated-network.js';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 
 /** One volume of the demo estate, as created. */
@@ -69,6 +77,67 @@ export async function createDemoEstate(
     new CreateAliasCommand({ AliasName: drKeyAlias, TargetKeyId: key.KeyMetadata?.KeyId }),
   );
   return { volumes: created, drKeyArn: key.KeyMetadata?.Arn ?? '' };
+}
+
+/**
+ * The demo's instance side: a tagged instance to image, the export bucket, and the isolated
+ * network restore tests boot into (what the stacks deploy in an account).
+ */
+export async function createDemoInstanceEstate(
+  primaryRegion: string,
+  motoEndpoint: string,
+  exportBucket: string,
+) {
+  const ec2 = new EC2Client({ region: primaryRegion });
+  const network = await createRestoreTestNetwork(ec2, motoEndpoint);
+  const launched = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-12345678',
+      InstanceType: 't3.small',
+      MinCount: 1,
+      MaxCount: 1,
+      TagSpecifications: [
+        {
+          ResourceType: 'instance',
+          Tags: [
+            { Key: 'Name', Value: 'app-server' },
+            { Key: 'backup:policy', Value: 'daily' },
+          ],
+        },
+      ],
+    }),
+  );
+  await new S3Client({ region: primaryRegion, forcePathStyle: true }).send(
+    new CreateBucketCommand({ Bucket: exportBucket }),
+  );
+  return { instanceId: launched.Instances?.[0]?.InstanceId ?? '', network };
+}
+
+/** Images of a run as the emulated cloud holds them. */
+export async function imagesOfRun(region: string, runId: string) {
+  const output = await new EC2Client({ region }).send(
+    new DescribeImagesCommand({
+      Owners: ['self'],
+      Filters: [{ Name: 'tag:backup:run', Values: [runId] }],
+    }),
+  );
+  return (output.Images ?? []).map((image) => ({
+    imageId: image.ImageId ?? '',
+    state: image.State ?? '',
+    deprecationTime: image.DeprecationTime,
+    tags: Object.fromEntries((image.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
+  }));
+}
+
+/** Export artifacts in the bucket, with their sizes. */
+export async function exportArtifacts(region: string, bucket: string) {
+  const output = await new S3Client({ region, forcePathStyle: true }).send(
+    new ListObjectsV2Command({ Bucket: bucket }),
+  );
+  return (output.Contents ?? []).map((object) => ({
+    key: object.Key ?? '',
+    sizeBytes: object.Size ?? 0,
+  }));
 }
 
 /** Snapshots of a run as the emulated cloud holds them, read without the product's code. */

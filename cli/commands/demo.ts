@@ -1,16 +1,25 @@
-import { createDemoEstate, snapshotsOfRun } from '../../emulator/demo-estate.js';
+import {
+  createDemoEstate,
+  createDemoInstanceEstate,
+  exportArtifacts,
+  imagesOfRun,
+  snapshotsOfRun,
+} from '../../emulator/demo-estate.js';
 import { ensureMotoInstalled, startMoto, startTestCloud } from '../../emulator/index.js';
+import { Ec2InstanceInventory } from '../../functions/adapters/ec2-instance-inventory.js';
 import { Ec2VolumeInventory } from '../../functions/adapters/ec2-volume-inventory.js';
 import { DynamoDbRecoveryPointCatalog } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
 import { parseConfig } from '../../functions/core/config.js';
 import { estimateVolumeBackupCost } from '../../functions/core/cost-estimate.js';
-import { surveyOptedInVolumes } from '../../functions/steps/survey-opted-in-volumes.js';
+import { surveyOptedInResources } from '../../functions/steps/survey-opted-in-resources.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalOptions } from '../global-options.js';
 import { formatTable, printJson, printLines } from '../output.js';
 import { startProgress } from '../progress.js';
 import { runBackup } from '../run-backup.js';
+import { runRestoreTest } from '../run-restore-test.js';
 import { describeRun } from './backup.js';
+import { describeRestoreTest } from './restore-test.js';
 
 const demoConfig = parseConfig({
   primaryRegion: 'us-east-1',
@@ -19,6 +28,8 @@ const demoConfig = parseConfig({
       schedule: 'cron(0 3 * * ? *)',
       retention: { keepLast: 3, daily: 7, weekly: 4, monthly: 12 },
       copyTo: [{ region: 'us-west-2', retention: { daily: 7 } }],
+      image: { noReboot: true, export: { format: 'VMDK' } },
+      restoreTest: { schedule: 'cron(0 6 ? * SUN *)', timeoutMinutes: 15 },
     },
     weekly: {
       schedule: 'cron(0 4 ? * SAT *)',
@@ -28,10 +39,14 @@ const demoConfig = parseConfig({
   },
 });
 const catalogTable = 'backup-orchestrator-catalog';
+const exportBucket = 'backup-orchestrator-exports-demo';
+
+type Snapshots = Awaited<ReturnType<typeof snapshotsOfRun>>;
 
 /**
- * The whole story on the embedded emulator: a tagged estate, validate, one backup run with its
- * DR copies, the result read back independently, an idempotent re-run, API calls and cost.
+ * The whole story on the embedded emulator: a tagged estate, validate, one backup run (volume
+ * snapshots, an image, DR copies, a portable export), the result read back independently, an
+ * idempotent re-run, a restore test with its measured RTO, API calls and cost.
  */
 export async function demoCommand(options: GlobalOptions): Promise<number> {
   const progress = startProgress('starting the local emulated cloud (moto)');
@@ -44,81 +59,106 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
     AWS_ACCESS_KEY_ID: 'demo',
     AWS_SECRET_ACCESS_KEY: 'demo',
     AWS_REGION: demoConfig.primaryRegion,
+    EXPORT_BUCKET_NAME: exportBucket,
+    EXPORT_ROLE_NAME: 'backup-orchestrator-vmimport',
   });
   try {
-    const drRegion = demoConfig.policies.daily?.copyTo[0]?.region ?? 'us-west-2';
+    const policy = demoConfig.policies.daily!;
+    const drRegion = policy.copyTo[0]?.region ?? 'us-west-2';
     progress.update('creating a tagged estate');
     const estate = await createDemoEstate(
       demoConfig.primaryRegion,
       drRegion,
       demoConfig.drKeyAlias,
     );
-    const survey = await surveyOptedInVolumes(
-      new Ec2VolumeInventory(demoConfig.primaryRegion),
+    const instanceEstate = await createDemoInstanceEstate(
+      demoConfig.primaryRegion,
+      moto.endpoint,
+      exportBucket,
+    );
+    const survey = await surveyOptedInResources(
+      {
+        volumes: new Ec2VolumeInventory(demoConfig.primaryRegion),
+        instances: new Ec2InstanceInventory(demoConfig.primaryRegion),
+      },
       new Set(Object.keys(demoConfig.policies)),
     );
 
     progress.update('backup run of policy daily');
     const runId = 'demo-daily-1';
-    const first = await runBackup({
-      config: demoConfig,
-      policyName: 'daily',
-      runId,
-      local: true,
-      catalogTable,
-    });
+    const backup = () =>
+      runBackup({ config: demoConfig, policyName: 'daily', runId, local: true, catalogTable });
+    const first = await backup();
     const callsOfFirstRun = testCloud.counts();
     testCloud.resetCounts();
-    const rerun = await runBackup({
-      config: demoConfig,
-      policyName: 'daily',
-      runId,
-      local: true,
-      catalogTable,
-    });
+    const rerun = await backup();
     const callsOfRerun = testCloud.counts();
 
+    progress.update('restore test: booting the newest image in the isolated network');
+    const restore = await runRestoreTest({
+      config: demoConfig,
+      policyName: 'daily',
+      runId: 'demo-restore-1',
+      local: true,
+      catalogTable,
+      network: {
+        subnetId: instanceEstate.network.subnetId,
+        securityGroupIds: instanceEstate.network.securityGroupId,
+        instanceProfile: instanceEstate.network.instanceProfile,
+      },
+      options: { firstPollSeconds: 1, maxPollSeconds: 2 },
+    });
+
     progress.update('reading back what the cloud holds');
-    const primary = await snapshotsOfRun(demoConfig.primaryRegion, runId);
-    const copies = await snapshotsOfRun(drRegion, runId);
+    const isVolume = (snapshot: Snapshots[number]) =>
+      (snapshot.tags['backup:source'] ?? '').startsWith('vol-');
+    const primary = (await snapshotsOfRun(demoConfig.primaryRegion, runId)).filter(isVolume);
+    const copies = (await snapshotsOfRun(drRegion, runId)).filter(isVolume);
+    const images = await imagesOfRun(demoConfig.primaryRegion, runId);
+    const imageCopies = await imagesOfRun(drRegion, runId);
+    const artifacts = await exportArtifacts(demoConfig.primaryRegion, exportBucket);
     const catalog = await new DynamoDbRecoveryPointCatalog(catalogTable).list({ policy: 'daily' });
-    const policy = demoConfig.policies.daily!;
-    const backedUp = estate.volumes.filter((volume) =>
-      primary.some((snapshot) => snapshot.volumeId === volume.volumeId),
-    );
-    const cost = backedUp.map((volume) => ({
-      volumeId: volume.volumeId,
-      sizeGiB: volume.sizeGiB,
-      ...estimateVolumeBackupCost({
+    const cost = estate.volumes
+      .filter((volume) => primary.some((snapshot) => snapshot.volumeId === volume.volumeId))
+      .map((volume) => ({
+        volumeId: volume.volumeId,
         sizeGiB: volume.sizeGiB,
-        changeRatePerRun: 0.02,
-        runsPerMonth: 30,
-        retention: policy.retention,
-        copyRegions: policy.copyTo.map((target) => ({
-          retention: target.retention ?? policy.retention,
-        })),
-      }),
-    }));
+        ...estimateVolumeBackupCost({
+          sizeGiB: volume.sizeGiB,
+          changeRatePerRun: 0.02,
+          runsPerMonth: 30,
+          retention: policy.retention,
+          copyRegions: policy.copyTo.map((target) => ({
+            retention: target.retention ?? policy.retention,
+          })),
+        }),
+      }));
     progress.succeed(`demo finished on ${moto.endpoint}`);
 
     const report = {
       emulator: moto.endpoint,
-      estate: estate.volumes,
+      estate: { volumes: estate.volumes, instanceId: instanceEstate.instanceId, exportBucket },
       survey,
       run: first.summary,
       stateTransitions: first.stateTransitions,
       readBack: {
         primaryRegion: demoConfig.primaryRegion,
-        primary,
         drRegion,
+        primary,
         copies,
+        images,
+        imageCopies,
+        artifacts,
         catalogEntries: catalog.length,
       },
       rerun: {
         summary: rerun.summary,
         createSnapshotCalls: callsOfRerun.byOperation['ec2:CreateSnapshot'] ?? 0,
         copySnapshotCalls: callsOfRerun.byOperation['ec2:CopySnapshot'] ?? 0,
+        createImageCalls: callsOfRerun.byOperation['ec2:CreateImage'] ?? 0,
+        exportImageCalls: callsOfRerun.byOperation['ec2:ExportImage'] ?? 0,
       },
+      restoreTest: restore.summary,
       apiCalls: callsOfFirstRun.byOperation,
       costEstimate: {
         assumptions:
@@ -128,7 +168,8 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
     };
     if (options.json) printJson(report);
     else printLines(describeDemo(report));
-    return first.summary.failures.length > 0 ? ExitCode.somethingFailed : ExitCode.ok;
+    const failed = first.summary.failures.length > 0 || restore.summary.outcome !== 'passed';
+    return failed ? ExitCode.somethingFailed : ExitCode.ok;
   } finally {
     process.env = saved;
     await testCloud.stop();
@@ -138,22 +179,32 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
 
 type DemoReport = {
   emulator: string;
-  estate: Awaited<ReturnType<typeof createDemoEstate>>['volumes'];
-  survey: Awaited<ReturnType<typeof surveyOptedInVolumes>>;
+  estate: {
+    volumes: Awaited<ReturnType<typeof createDemoEstate>>['volumes'];
+    instanceId: string;
+    exportBucket: string;
+  };
+  survey: Awaited<ReturnType<typeof surveyOptedInResources>>;
   run: Awaited<ReturnType<typeof runBackup>>['summary'];
   stateTransitions: number | undefined;
   readBack: {
     primaryRegion: string;
-    primary: Awaited<ReturnType<typeof snapshotsOfRun>>;
     drRegion: string;
-    copies: Awaited<ReturnType<typeof snapshotsOfRun>>;
+    primary: Snapshots;
+    copies: Snapshots;
+    images: Awaited<ReturnType<typeof imagesOfRun>>;
+    imageCopies: Awaited<ReturnType<typeof imagesOfRun>>;
+    artifacts: Awaited<ReturnType<typeof exportArtifacts>>;
     catalogEntries: number;
   };
   rerun: {
     summary: Awaited<ReturnType<typeof runBackup>>['summary'];
     createSnapshotCalls: number;
     copySnapshotCalls: number;
+    createImageCalls: number;
+    exportImageCalls: number;
   };
+  restoreTest: Awaited<ReturnType<typeof runRestoreTest>>['summary'];
   apiCalls: Record<string, number>;
   costEstimate: {
     assumptions: string;
@@ -164,13 +215,14 @@ type DemoReport = {
 };
 
 function describeDemo(report: DemoReport): string[] {
-  const { primary, copies, primaryRegion, drRegion } = report.readBack;
+  const { primary, copies, images, imageCopies, artifacts, primaryRegion, drRegion } =
+    report.readBack;
   const total = report.costEstimate.volumes.reduce((sum, volume) => sum + volume.monthlyTotal, 0);
   return [
     `== 1. a tagged estate on the emulated cloud (${report.emulator})`,
     ...formatTable(
       ['volume', 'name', 'GiB', 'tags', ''],
-      report.estate.map((volume) => [
+      report.estate.volumes.map((volume) => [
         volume.volumeId,
         volume.name,
         String(volume.sizeGiB),
@@ -180,6 +232,7 @@ function describeDemo(report: DemoReport): string[] {
         volume.note,
       ]),
     ).map((line) => `  ${line}`),
+    `  instance ${report.estate.instanceId} (app-server) backup:policy=daily; exports go to s3://${report.estate.exportBucket}`,
     '',
     '== 2. backupctl validate: effective policies and tag problems',
     ...report.survey.resources.map(
@@ -190,21 +243,37 @@ function describeDemo(report: DemoReport): string[] {
     '',
     `== 3. backupctl backup --policy daily --local --run-id ${report.run.runId}`,
     ...describeRun(report.run).map((line) => `  ${line}`),
-    `  state transitions: ${report.stateTransitions} for ${report.run.volumes.selected} volumes`,
+    `  state transitions: ${report.stateTransitions} for ${report.run.volumes.selected} volumes and ${report.run.instances.selected} instance`,
     '',
     '== 4. read back from the emulated cloud, not through the product',
-    `  ${primaryRegion}: ${primary.length} snapshots, ${primary.filter((snapshot) => snapshot.state === 'completed').length} completed`,
-    `  ${drRegion}: ${copies.length} copies, encrypted with ${[...new Set(copies.map((copy) => copy.kmsKeyId))].join(', ')}`,
+    `  ${primaryRegion}: ${primary.length} volume snapshots, ${primary.filter((snapshot) => snapshot.state === 'completed').length} completed`,
+    `  ${drRegion}: ${copies.length} snapshot copies, encrypted with ${[...new Set(copies.map((copy) => copy.kmsKeyId))].join(', ')}`,
+    ...images.map(
+      (image) =>
+        `  ${primaryRegion}: image ${image.imageId} (${image.state}), deprecated at ${image.deprecationTime ?? '(not set)'}`,
+    ),
+    ...imageCopies.map(
+      (image) =>
+        `  ${drRegion}: image copy ${image.imageId} of ${image.tags['backup:copy-of'] ?? '?'}`,
+    ),
+    ...artifacts.map(
+      (artifact) =>
+        `  export: s3://${report.estate.exportBucket}/${artifact.key} (${artifact.sizeBytes} bytes)`,
+    ),
     `  catalog entries (DynamoDB): ${report.readBack.catalogEntries}`,
     '',
-    `== 5. the same run id again: ${report.rerun.createSnapshotCalls} CreateSnapshot and ${report.rerun.copySnapshotCalls} CopySnapshot calls (idempotent), outcome ${report.rerun.summary.outcome}`,
+    `== 5. the same run id again: ${report.rerun.createSnapshotCalls} CreateSnapshot, ${report.rerun.copySnapshotCalls} CopySnapshot, ` +
+      `${report.rerun.createImageCalls} CreateImage, ${report.rerun.exportImageCalls} ExportImage calls (idempotent), outcome ${report.rerun.summary.outcome}`,
     '',
-    '== 6. API calls of the first run (counted by the test cloud proxy)',
+    '== 6. backupctl restore-test --policy daily --local',
+    ...describeRestoreTest(report.restoreTest).map((line) => `  ${line}`),
+    '',
+    '== 7. API calls of the first backup run (counted by the test cloud proxy)',
     ...Object.entries(report.apiCalls)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([operation, count]) => `  ${operation}: ${count}`),
     '',
-    `== 7. estimated monthly cost (${report.costEstimate.assumptions})`,
+    `== 8. estimated monthly cost of the volume backups (${report.costEstimate.assumptions})`,
     ...formatTable(
       ['volume', 'GiB', 'storage $/mo', 'transfer $/mo', 'first copy $'],
       report.costEstimate.volumes.map((volume) => [
@@ -217,6 +286,6 @@ function describeDemo(report: DemoReport): string[] {
     ).map((line) => `  ${line}`),
     `  total: $${total.toFixed(2)} per month`,
     '',
-    'Not in this build yet: boot images and restore tests, bucket copies, retention pruning (open issues).',
+    'Not in this build yet: bucket copies and retention pruning (open issues).',
   ];
 }

@@ -1,6 +1,7 @@
+import { Ec2InstanceInventory } from '../../functions/adapters/ec2-instance-inventory.js';
 import { Ec2VolumeInventory } from '../../functions/adapters/ec2-volume-inventory.js';
 import { configPath, loadConfigFile } from '../../functions/config/load-config-file.js';
-import { surveyOptedInVolumes } from '../../functions/steps/survey-opted-in-volumes.js';
+import { surveyOptedInResources } from '../../functions/steps/survey-opted-in-resources.js';
 import { ExitCode } from '../exit-codes.js';
 import type { GlobalOptions } from '../global-options.js';
 import { formatTable, printJson, printLines } from '../output.js';
@@ -10,8 +11,8 @@ export async function validateCommand(options: GlobalOptions): Promise<number> {
   const path = configPath(options.config);
   const config = loadConfigFile(path);
   const region = options.region ?? config.primaryRegion;
-  const survey = await surveyOptedInVolumes(
-    new Ec2VolumeInventory(region),
+  const survey = await surveyOptedInResources(
+    { volumes: new Ec2VolumeInventory(region), instances: new Ec2InstanceInventory(region) },
     new Set(Object.keys(config.policies)),
   );
 

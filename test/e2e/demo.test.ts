@@ -13,8 +13,21 @@ describe('backupctl demo', () => {
     });
     expect(report.readBack.primary).toHaveLength(2);
     expect(report.readBack.copies).toHaveLength(2);
-    expect(report.readBack.catalogEntries).toBe(4);
-    expect(report.rerun).toMatchObject({ createSnapshotCalls: 0, copySnapshotCalls: 0 });
+    expect(report.readBack.images).toHaveLength(1);
+    expect(report.readBack.imageCopies).toHaveLength(1);
+    expect(report.readBack.artifacts).toEqual([
+      { key: expect.stringMatching(/\.vmdk$/), sizeBytes: expect.any(Number) },
+    ]);
+    // 2 snapshots + 2 copies + image + image copy + export
+    expect(report.readBack.catalogEntries).toBe(7);
+    expect(report.rerun).toMatchObject({
+      createSnapshotCalls: 0,
+      copySnapshotCalls: 0,
+      createImageCalls: 0,
+      exportImageCalls: 0,
+    });
+    expect(report.restoreTest).toMatchObject({ outcome: 'passed', passed: 1, failed: 0 });
+    expect(report.restoreTest.results[0].rtoSeconds).toEqual(expect.any(Number));
     expect(report.costEstimate.volumes).toHaveLength(2);
   });
 });
