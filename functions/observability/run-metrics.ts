@@ -12,8 +12,25 @@ export function runMetrics(summary: RunSummary): RunMetric[] {
   return [
     { name: 'SnapshotsCreated', unit: MetricUnit.Count, value: summary.snapshotsCreated },
     { name: 'SnapshotsCopied', unit: MetricUnit.Count, value: summary.copiesCreated },
-    { name: 'SnapshotsFailed', unit: MetricUnit.Count, value: summary.failures.length },
+    { name: 'ImagesCreated', unit: MetricUnit.Count, value: summary.imagesCreated },
+    { name: 'ImagesCopied', unit: MetricUnit.Count, value: summary.imageCopiesCreated },
+    { name: 'ImagesExported', unit: MetricUnit.Count, value: summary.exportsCreated },
+    {
+      name: 'SnapshotsFailed',
+      unit: MetricUnit.Count,
+      value: summary.failures.filter((failure) => ['snapshot', 'copy'].includes(failure.stage))
+        .length,
+    },
+    {
+      name: 'ImagesFailed',
+      unit: MetricUnit.Count,
+      value: summary.failures.filter((failure) =>
+        ['image', 'image-copy', 'export'].includes(failure.stage),
+      ).length,
+    },
+    { name: 'FailuresTotal', unit: MetricUnit.Count, value: summary.failures.length },
     { name: 'VolumesFailed', unit: MetricUnit.Count, value: summary.volumes.failed },
+    { name: 'InstancesFailed', unit: MetricUnit.Count, value: summary.instances.failed },
     { name: 'TagProblems', unit: MetricUnit.Count, value: summary.tagProblemCount },
     { name: 'RunDuration', unit: MetricUnit.Seconds, value: summary.durationSeconds },
   ];
