@@ -35,9 +35,12 @@ export interface BackupApp {
  * Context every build starts from (cdk.json and `-c` override it). Cross-stack references (the
  * stateless stack reading the catalog table and key of the stateful stack) are locked to
  * "strong" (Export/ImportValue): the stateful stack cannot lose what a deployed stack uses.
+ * Server access logs are delivered under a bucket policy for the S3 logging service (not the
+ * legacy LogDeliveryWrite ACL), so the log bucket can keep ACLs disabled.
  */
 export const DEFAULT_CONTEXT: Readonly<Record<string, unknown>> = {
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
 };
 
 /** Every distinct region any policy copies to, in a stable order. */
@@ -69,7 +72,9 @@ export function buildApp(options: BuildAppOptions = {}): BackupApp {
   const stateful = new StatefulStack(app, stackNames.stateful(settings.prefix), {
     env: env(config.primaryRegion),
     prefix: settings.prefix,
-    description: 'Backup orchestrator: primary KMS key and recovery-point catalog (retained)',
+    vmImportRoleName: settings.vmImportRoleName,
+    description:
+      'Backup orchestrator: primary KMS key, recovery-point catalog, image export bucket (retained)',
   });
 
   const drRegions = drRegionsOf(config);
@@ -88,9 +93,11 @@ export function buildApp(options: BuildAppOptions = {}): BackupApp {
     prefix: settings.prefix,
     config,
     catalog: stateful.catalog,
+    exportDestination: stateful.exportDestination.exportReferences(),
     key: stateful.key,
     logRetentionDays: settings.logRetentionDays,
-    description: 'Backup orchestrator: functions, state machines and schedules',
+    description:
+      'Backup orchestrator: functions, state machines, restore-test network, schedules and alarms',
   });
   // No reference crosses a region (the DR keys are found by alias), but the keys must exist
   // before the first scheduled copy: deploy the DR stacks first.

@@ -8,10 +8,13 @@ import type { Construct } from 'constructs';
  *   schedule group, key alias).
  * - `config`: path of the configuration file (else $BACKUP_CONFIG, else ./backup.config.json).
  * - `logRetentionDays` (default 90): retention of every log group the app creates.
+ * - `vmImportRoleName` (default `<prefix>-vmimport`): name of the VM Import/Export service role
+ *   that ExportImage writes exports to S3 with (it is passed by name, so the name is fixed).
  */
 export interface Settings {
   readonly prefix: string;
   readonly logRetentionDays: number;
+  readonly vmImportRoleName: string;
 }
 
 export const DEFAULT_PREFIX = 'backup-orchestrator';
@@ -33,8 +36,18 @@ export function readSettings(scope: Construct): Settings {
       `context "logRetentionDays" must be a whole number of days, got ${JSON.stringify(rawRetention)}`,
     );
   }
-  return { prefix, logRetentionDays };
+  const vmImportRoleName = String(
+    scope.node.tryGetContext('vmImportRoleName') ?? `${prefix}-vmimport`,
+  );
+  if (!roleNamePattern.test(vmImportRoleName)) {
+    throw new Error(
+      `context "vmImportRoleName" must be an IAM role name (1-64 letters, digits or +=,.@_-); got ${JSON.stringify(vmImportRoleName)}`,
+    );
+  }
+  return { prefix, logRetentionDays, vmImportRoleName };
 }
+
+const roleNamePattern = /^[\w+=,.@-]{1,64}$/;
 
 export const stackNames = {
   stateful: (prefix: string) => `${prefix}-stateful`,

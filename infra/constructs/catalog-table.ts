@@ -73,4 +73,23 @@ export class CatalogTable extends Construct {
     acknowledge(role, wildcardAction('kms:ReEncrypt*'), reason);
     acknowledge(role, wildcardAction('kms:GenerateDataKey*'), reason);
   }
+
+  /**
+   * Lets a role list recovery points through the byPolicy and bySource indexes (Query) and read
+   * one by id (GetItem), e.g. to pick the images a restore test boots. No Scan.
+   */
+  grantListRecoveryPoints(role: iam.Role): void {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [CatalogKeys.byPolicyIndex, CatalogKeys.bySourceIndex].map(
+          (index) => `${this.table.tableArn}/index/${index}`,
+        ),
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }),
+    );
+    this.encryptionKey.grantDecrypt(role);
+  }
 }

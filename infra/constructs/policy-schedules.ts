@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -9,7 +10,13 @@ import { acknowledge } from '../nag.js';
 
 export interface PolicySchedulesProps {
   readonly config: BackupConfig;
+  /** The backup state machine: one schedule per policy, named after the policy. */
   readonly stateMachine: sfn.IStateMachine;
+  /**
+   * The restore-test state machine: one schedule per policy with `restoreTest`, named
+   * `restore-test.<policy>` (see restoreTestScheduleName), in the same group.
+   */
+  readonly restoreTestStateMachine?: sfn.IStateMachine;
   /** Name of the schedule group; each schedule inside it is named after its policy. */
   readonly groupName: string;
 }
@@ -23,14 +30,32 @@ export interface ScheduleInput {
 /** Retry policy of every schedule's target: transient StartExecution failures are retried for an hour. */
 export const SCHEDULE_RETRY = { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 } as const;
 
+/** Schedule names: 1-64 of [0-9a-zA-Z-_.]; policy names are at most 64 characters already. */
+const maxScheduleName = 64;
+
+/**
+ * Name of a policy's restore-test schedule: `restore-test.<policy>`, or, when that would exceed
+ * the 64 characters Scheduler allows, the policy name shortened and made unique with a hash.
+ */
+export function restoreTestScheduleName(policyName: string): string {
+  const name = `restore-test.${policyName}`;
+  if (name.length <= maxScheduleName) return name;
+  const hash = createHash('sha256').update(policyName).digest('hex').slice(0, 8);
+  return `${name.slice(0, maxScheduleName - hash.length - 1)}-${hash}`;
+}
+
 /**
  * One EventBridge Scheduler schedule per policy, in the policy's time zone, starting the backup
- * state machine with the policy's name and the configuration. Start attempts that still fail
- * after the retries land in an encrypted, TLS-only dead-letter queue instead of vanishing.
+ * state machine with the policy's name and the configuration, and one per policy with a
+ * `restoreTest` schedule starting the restore-test state machine the same way. Start attempts
+ * that still fail after the retries land in an encrypted, TLS-only dead-letter queue instead of
+ * vanishing.
  */
 export class PolicySchedules extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly schedules: Readonly<Record<string, scheduler.CfnSchedule>>;
+  /** Restore-test schedules, keyed by policy name. */
+  readonly restoreTestSchedules: Readonly<Record<string, scheduler.CfnSchedule>>;
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: PolicySchedulesProps) {
@@ -49,39 +74,73 @@ export class PolicySchedules extends Construct {
     );
 
     this.role = new iam.Role(this, 'Role', {
-      description: 'Lets the backup schedules start the backup state machine',
+      description: 'Lets the schedules start the backup and restore-test state machines',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         // Confused-deputy protection: only schedules of this account may assume the role.
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     });
     props.stateMachine.grantStartExecution(this.role);
+    props.restoreTestStateMachine?.grantStartExecution(this.role);
     this.deadLetterQueue.grantSendMessages(this.role);
 
     const group = new scheduler.CfnScheduleGroup(this, 'Group', { name: props.groupName });
 
-    const schedules: Record<string, scheduler.CfnSchedule> = {};
-    for (const [policyName, policy] of Object.entries(props.config.policies)) {
-      const input: ScheduleInput = { policyName, config: props.config };
-      const schedule = new scheduler.CfnSchedule(this, `Policy-${policyName}`, {
-        name: policyName,
+    const schedule = (
+      id: string,
+      name: string,
+      description: string,
+      expression: string,
+      timezone: string,
+      stateMachine: sfn.IStateMachine,
+      input: ScheduleInput,
+    ) => {
+      const created = new scheduler.CfnSchedule(this, id, {
+        name,
         groupName: props.groupName,
-        description: policy.description ?? `Backup run of policy ${policyName}`,
-        scheduleExpression: policy.schedule,
-        scheduleExpressionTimezone: policy.timezone,
+        description,
+        scheduleExpression: expression,
+        scheduleExpressionTimezone: timezone,
         flexibleTimeWindow: { mode: 'OFF' },
         state: 'ENABLED',
         target: {
-          arn: props.stateMachine.stateMachineArn,
+          arn: stateMachine.stateMachineArn,
           roleArn: this.role.roleArn,
           input: JSON.stringify(input),
           retryPolicy: { ...SCHEDULE_RETRY },
           deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
         },
       });
-      schedule.addResourceDependency(group);
-      schedules[policyName] = schedule;
+      created.addResourceDependency(group);
+      return created;
+    };
+
+    const schedules: Record<string, scheduler.CfnSchedule> = {};
+    const restoreTestSchedules: Record<string, scheduler.CfnSchedule> = {};
+    for (const [policyName, policy] of Object.entries(props.config.policies)) {
+      const input: ScheduleInput = { policyName, config: props.config };
+      schedules[policyName] = schedule(
+        `Policy-${policyName}`,
+        policyName,
+        policy.description ?? `Backup run of policy ${policyName}`,
+        policy.schedule,
+        policy.timezone,
+        props.stateMachine,
+        input,
+      );
+      if (policy.restoreTest && props.restoreTestStateMachine) {
+        restoreTestSchedules[policyName] = schedule(
+          `RestoreTest-${policyName}`,
+          restoreTestScheduleName(policyName),
+          `Restore test of policy ${policyName}`,
+          policy.restoreTest.schedule,
+          policy.timezone,
+          props.restoreTestStateMachine,
+          input,
+        );
+      }
     }
     this.schedules = schedules;
+    this.restoreTestSchedules = restoreTestSchedules;
   }
 }

@@ -8,9 +8,9 @@ export interface PrimaryKeyProps {
 }
 
 /**
- * The primary region's customer managed key: encrypts the catalog table and the log groups of
- * the stateless stack. Rotated yearly, retained when the stack goes away (data encrypted with
- * it outlives the stack).
+ * The primary region's customer managed key: encrypts the catalog table, the export bucket, the
+ * alarm topic and the log groups of the stateless stack. Rotated yearly, retained when the stack
+ * goes away (data encrypted with it outlives the stack).
  */
 export class PrimaryKey extends Construct {
   readonly key: kms.Key;
@@ -19,7 +19,7 @@ export class PrimaryKey extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.key = new kms.Key(this, 'Key', {
-      description: `${props.prefix}: catalog table and workflow logs`,
+      description: `${props.prefix}: catalog table, image exports, alarm topic and workflow logs`,
       enableKeyRotation: true,
       alias: `alias/${props.prefix}-primary`,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -48,6 +48,16 @@ export class PrimaryKey extends Construct {
             }),
           },
         },
+      }),
+    );
+    // CloudWatch alarms publish to the alarm topic, which SNS encrypts with this key on the
+    // publisher's behalf (the key policy AWS documents for alarms on an encrypted topic).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
       }),
     );
   }

@@ -11,10 +11,7 @@ import type { BackupFunction } from './backup-function.js';
  */
 export class SnapshotAccess {
   /** ec2:Describe* calls: EC2 supports no resource-level permissions for them. */
-  static describe(
-    fn: BackupFunction,
-    actions: ReadonlyArray<'ec2:DescribeVolumes' | 'ec2:DescribeSnapshots'>,
-  ): void {
+  static describe(fn: BackupFunction, actions: ReadonlyArray<`ec2:Describe${string}`>): void {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources: ['*'] }));
     acknowledge(
       fn.role,

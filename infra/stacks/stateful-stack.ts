@@ -2,20 +2,24 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { CatalogTable } from '../constructs/catalog-table.js';
+import { ExportDestination } from '../constructs/export-destination.js';
 import { PrimaryKey } from '../constructs/primary-key.js';
 
 export interface StatefulStackProps extends StackProps {
   readonly prefix: string;
+  /** Name of the VM Import/Export service role (context `vmImportRoleName`). */
+  readonly vmImportRoleName: string;
 }
 
 /**
- * What must outlive any redeployment, in the primary region: the primary KMS key and the
- * recovery-point catalog. Everything here is retained on delete. (Backup buckets with Object
- * Lock will join this stack.)
+ * What must outlive any redeployment, in the primary region: the primary KMS key, the
+ * recovery-point catalog, and the export bucket with the VM Import/Export role. Everything that
+ * holds data is retained on delete. (Backup buckets with Object Lock will join this stack.)
  */
 export class StatefulStack extends Stack {
   readonly key: kms.IKey;
   readonly catalog: CatalogTable;
+  readonly exportDestination: ExportDestination;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -23,6 +27,14 @@ export class StatefulStack extends Stack {
     this.catalog = new CatalogTable(this, 'Catalog', {
       encryptionKey: this.key,
       tableName: `${props.prefix}-catalog`,
+    });
+    this.exportDestination = new ExportDestination(this, 'Exports', {
+      encryptionKey: this.key,
+      vmImportRoleName: props.vmImportRoleName,
+    });
+    new CfnOutput(this, 'ExportBucketName', {
+      value: this.exportDestination.bucket.bucketName,
+      description: 'Bucket that image exports (ExportImage, CreateStoreImageTask) are written to',
     });
     new CfnOutput(this, 'CatalogTableName', {
       value: this.catalog.table.tableName,

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Template as AssertionTemplate } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { buildApp, type BackupApp, type BuildAppOptions } from '../../infra/build-app.js';
 import { loadConfigFile } from '../../functions/config/load-config-file.js';
@@ -79,4 +80,24 @@ export function aslFiles(): { name: string; path: string; text: string }[] {
     .filter((name) => name.endsWith('.asl.json'))
     .sort()
     .map((name) => ({ name, path: join(dir, name), text: readFileSync(join(dir, name), 'utf8') }));
+}
+
+export interface Statement {
+  Sid?: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+  Effect: string;
+}
+
+/** Statements of every IAM policy whose logical id matches. */
+export function policyStatementsOf(template: AssertionTemplate, logicalId: RegExp): Statement[] {
+  return Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([id]) => logicalId.test(id))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** The statements that allow an action (alone or among others). */
+export function allowing(statements: Statement[], action: string): Statement[] {
+  return statements.filter((statement) => [statement.Action].flat().includes(action));
 }

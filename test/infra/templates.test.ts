@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type BackupApp } from '../../infra/build-app.js';
+import { restoreTestScheduleName } from '../../infra/constructs/policy-schedules.js';
 import { CatalogKeys } from '../../functions/core/catalog-keys.js';
 import { parseConfig } from '../../functions/core/config.js';
 import { ConfigError } from '../../functions/core/errors.js';
-import { exampleConfig } from './synth.js';
+import { aslFiles, exampleConfig, policyStatementsOf } from './synth.js';
 
 const account = '123456789012';
 
@@ -29,7 +30,20 @@ describe('templates built from the example configuration', () => {
 
     it('outputs what backupctl needs to reach the deployment', () => {
       expect(Object.keys(stateful.findOutputs('CatalogTableName'))).toHaveLength(1);
-      expect(Object.keys(stateless.findOutputs('BackupStateMachineArn'))).toHaveLength(1);
+      expect(Object.keys(stateful.findOutputs('ExportBucketName'))).toHaveLength(1);
+      for (const output of [
+        'BackupStateMachineArn',
+        'RestoreTestStateMachineArn',
+        'RestoreTestSubnetId',
+        'RestoreTestSecurityGroupId',
+        'RestoreTestInstanceProfile',
+        'AlarmTopicArn',
+      ]) {
+        expect({ output, count: Object.keys(stateless.findOutputs(output)).length }).toEqual({
+          output,
+          count: 1,
+        });
+      }
     });
 
     it('keys the catalog table and its indexes as catalog-keys.ts says', () => {
@@ -90,23 +104,27 @@ describe('templates built from the example configuration', () => {
     });
   });
 
-  describe('state machine', () => {
-    it('is STANDARD, logs everything with execution data to an encrypted log group, and is traced', () => {
-      stateless.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-      stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-        StateMachineType: 'STANDARD',
-        StateMachineName: 'backup-orchestrator-backup-volumes',
-        TracingConfiguration: { Enabled: true },
-        LoggingConfiguration: {
-          Level: 'ALL',
-          IncludeExecutionData: true,
-          Destinations: [
-            {
-              CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
-            },
-          ],
-        },
-      });
+  describe('state machines', () => {
+    it('are STANDARD, log everything with execution data to an encrypted log group, and are traced', () => {
+      stateless.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+      for (const name of ['backup-orchestrator-backup', 'backup-orchestrator-restore-test']) {
+        stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+          StateMachineType: 'STANDARD',
+          StateMachineName: name,
+          TracingConfiguration: { Enabled: true },
+          LoggingConfiguration: {
+            Level: 'ALL',
+            IncludeExecutionData: true,
+            Destinations: [
+              {
+                CloudWatchLogsLogGroup: {
+                  LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+                },
+              },
+            ],
+          },
+        });
+      }
       const logGroups = stateless.findResources('AWS::Logs::LogGroup');
       for (const logGroup of Object.values(logGroups)) {
         expect(logGroup.Properties).toEqual(
@@ -118,32 +136,38 @@ describe('templates built from the example configuration', () => {
       }
     });
 
-    it('may invoke exactly its five functions, and start and follow its own Distributed Map children', () => {
-      const statements = policyStatementsOf(stateless, /StateMachineRole/);
-      const invoke = statements.find((statement) => statement.Action === 'lambda:InvokeFunction');
-      expect(invoke?.Resource).toHaveLength(5);
-      for (const resource of invoke?.Resource as unknown[]) {
-        expect(resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Function/), 'Arn'] });
-      }
-      const start = statements.find((statement) => statement.Action === 'states:StartExecution');
-      expect(JSON.stringify(start?.Resource)).toContain(
-        ':stateMachine:backup-orchestrator-backup-volumes"',
-      );
-      const follow = statements.find(
-        (statement) =>
-          JSON.stringify(statement.Action) ===
-          JSON.stringify(['states:DescribeExecution', 'states:StopExecution']),
-      );
-      expect(JSON.stringify(follow?.Resource)).toContain(
-        ':execution:backup-orchestrator-backup-volumes/*"',
-      );
-    });
+    it.each([
+      ['backup', /^BackupStateMachineRole/, 9],
+      ['restore-test', /^RestoreTestStateMachineRole/, 6],
+    ])(
+      'the %s state machine (%p) may invoke exactly its %d functions, and start and follow its own Distributed Map children',
+      (name, roleId, functionCount) => {
+        const statements = policyStatementsOf(stateless, roleId);
+        const invoke = statements.find((statement) => statement.Action === 'lambda:InvokeFunction');
+        expect(invoke?.Resource).toHaveLength(functionCount);
+        for (const resource of invoke?.Resource as unknown[]) {
+          expect(resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Function/), 'Arn'] });
+        }
+        const start = statements.find((statement) => statement.Action === 'states:StartExecution');
+        expect(JSON.stringify(start?.Resource)).toContain(
+          `:stateMachine:backup-orchestrator-${name}"`,
+        );
+        const follow = statements.find(
+          (statement) =>
+            JSON.stringify(statement.Action) ===
+            JSON.stringify(['states:DescribeExecution', 'states:StopExecution']),
+        );
+        expect(JSON.stringify(follow?.Resource)).toContain(
+          `:execution:backup-orchestrator-${name}/*"`,
+        );
+      },
+    );
   });
 
   describe('functions', () => {
     it('run Node.js 24 on ARM with tracing, their own log group and the common environment', () => {
       const functions = stateless.findResources('AWS::Lambda::Function');
-      expect(Object.keys(functions)).toHaveLength(5);
+      expect(Object.keys(functions)).toHaveLength(15);
       for (const fn of Object.values(functions)) {
         expect(fn.Properties).toEqual(
           expect.objectContaining({
@@ -154,27 +178,86 @@ describe('templates built from the example configuration', () => {
             LoggingConfig: expect.objectContaining({
               LogGroup: { Ref: expect.stringMatching(/LogGroup/) },
             }),
-            Environment: {
-              Variables: {
-                CATALOG_TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining('CatalogTable') },
-                POWERTOOLS_SERVICE_NAME: 'backup-orchestrator',
-                POWERTOOLS_METRICS_NAMESPACE: 'BackupOrchestrator',
-                NODE_OPTIONS: '--enable-source-maps',
-              },
-            },
+          }),
+        );
+        expect(fn.Properties.Environment.Variables).toEqual(
+          expect.objectContaining({
+            CATALOG_TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining('CatalogTable') },
+            POWERTOOLS_SERVICE_NAME: 'backup-orchestrator',
+            POWERTOOLS_METRICS_NAMESPACE: 'BackupOrchestrator',
+            NODE_OPTIONS: '--enable-source-maps',
           }),
         );
       }
-      for (const step of ['SnapshotVolumes', 'CopySnapshots']) {
+      for (const step of ['SnapshotVolumes', 'CopySnapshots', 'ImageInstances', 'CopyImages']) {
         const [fn] = Object.entries(functions).filter(([id]) => id.includes(step));
         expect(fn?.[1].Properties.Timeout).toBe(300);
       }
     });
 
-    it('tag snapshots only while creating or copying them', () => {
-      const createTags = policyStatementsOf(stateless, /Role/).filter(
-        (statement) => statement.Action === 'ec2:CreateTags',
+    it('give each Lambda a timeout below its Task timeout in the ASL', () => {
+      const functions = stateless.findResources('AWS::Lambda::Function');
+      const taskTimeouts = new Map<string, number>();
+      for (const file of aslFiles()) collectTaskTimeouts(JSON.parse(file.text), taskTimeouts);
+      const machines = stateless.findResources('AWS::StepFunctions::StateMachine');
+      let checked = 0;
+      for (const machine of Object.values(machines)) {
+        const substitutions = machine.Properties.DefinitionSubstitutions as Record<
+          string,
+          { 'Fn::GetAtt': [string, string] }
+        >;
+        for (const [placeholder, arn] of Object.entries(substitutions)) {
+          const fnTimeout = functions[arn['Fn::GetAtt'][0]]?.Properties.Timeout as number;
+          const taskTimeout = taskTimeouts.get(placeholder);
+          expect({ placeholder, below: fnTimeout < (taskTimeout ?? 0) }).toEqual({
+            placeholder,
+            below: true,
+          });
+          checked += 1;
+        }
+      }
+      expect(checked).toBe(15);
+    });
+
+    it('discover volumes and instances, and know the export bucket and service role', () => {
+      const [discover] = Object.entries(stateless.findResources('AWS::Lambda::Function')).filter(
+        ([id]) => id.startsWith('BackupDiscoverResources'),
       );
+      expect(discover?.[1].Properties.Environment.Variables).toEqual(
+        expect.objectContaining({
+          EXPORT_BUCKET_NAME: {
+            'Fn::ImportValue': 'backup-orchestrator-stateful:ExportBucketName',
+          },
+          EXPORT_ROLE_NAME: 'backup-orchestrator-vmimport',
+        }),
+      );
+      const statements = policyStatementsOf(stateless, /^BackupDiscoverResourcesRole/);
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Action: ['ec2:DescribeVolumes', 'ec2:DescribeInstances'],
+          Resource: '*',
+        }),
+      );
+    });
+
+    it('never tag without a condition that limits the tagging', () => {
+      const createTags = policyStatementsOf(stateless, /Role/).filter((statement) =>
+        [statement.Action].flat().includes('ec2:CreateTags'),
+      );
+      expect(createTags.length).toBeGreaterThan(0);
+      for (const statement of createTags) {
+        const condition = JSON.stringify(statement.Condition ?? {});
+        expect(condition).toMatch(
+          /ec2:CreateAction|aws:RequestTag\/backup:managed-by|aws:ResourceTag\/backup:managed-by/,
+        );
+      }
+    });
+
+    it('tag snapshots of volumes only while creating or copying them', () => {
+      const createTags = policyStatementsOf(
+        stateless,
+        /(SnapshotVolumes|CopySnapshots)Role/,
+      ).filter((statement) => statement.Action === 'ec2:CreateTags');
       expect(createTags.length).toBeGreaterThan(0);
       for (const statement of createTags) {
         expect(statement.Condition).toEqual({
@@ -184,29 +267,38 @@ describe('templates built from the example configuration', () => {
       }
     });
 
-    it('use the DR key only through its alias, and grant it to AWS resources only', () => {
-      const kms = policyStatementsOf(stateless, /CopySnapshotsRole/).filter((statement) =>
-        JSON.stringify(statement.Action).includes('kms:'),
-      );
-      expect(kms).toHaveLength(2);
-      for (const statement of kms) {
-        expect(statement.Condition).toEqual(
-          expect.objectContaining({
-            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': built.config.drKeyAlias },
-          }),
+    it.each([/CopySnapshotsRole/, /CopyImagesRole/])(
+      'use the DR key only through its alias, and grant it to AWS resources only (%s)',
+      (roleId) => {
+        const kms = policyStatementsOf(stateless, roleId).filter((statement) =>
+          JSON.stringify(statement.Action).includes('kms:'),
         );
-        expect(JSON.stringify(statement.Resource)).toContain(':kms:us-west-2:');
-      }
-      const grant = kms.find((statement) => statement.Action === 'kms:CreateGrant');
-      expect(grant?.Condition).toEqual(
-        expect.objectContaining({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }),
-      );
-    });
+        expect(kms).toHaveLength(2);
+        for (const statement of kms) {
+          expect(statement.Condition).toEqual(
+            expect.objectContaining({
+              'ForAnyValue:StringEquals': { 'kms:ResourceAliases': built.config.drKeyAlias },
+            }),
+          );
+          expect(JSON.stringify(statement.Resource)).toContain(':kms:us-west-2:');
+        }
+        const grant = kms.find((statement) => statement.Action === 'kms:CreateGrant');
+        expect(grant?.Condition).toEqual(
+          expect.objectContaining({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }),
+        );
+      },
+    );
 
-    it('use no AWS managed policy', () => {
-      for (const role of Object.values(stateless.findResources('AWS::IAM::Role'))) {
-        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-      }
+    it('use no AWS managed policy (only the test instances use the SSM agent policy)', () => {
+      const withManaged = Object.entries(stateless.findResources('AWS::IAM::Role')).filter(
+        ([, role]) => role.Properties.ManagedPolicyArns !== undefined,
+      );
+      expect(withManaged.map(([id]) => id)).toEqual([
+        expect.stringMatching(/^RestoreTestNetworkInstanceRole/),
+      ]);
+      expect(JSON.stringify(withManaged[0]?.[1].Properties.ManagedPolicyArns)).toContain(
+        ':iam::aws:policy/AmazonSSMManagedInstanceCore',
+      );
     });
   });
 
@@ -214,7 +306,9 @@ describe('templates built from the example configuration', () => {
     it('has one schedule per policy with its expression, time zone and input', () => {
       const schedules = Object.values(stateless.findResources('AWS::Scheduler::Schedule'));
       const policies = Object.entries(built.config.policies);
-      expect(schedules).toHaveLength(policies.length);
+      const restoreTested = policies.filter(([, policy]) => policy.restoreTest);
+      expect(restoreTested.length).toBeGreaterThan(0);
+      expect(schedules).toHaveLength(policies.length + restoreTested.length);
       for (const [name, policy] of policies) {
         const schedule = schedules.find((candidate) => candidate.Properties.Name === name);
         expect(schedule).toBeDefined();
@@ -228,7 +322,7 @@ describe('templates built from the example configuration', () => {
           }),
         );
         const target = schedule?.Properties.Target;
-        expect(target.Arn).toEqual({ Ref: expect.stringMatching(/StateMachine/) });
+        expect(target.Arn).toEqual({ Ref: expect.stringMatching(/^BackupStateMachine/) });
         expect(JSON.parse(target.Input)).toEqual({ policyName: name, config: built.config });
         expect(target.RetryPolicy).toEqual({
           MaximumRetryAttempts: expect.any(Number),
@@ -240,11 +334,56 @@ describe('templates built from the example configuration', () => {
       }
     });
 
-    it('may only start the backup state machine and write to its dead-letter queue', () => {
+    it('has one restore-test schedule per policy with restoreTest, in the same group, with retries and the DLQ', () => {
+      const schedules = Object.values(stateless.findResources('AWS::Scheduler::Schedule'));
+      for (const [name, policy] of Object.entries(built.config.policies)) {
+        const schedule = schedules.find(
+          (candidate) => candidate.Properties.Name === restoreTestScheduleName(name),
+        );
+        if (!policy.restoreTest) {
+          expect(schedule).toBeUndefined();
+          continue;
+        }
+        expect(schedule?.Properties).toEqual(
+          expect.objectContaining({
+            Name: `restore-test.${name}`,
+            GroupName: 'backup-orchestrator',
+            ScheduleExpression: policy.restoreTest.schedule,
+            ScheduleExpressionTimezone: policy.timezone,
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            State: 'ENABLED',
+          }),
+        );
+        const target = schedule?.Properties.Target;
+        expect(target.Arn).toEqual({ Ref: expect.stringMatching(/^RestoreTestStateMachine/) });
+        expect(JSON.parse(target.Input)).toEqual({ policyName: name, config: built.config });
+        expect(target.RetryPolicy).toEqual({
+          MaximumRetryAttempts: expect.any(Number),
+          MaximumEventAgeInSeconds: expect.any(Number),
+        });
+        expect(target.DeadLetterConfig).toEqual({
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] },
+        });
+      }
+    });
+
+    it('names restore-test schedules within the 64 characters Scheduler allows', () => {
+      const long = 'p'.repeat(64);
+      expect(restoreTestScheduleName('daily')).toBe('restore-test.daily');
+      expect(restoreTestScheduleName(long)).toHaveLength(64);
+      expect(restoreTestScheduleName(long)).not.toBe(restoreTestScheduleName(`${long.slice(1)}q`));
+    });
+
+    it('may only start the two state machines and write to its dead-letter queue', () => {
       const statements = policyStatementsOf(stateless, /SchedulesRole/);
       expect(statements.map((statement) => statement.Action)).toEqual([
         'states:StartExecution',
+        'states:StartExecution',
         ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      ]);
+      expect(statements.slice(0, 2).map((statement) => statement.Resource)).toEqual([
+        { Ref: expect.stringMatching(/^BackupStateMachine/) },
+        { Ref: expect.stringMatching(/^RestoreTestStateMachine/) },
       ]);
     });
 
@@ -422,16 +561,15 @@ describe('stacks follow the configuration', () => {
   });
 });
 
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-  Effect: string;
-}
-
-/** Statements of every IAM policy whose logical id matches. */
-function policyStatementsOf(template: Template, logicalId: RegExp): Statement[] {
-  return Object.entries(template.findResources('AWS::IAM::Policy'))
-    .filter(([id]) => logicalId.test(id))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+/** TimeoutSeconds of every Task, keyed by the `${Placeholder}` of its Resource. */
+function collectTaskTimeouts(node: unknown, into: Map<string, number>): void {
+  if (Array.isArray(node)) node.forEach((child) => collectTaskTimeouts(child, into));
+  else if (node !== null && typeof node === 'object') {
+    const state = node as { Type?: string; Resource?: string; TimeoutSeconds?: number };
+    const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? '')?.[1];
+    if (state.Type === 'Task' && placeholder && state.TimeoutSeconds !== undefined) {
+      into.set(placeholder, state.TimeoutSeconds);
+    }
+    Object.values(node).forEach((child) => collectTaskTimeouts(child, into));
+  }
 }

@@ -1,0 +1,115 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { BackupConfig } from '../../functions/core/config.js';
+import { COMMON_ENVIRONMENT } from './backup-function.js';
+
+export interface BackupAlarmsProps {
+  readonly config: BackupConfig;
+  readonly backupStateMachine: sfn.IStateMachine;
+  readonly restoreTestStateMachine: sfn.IStateMachine;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Encrypts the alarm topic (its key policy lets CloudWatch use it). */
+  readonly topicKey: kms.IKey;
+}
+
+/**
+ * The metrics the summarize handlers publish (Powertools EMF): namespace from
+ * POWERTOOLS_METRICS_NAMESPACE, and every metric carries Powertools' default `service` dimension
+ * (POWERTOOLS_SERVICE_NAME) besides `Policy`. A CloudWatch metric is identified by all its
+ * dimensions, so an alarm must name both.
+ */
+export const RUN_METRICS = {
+  namespace: COMMON_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE,
+  service: COMMON_ENVIRONMENT.POWERTOOLS_SERVICE_NAME,
+  /** functions/observability/run-metrics.ts: every failure of a backup run (volumes and images). */
+  backupFailures: 'SnapshotsFailed',
+  /** functions/steps/restore-test-summarize.ts. */
+  restoreTestFailures: 'RestoreTestsFailed',
+} as const;
+
+/**
+ * Alarms of the orchestrator, all notifying one SNS topic (encrypted with the primary key,
+ * TLS-only): failed executions of either state machine, failures reported by a backup run and by
+ * a restore test (per policy), and schedule starts that ended in the dead-letter queue.
+ * Missing data is not breaching: a policy that did not run in a period has nothing to report.
+ */
+export class BackupAlarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: BackupAlarmsProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'Backup orchestrator alarms',
+      masterKey: props.topicKey,
+      enforceSSL: true,
+    });
+    const notify = new actions.SnsAction(this.topic);
+    const alarm = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      description: string,
+    ): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        alarmDescription: description,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(notify);
+      this.alarms.push(created);
+      return created;
+    };
+
+    const fiveMinutes = Duration.minutes(5);
+    alarm(
+      'BackupExecutionsFailed',
+      props.backupStateMachine.metricFailed({ period: fiveMinutes, statistic: 'Sum' }),
+      'A backup execution failed (the run itself broke, not one resource): see the execution history.',
+    );
+    alarm(
+      'RestoreTestExecutionsFailed',
+      props.restoreTestStateMachine.metricFailed({ period: fiveMinutes, statistic: 'Sum' }),
+      'A restore-test execution failed (the test run itself broke): see the execution history.',
+    );
+    alarm(
+      'ScheduleStartsDeadLettered',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: fiveMinutes,
+        statistic: 'Maximum',
+      }),
+      'A scheduled backup or restore test could not be started after retries; the attempt is in the dead-letter queue.',
+    );
+
+    const policyMetric = (metricName: string, policy: string) =>
+      new cloudwatch.Metric({
+        namespace: RUN_METRICS.namespace,
+        metricName,
+        dimensionsMap: { service: RUN_METRICS.service, Policy: policy },
+        statistic: 'Sum',
+        period: fiveMinutes,
+      });
+    for (const [policyName, policy] of Object.entries(props.config.policies)) {
+      alarm(
+        `BackupFailures-${policyName}`,
+        policyMetric(RUN_METRICS.backupFailures, policyName),
+        `A backup run of policy ${policyName} reported failed recovery points (${RUN_METRICS.backupFailures}): see the run summary.`,
+      );
+      if (policy.restoreTest) {
+        alarm(
+          `RestoreTestFailures-${policyName}`,
+          policyMetric(RUN_METRICS.restoreTestFailures, policyName),
+          `A restore test of policy ${policyName} failed (${RUN_METRICS.restoreTestFailures}): an image did not boot or verify; see the verdict evidence.`,
+        );
+      }
+    }
+  }
+}
