@@ -98,29 +98,25 @@ describe.each(implementations)('image ports: %s', (_name, create) => {
 
   it('fails CreateImage of a missing instance with InstanceNotImageableError', async () => {
     await expect(
-      fixture
-        .store('us-east-1')
-        .createImage({
-          instanceId: 'i-0000000000000dead',
-          name: 'x-dead',
-          description: 'd',
-          noReboot: true,
-          tags: {},
-        }),
+      fixture.store('us-east-1').createImage({
+        instanceId: 'i-0000000000000dead',
+        name: 'x-dead',
+        description: 'd',
+        noReboot: true,
+        tags: {},
+      }),
     ).rejects.toMatchObject({ name: 'InstanceNotImageableError' });
   });
 
   it('copies an image to another region and finds the copy by the tags applied to it', async () => {
     const instanceId = await fixture.addInstance();
-    const source = await fixture
-      .store('us-east-1')
-      .createImage({
-        instanceId,
-        name: `b-${instanceId}`,
-        description: 'd',
-        noReboot: true,
-        tags: runTags(instanceId),
-      });
+    const source = await fixture.store('us-east-1').createImage({
+      instanceId,
+      name: `b-${instanceId}`,
+      description: 'd',
+      noReboot: true,
+      tags: runTags(instanceId),
+    });
     const dr = fixture.store('us-west-2');
     const copyId = await dr.copyImage({
       sourceImageId: source,
@@ -147,15 +143,13 @@ describe.each(implementations)('image ports: %s', (_name, create) => {
 
   it('exports an image to the bucket, idempotent by client token, and the artifact can be described and tagged', async () => {
     const instanceId = await fixture.addInstance();
-    const imageId = await fixture
-      .store('us-east-1')
-      .createImage({
-        instanceId,
-        name: `e-${instanceId}`,
-        description: 'd',
-        noReboot: true,
-        tags: runTags(instanceId),
-      });
+    const imageId = await fixture.store('us-east-1').createImage({
+      instanceId,
+      name: `e-${instanceId}`,
+      description: 'd',
+      noReboot: true,
+      tags: runTags(instanceId),
+    });
     const request = {
       imageId,
       format: 'VMDK' as const,
@@ -188,15 +182,13 @@ describe.each(implementations)('image ports: %s', (_name, create) => {
 
   it('stores an image with a store task keyed by the image id', async () => {
     const instanceId = await fixture.addInstance();
-    const imageId = await fixture
-      .store('us-east-1')
-      .createImage({
-        instanceId,
-        name: `s-${instanceId}`,
-        description: 'd',
-        noReboot: true,
-        tags: runTags(instanceId),
-      });
+    const imageId = await fixture.store('us-east-1').createImage({
+      instanceId,
+      name: `s-${instanceId}`,
+      description: 'd',
+      noReboot: true,
+      tags: runTags(instanceId),
+    });
     expect(
       await fixture.exporter.startStoreTask({ imageId, bucket, objectTags: runTags(instanceId) }),
     ).toBe(`${imageId}.bin`);

@@ -2,8 +2,17 @@ import { exportExtension } from '../../core/image-exportability.js';
 import { TagKeys, type Tags } from '../../core/tag-keys.js';
 import type { ArtifactStore, StoredObjectFacts } from '../../ports/artifact-store.js';
 import { ImageNotFoundError, InstanceNotImageableError } from '../../ports/image-errors.js';
-import type { ExportImageRequest, ExportTaskRecord, ImageExporter } from '../../ports/image-exporter.js';
-import type { CopyImageRequest, CreateImageRequest, ImageRecord, ImageStore } from '../../ports/image-store.js';
+import type {
+  ExportImageRequest,
+  ExportTaskRecord,
+  ImageExporter,
+} from '../../ports/image-exporter.js';
+import type {
+  CopyImageRequest,
+  CreateImageRequest,
+  ImageRecord,
+  ImageStore,
+} from '../../ports/image-store.js';
 
 interface StoredImage extends ImageRecord {
   region: string;
@@ -49,7 +58,10 @@ export class InMemoryImageCloud {
   private view(image: StoredImage): ImageRecord {
     if (image.state === 'pending' && image.pendingPolls-- <= 0) image.state = 'available';
     const { region: _region, pendingPolls: _polls, ...record } = image;
-    return structuredClone({ ...record, tags: { ...record.tags, ...(this.tagged.get(image.imageId) ?? {}) } });
+    return structuredClone({
+      ...record,
+      tags: { ...record.tags, ...(this.tagged.get(image.imageId) ?? {}) },
+    });
   }
 
   private register(region: string, tags: Tags, name: string, productCodes: string[] = []): string {
@@ -76,14 +88,18 @@ export class InMemoryImageCloud {
         this.count('findRunImages');
         return inRegion()
           .map((image) => this.view(image))
-          .filter((image) => image.tags[TagKeys.run] === runId && image.tags[TagKeys.policy] === policy);
+          .filter(
+            (image) => image.tags[TagKeys.run] === runId && image.tags[TagKeys.policy] === policy,
+          );
       },
       createImage: async (request: CreateImageRequest) => {
         this.count('createImage');
         const failure = this.failNext.createImage.shift();
         if (failure) throw failure;
         if (!this.instances.has(request.instanceId)) {
-          throw new InstanceNotImageableError(`instance ${request.instanceId} does not exist (terminated after discovery?)`);
+          throw new InstanceNotImageableError(
+            `instance ${request.instanceId} does not exist (terminated after discovery?)`,
+          );
         }
         return this.register(region, request.tags, request.name);
       },
@@ -99,7 +115,9 @@ export class InMemoryImageCloud {
         if (failure) throw failure;
         const source = this.images.get(request.sourceImageId);
         if (!source || source.region !== request.sourceRegion) {
-          throw new ImageNotFoundError(`image ${request.sourceImageId} does not exist in ${request.sourceRegion}`);
+          throw new ImageNotFoundError(
+            `image ${request.sourceImageId} does not exist in ${request.sourceRegion}`,
+          );
         }
         const copyId = this.register(region, request.tags, request.name);
         const copy = this.images.get(copyId)!;
@@ -112,7 +130,8 @@ export class InMemoryImageCloud {
       },
       tagResources: async (resourceIds, tags) => {
         this.count('tagResources');
-        for (const id of resourceIds) this.tagged.set(id, { ...(this.tagged.get(id) ?? {}), ...tags });
+        for (const id of resourceIds)
+          this.tagged.set(id, { ...(this.tagged.get(id) ?? {}), ...tags });
       },
       deprecateAt: async (imageId, at) => {
         this.count('deprecateAt');
@@ -126,16 +145,39 @@ export class InMemoryImageCloud {
       if (task.status === 'active' && task.pendingPolls-- <= 0) {
         task.status = 'completed';
         const key = task.key ?? '';
-        this.objects.set(`${task.bucket}/${key}`, { sizeBytes: 65_536, etag: `etag-${task.taskId}`, tags: {} });
+        this.objects.set(`${task.bucket}/${key}`, {
+          sizeBytes: 65_536,
+          etag: `etag-${task.taskId}`,
+          tags: {},
+        });
       }
       const { region: _region, pendingPolls: _polls, kind: _kind, ...record } = task;
       return structuredClone(record);
     };
-    const start = (kind: StoredTask['kind'], imageId: string, bucket: string, key: string, taskId: string, tags: Tags) => {
+    const start = (
+      kind: StoredTask['kind'],
+      imageId: string,
+      bucket: string,
+      key: string,
+      taskId: string,
+      tags: Tags,
+    ) => {
       const image = this.images.get(imageId);
-      if (!image || image.region !== region) throw new ImageNotFoundError(`image ${imageId} does not exist in ${region}`);
-      if (!this.buckets.has(bucket)) throw new ImageNotFoundError(`bucket ${bucket} does not exist`);
-      this.tasks.set(taskId, { taskId, imageId, status: 'active', bucket, key, tags, region, pendingPolls: this.pendingPolls, kind });
+      if (!image || image.region !== region)
+        throw new ImageNotFoundError(`image ${imageId} does not exist in ${region}`);
+      if (!this.buckets.has(bucket))
+        throw new ImageNotFoundError(`bucket ${bucket} does not exist`);
+      this.tasks.set(taskId, {
+        taskId,
+        imageId,
+        status: 'active',
+        bucket,
+        key,
+        tags,
+        region,
+        pendingPolls: this.pendingPolls,
+        kind,
+      });
       return taskId;
     };
     return {
@@ -143,18 +185,26 @@ export class InMemoryImageCloud {
       findRunExports: async (runId) => {
         this.count('findRunExports');
         return [...this.tasks.values()]
-          .filter((task) => task.kind === 'export' && task.region === region && task.tags[TagKeys.run] === runId)
+          .filter(
+            (task) =>
+              task.kind === 'export' && task.region === region && task.tags[TagKeys.run] === runId,
+          )
           .map(complete);
       },
       startExport: async (request: ExportImageRequest) => {
         this.count('startExport');
         const failure = this.failNext.startExport.shift();
         if (failure) throw failure;
-        const existing = [...this.tasks.values()].find((task) => task.tags['client-token'] === request.clientToken);
+        const existing = [...this.tasks.values()].find(
+          (task) => task.tags['client-token'] === request.clientToken,
+        );
         if (existing) return existing.taskId;
         const taskId = this.nextId('export-ami');
         const key = `${request.prefix}${taskId}.${exportExtension(request.format)}`;
-        return start('export', request.imageId, request.bucket, key, taskId, { ...request.tags, 'client-token': request.clientToken });
+        return start('export', request.imageId, request.bucket, key, taskId, {
+          ...request.tags,
+          'client-token': request.clientToken,
+        });
       },
       describeExports: async (taskIds) => {
         this.count('describeExports');
@@ -165,7 +215,14 @@ export class InMemoryImageCloud {
       },
       startStoreTask: async (request) => {
         this.count('startStoreTask');
-        start('store', request.imageId, request.bucket, `${request.imageId}.bin`, request.imageId, request.objectTags);
+        start(
+          'store',
+          request.imageId,
+          request.bucket,
+          `${request.imageId}.bin`,
+          request.imageId,
+          request.objectTags,
+        );
         return `${request.imageId}.bin`;
       },
       describeStoreTasks: async (imageIds) => {
