@@ -56,7 +56,28 @@ export const CopyTargetSchema = z.strictObject({
   retention: RetentionSchema.optional(),
   /** KMS key id, ARN or alias in the destination region; defaults to the DR key the stack creates. */
   kmsKeyId: z.string().min(1).optional(),
+  /** Backup bucket in that region for bucket copies; defaults to the one the DR stack creates. */
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+      error: (issue) => `expected an S3 bucket name, got ${describe(issue.input)}`,
+    })
+    .optional(),
 });
+
+/** How tagged buckets are copied into the backup buckets. */
+export const BucketCopyOptionsSchema = z.strictObject({
+  /** Storage class of the copies. */
+  storageClass: z
+    .enum(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'])
+    .default('STANDARD'),
+  /** Objects larger than this are copied in parts (CopyObject allows at most 5 GiB). */
+  multipartThresholdMiB: z.int().min(5).max(5120).default(5120),
+  partSizeMiB: z.int().min(5).max(5120).default(512),
+  /** Copies in flight per bucket and region. */
+  concurrency: z.int().min(1).max(64).default(16),
+});
+export type BucketCopyOptions = z.infer<typeof BucketCopyOptionsSchema>;
 
 /**
  * Portable copies of boot images: ExportImage to VMDK, VHD or RAW, or CreateStoreImageTask
@@ -124,6 +145,7 @@ export const PolicySchema = z.strictObject({
   retention: RetentionSchema,
   copyTo: z.array(CopyTargetSchema).default([]),
   image: ImageOptionsSchema.optional(),
+  buckets: BucketCopyOptionsSchema.optional(),
   restoreTest: RestoreTestOptionsSchema.optional(),
   description: z.string().optional(),
 });

@@ -32,6 +32,8 @@ export interface RecoveryPoint {
   encrypted?: boolean;
   kmsKeyId?: string;
   failure?: FailureInfo;
+  /** For bucket copies: the run's manifest, the input of a point-in-time restore. */
+  manifest?: BucketCopyManifestRef;
   /** For image exports: the portable artifact, as verified in S3 after the export. */
   artifact?: ExportArtifact;
   restoreTest?: {
@@ -44,6 +46,18 @@ export interface RecoveryPoint {
     /** The restore-test run that reached the verdict. */
     runId?: string;
   };
+}
+
+export interface BucketCopyManifestRef {
+  bucket: string;
+  indexKey: string;
+  parts: string[];
+  /** Key prefix of the copies in the backup bucket. */
+  keyPrefix: string;
+  objects: number;
+  bytes: number;
+  copied: number;
+  failed: number;
 }
 
 export interface ExportArtifact {

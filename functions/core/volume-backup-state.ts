@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BackupConfigSchema } from './config.js';
+import { BackupConfigSchema, BucketCopyOptionsSchema } from './config.js';
 
 /**
  * The payloads that flow through the backup workflow's ASL. Handlers parse them with these
@@ -54,6 +54,8 @@ export const CopyTargetPlanSchema = z.object({
   region: z.string(),
   kmsKeyId: z.string(),
   expiresAt: z.string(),
+  /** Backup bucket for bucket copies in this region, when one is configured or deployed. */
+  bucket: z.string().optional(),
 });
 
 /** Where and how this run exports images; resolved at discovery from the policy and the deployment. */
@@ -78,6 +80,7 @@ export const RunContextSchema = z.object({
   image: z
     .object({ noReboot: z.boolean(), export: ImageExportPlanSchema.optional() })
     .default({ noReboot: true }),
+  buckets: BucketCopyOptionsSchema.default(BucketCopyOptionsSchema.parse({})),
 });
 export type RunContext = z.infer<typeof RunContextSchema>;
 
@@ -150,6 +153,7 @@ export const RunFailureSchema = z.object({
     'image',
     'image-copy',
     'export',
+    'bucket-copy',
     'catalog',
     'batch',
   ]),
@@ -198,6 +202,8 @@ export const DiscoverySchema = z.object({
   /** Opted-in instances and how many this policy covers (images). */
   instancesOptedIn: z.int().default(0),
   instancesSelected: z.int().default(0),
+  bucketsOptedIn: z.int().default(0),
+  bucketsSelected: z.int().default(0),
   excluded: z.array(z.string()),
   tagProblems: z.array(TagProblemSchema),
   /** All problems, though the list above is capped to keep the state payload small. */
@@ -206,6 +212,15 @@ export const DiscoverySchema = z.object({
 });
 export type Discovery = z.infer<typeof DiscoverySchema>;
 
+/** One source bucket copied into one region's backup bucket: one Map item. */
+export const BucketCopyItemSchema = z.object({
+  bucket: z.string(),
+  region: z.string(),
+  backupBucket: z.string(),
+  expiresAt: z.string(),
+});
+export type BucketCopyItem = z.infer<typeof BucketCopyItemSchema>;
+
 export const InstanceRefSchema = z.object({ instanceId: z.string(), name: z.string().optional() });
 export type InstanceRef = z.infer<typeof InstanceRefSchema>;
 
@@ -213,6 +228,7 @@ export const DiscoverResourcesResultSchema = z.object({
   run: RunContextSchema,
   volumeBatches: z.array(z.object({ batchIndex: z.int(), volumes: z.array(VolumeRefSchema) })),
   imageBatches: z.array(z.object({ batchIndex: z.int(), instances: z.array(InstanceRefSchema) })),
+  bucketItems: z.array(BucketCopyItemSchema),
   discovery: DiscoverySchema,
 });
 export type DiscoverResourcesResult = z.infer<typeof DiscoverResourcesResultSchema>;
@@ -225,10 +241,33 @@ export const FailedImageBatchSchema = z.object({
 });
 export type FailedImageBatch = z.infer<typeof FailedImageBatchSchema>;
 
+/** What the ASL's Catch path hands on for a bucket copy that failed as a whole. */
+export const FailedBucketCopySchema = z.object({
+  item: BucketCopyItemSchema,
+  batchError: z.object({ Error: z.string(), Cause: z.string().optional() }),
+});
+export type FailedBucketCopy = z.infer<typeof FailedBucketCopySchema>;
+
+/** A finished bucket copy, as the run summary needs it. */
+export const BucketCopyResultSchema = z.object({
+  item: BucketCopyItemSchema,
+  recoveryPoint: RecoveryPointRefSchema.optional(),
+  objects: z.int(),
+  copied: z.int(),
+  kept: z.int(),
+  deletedAtSource: z.int(),
+  bytesCopied: z.number(),
+  verified: z.int(),
+  failed: z.int(),
+  failures: z.array(RunFailureSchema),
+});
+export type BucketCopyResult = z.infer<typeof BucketCopyResultSchema>;
+
 export const SummarizeRunEventSchema = z.object({
   run: RunContextSchema,
   discovery: DiscoverySchema,
   volumeResults: z.array(z.union([BatchResultSchema, FailedBatchSchema])),
   imageResults: z.array(z.union([BatchResultSchema, FailedImageBatchSchema])).default([]),
+  bucketResults: z.array(z.union([BucketCopyResultSchema, FailedBucketCopySchema])).default([]),
 });
 export type SummarizeRunEvent = z.infer<typeof SummarizeRunEventSchema>;

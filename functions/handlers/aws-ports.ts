@@ -3,10 +3,12 @@ import { Ec2ImageExporter } from '../adapters/ec2-image-exporter.js';
 import { Ec2ImageStore } from '../adapters/ec2-image-store.js';
 import { Ec2SnapshotStore } from '../adapters/ec2-snapshot-store.js';
 import { S3ArtifactStore } from '../adapters/s3-artifact-store.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import type { ImageExporter } from '../ports/image-exporter.js';
 import type { ImageStore } from '../ports/image-store.js';
+import type { ObjectStore } from '../ports/object-store.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
 
 /** Ports wired to AWS, created once per Lambda container (per region) and reused across invocations. */
@@ -34,6 +36,7 @@ export const imageExporterFor: (region: string) => ImageExporter = perRegion(
 export const artifactStoreFor: (region: string) => ArtifactStore = perRegion(
   (region) => new S3ArtifactStore(region),
 );
+export const objectStoreFor: (region: string) => ObjectStore = perRegion((region) => new S3ObjectStore(region));
 
 let catalog: DynamoDbRecoveryPointCatalog | undefined;
 

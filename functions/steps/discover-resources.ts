@@ -1,5 +1,5 @@
 import { toBatches } from '../core/batching.js';
-import type { BackupConfig, Policy } from '../core/config.js';
+import { BucketCopyOptionsSchema, type BackupConfig, type Policy } from '../core/config.js';
 import { InvalidInputError, UnknownPolicyError } from '../core/errors.js';
 import { resolvePolicies, type TagProblem } from '../core/policy-resolution.js';
 import { formatExpiresAt, retentionHorizon } from '../core/retention-horizon.js';
@@ -7,11 +7,13 @@ import {
   PacingSchema,
   type DiscoverResourcesEvent,
   type DiscoverResourcesResult,
+  type BucketCopyItem,
   type ImageExportPlan,
   type InstanceRef,
   type RunFailure,
   type VolumeRef,
 } from '../core/volume-backup-state.js';
+import type { BucketInventory } from '../ports/bucket-inventory.js';
 import type { InstanceInventory } from '../ports/instance-inventory.js';
 import type { VolumeInventory } from '../ports/volume-inventory.js';
 
@@ -23,12 +25,15 @@ const unusableVolumeStates = new Set(['creating', 'deleting', 'deleted', 'error'
 export interface DiscoveryPorts {
   volumes: VolumeInventory;
   instances: InstanceInventory;
+  buckets: BucketInventory;
 }
 
-/** What the deployment provides for exports (from the stack, via the environment). */
+/** What the deployment provides (from the stack, via the environment). */
 export interface ExportDeployment {
   bucket?: string;
   roleName?: string;
+  /** Backup bucket per DR region, for bucket copies whose copyTo entry names none. */
+  backupBuckets?: Record<string, string>;
 }
 
 /**
@@ -97,6 +102,54 @@ export async function discoverResources(
     }
   }
 
+  const copyTargets = policy.copyTo.map((target) => ({
+    region: target.region,
+    kmsKeyId: target.kmsKeyId ?? config.drKeyAlias,
+    expiresAt: formatExpiresAt(retentionHorizon(target.retention ?? policy.retention, startedAt)),
+    ...(target.bucket ?? deployment.backupBuckets?.[target.region]
+      ? { bucket: target.bucket ?? deployment.backupBuckets?.[target.region] }
+      : {}),
+  }));
+
+  const bucketItems: BucketCopyItem[] = [];
+  let bucketsOptedIn = 0;
+  let bucketsSelected = 0;
+  for await (const page of ports.buckets.listOptedInBuckets()) {
+    for (const found of page) {
+      bucketsOptedIn += 1;
+      const resolution = resolvePolicies(found.bucket, found.tags, knownPolicies);
+      tagProblems.push(...resolution.problems);
+      if (resolution.excluded) {
+        excluded.push(found.bucket);
+        continue;
+      }
+      if (!resolution.policies.includes(policyName)) continue;
+      bucketsSelected += 1;
+      if (copyTargets.length === 0) {
+        failures.push({
+          sourceId: found.bucket,
+          stage: 'bucket-copy',
+          region: config.primaryRegion,
+          name: 'NoCopyTargetError',
+          message: `bucket ${found.bucket} opts in to policy ${policyName}, which has no copyTo region to copy buckets into`,
+        });
+      }
+      for (const target of copyTargets) {
+        if (!target.bucket) {
+          failures.push({
+            sourceId: found.bucket,
+            stage: 'bucket-copy',
+            region: target.region,
+            name: 'BackupBucketUnavailableError',
+            message: `no backup bucket for ${target.region}: set copyTo[].bucket or deploy the DR stack (BACKUP_BUCKETS)`,
+          });
+          continue;
+        }
+        bucketItems.push({ bucket: found.bucket, region: target.region, backupBucket: target.bucket, expiresAt: target.expiresAt });
+      }
+    }
+  }
+
   return {
     run: {
       runId: event.executionName,
@@ -104,23 +157,19 @@ export async function discoverResources(
       primaryRegion: config.primaryRegion,
       startedAt: startedAt.toISOString(),
       expiresAt: formatExpiresAt(retentionHorizon(policy.retention, startedAt)),
-      copyTargets: policy.copyTo.map((target) => ({
-        region: target.region,
-        kmsKeyId: target.kmsKeyId ?? config.drKeyAlias,
-        expiresAt: formatExpiresAt(
-          retentionHorizon(target.retention ?? policy.retention, startedAt),
-        ),
-      })),
+      copyTargets,
       pacing,
       image: {
         noReboot: policy.image?.noReboot ?? true,
         ...(exportPlan ? { export: exportPlan } : {}),
       },
+      buckets: BucketCopyOptionsSchema.parse(policy.buckets ?? {}),
     },
     volumeBatches: toBatches(selectedVolumes, pacing.batchSize).map((volumes, batchIndex) => ({
       batchIndex,
       volumes,
     })),
+    bucketItems,
     imageBatches: toBatches(selectedInstances, pacing.imageBatchSize).map(
       (instances, batchIndex) => ({ batchIndex, instances }),
     ),
@@ -129,6 +178,8 @@ export async function discoverResources(
       selected: selectedVolumes.length,
       instancesOptedIn,
       instancesSelected: selectedInstances.length,
+      bucketsOptedIn,
+      bucketsSelected,
       excluded,
       tagProblems: tagProblems.slice(0, listedProblemsLimit),
       tagProblemCount: tagProblems.length,

@@ -24,11 +24,14 @@ export interface RunSummary {
   outcome: 'succeeded' | 'partial' | 'failed' | 'nothing-to-do';
   volumes: SourceCounts & { excluded: string[] };
   instances: SourceCounts;
+  buckets: SourceCounts;
   snapshotsCreated: number;
   copiesCreated: number;
   imagesCreated: number;
   imageCopiesCreated: number;
   exportsCreated: number;
+  /** Bucket copies: one per source bucket and DR region. */
+  bucketCopies: { runs: number; objects: number; copied: number; kept: number; deletedAtSource: number; bytesCopied: number; verified: number; failed: number };
   recoveryPointsByRegion: Record<string, RecoveryPointRef[]>;
   failures: RunFailure[];
   tagProblems: { kind: string; resourceId: string; message: string }[];
@@ -56,7 +59,41 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
     points.push(...result.recoveryPoints);
   }
 
-  const failures = [...discovery.failures, ...volumeFailures, ...instanceFailures];
+  const bucketFailures: RunFailure[] = [];
+  const bucketCopies = { runs: 0, objects: 0, copied: 0, kept: 0, deletedAtSource: 0, bytesCopied: 0, verified: 0, failed: 0 };
+  for (const result of event.bucketResults) {
+    if ('batchError' in result) {
+      bucketFailures.push({
+        sourceId: result.item.bucket,
+        stage: 'bucket-copy',
+        region: result.item.region,
+        name: result.batchError.Error,
+        message: `copy of bucket ${result.item.bucket} to ${result.item.region} failed as a whole: ${parseCause(result.batchError.Cause)}`,
+      });
+      continue;
+    }
+    bucketCopies.runs += 1;
+    bucketCopies.objects += result.objects;
+    bucketCopies.copied += result.copied;
+    bucketCopies.kept += result.kept;
+    bucketCopies.deletedAtSource += result.deletedAtSource;
+    bucketCopies.bytesCopied += result.bytesCopied;
+    bucketCopies.verified += result.verified;
+    bucketCopies.failed += result.failed;
+    if (result.recoveryPoint) points.push(result.recoveryPoint);
+    bucketFailures.push(...result.failures);
+    if (result.failed > result.failures.length) {
+      bucketFailures.push({
+        sourceId: result.item.bucket,
+        stage: 'bucket-copy',
+        region: result.item.region,
+        name: 'MoreObjectFailures',
+        message: `${result.failed - result.failures.length} more objects of ${result.item.bucket} failed (listed in the run state up to ${result.failures.length})`,
+      });
+    }
+  }
+  const discoveredBucketFailures = discovery.failures.filter((failure) => failure.stage === 'bucket-copy');
+  const failures = [...discovery.failures, ...volumeFailures, ...instanceFailures, ...bucketFailures];
   const recoveryPointsByRegion: Record<string, RecoveryPointRef[]> = {};
   for (const point of points) (recoveryPointsByRegion[point.region] ??= []).push(point);
   const failedVolumes = new Set(volumeFailures.map((failure) => failure.sourceId));
@@ -67,8 +104,12 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
     excluded: discovery.excluded,
     succeeded: Math.max(0, discovery.selected - failedVolumes.size),
     // Discovery failures are volumes that were never selected; they count as failed too.
-    failed: new Set([...failedVolumes, ...discovery.failures.map((failure) => failure.sourceId)])
-      .size,
+    failed: new Set([
+      ...failedVolumes,
+      ...discovery.failures
+        .filter((failure) => failure.stage === 'discover')
+        .map((failure) => failure.sourceId),
+    ]).size,
   };
   const instances = {
     optedIn: discovery.instancesOptedIn,
@@ -76,8 +117,15 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
     succeeded: Math.max(0, discovery.instancesSelected - failedInstances.size),
     failed: failedInstances.size,
   };
-  const selected = volumes.selected + instances.selected;
-  const succeeded = volumes.succeeded + instances.succeeded;
+  const failedBuckets = new Set([...bucketFailures, ...discoveredBucketFailures].map((failure) => failure.sourceId));
+  const buckets = {
+    optedIn: discovery.bucketsOptedIn,
+    selected: discovery.bucketsSelected,
+    succeeded: Math.max(0, discovery.bucketsSelected - failedBuckets.size),
+    failed: failedBuckets.size,
+  };
+  const selected = volumes.selected + instances.selected + buckets.selected;
+  const succeeded = volumes.succeeded + instances.succeeded + buckets.succeeded;
   const count = (kind: RecoveryPointRef['kind'], copies: boolean) =>
     points.filter((point) => point.kind === kind && Boolean(point.copyOf) === copies).length;
   return {
@@ -99,11 +147,13 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
             : 'partial',
     volumes,
     instances,
+    buckets,
     snapshotsCreated: count('volume-snapshot', false),
     copiesCreated: count('volume-snapshot', true),
     imagesCreated: count('image', false),
     imageCopiesCreated: count('image', true),
     exportsCreated: count('image-export', false),
+    bucketCopies,
     recoveryPointsByRegion,
     failures,
     tagProblems: discovery.tagProblems,

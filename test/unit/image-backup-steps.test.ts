@@ -1,5 +1,6 @@
 import { InMemoryImageCloud } from '../../functions/adapters/in-memory/in-memory-image-cloud.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
+import { BucketCopyOptionsSchema } from '../../functions/core/config.js';
 import type { ImageBatchState } from '../../functions/core/image-backup-state.js';
 import { exportBlockers } from '../../functions/core/image-exportability.js';
 import { PacingSchema, type RunContext } from '../../functions/core/volume-backup-state.js';
@@ -15,6 +16,7 @@ const bucket = 'exports';
 
 function run(overrides: Partial<RunContext> = {}): RunContext {
   return {
+    buckets: BucketCopyOptionsSchema.parse({}),
     runId: 'run-1',
     policyName: 'daily',
     primaryRegion: 'us-east-1',

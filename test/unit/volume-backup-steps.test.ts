@@ -1,6 +1,7 @@
+import { InMemoryBucketInventory } from '../../functions/adapters/in-memory/in-memory-bucket-inventory.js';
 import { InMemoryEc2 } from '../../functions/adapters/in-memory/in-memory-ec2.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
-import { parseConfig } from '../../functions/core/config.js';
+import { BucketCopyOptionsSchema, parseConfig } from '../../functions/core/config.js';
 import type {
   BatchState,
   DiscoverResourcesResult,
@@ -37,7 +38,11 @@ async function discover(
       executionName: runId,
       executionStartTime: '2026-11-22T03:00:00.000Z',
     },
-    { volumes: ec2.inventory('us-east-1'), instances: ec2.instanceInventory('us-east-1') },
+    {
+      volumes: ec2.inventory('us-east-1'),
+      instances: ec2.instanceInventory('us-east-1'),
+      buckets: new InMemoryBucketInventory(),
+    },
   );
 }
 
@@ -144,6 +149,7 @@ describe('discoverResources', () => {
         {
           volumes: new InMemoryEc2().inventory('us-east-1'),
           instances: new InMemoryEc2().instanceInventory('us-east-1'),
+          buckets: new InMemoryBucketInventory(),
         },
       ),
     ).rejects.toMatchObject({
@@ -309,6 +315,7 @@ describe('recordRecoveryPoints and summarizeRun', () => {
         discovery: discovery.discovery,
         volumeResults: [result],
         imageResults: [],
+        bucketResults: [],
       },
       new Date('2026-11-22T03:02:00Z'),
     );
@@ -334,18 +341,22 @@ describe('recordRecoveryPoints and summarizeRun', () => {
           copyTargets: [],
           pacing: {} as never,
           image: { noReboot: true },
+          buckets: BucketCopyOptionsSchema.parse({}),
         },
         discovery: {
           optedIn: 1,
           selected: 1,
           instancesOptedIn: 0,
           instancesSelected: 0,
+          bucketsOptedIn: 0,
+          bucketsSelected: 0,
           excluded: [],
           tagProblems: [],
           tagProblemCount: 0,
           failures: [],
         },
         imageResults: [],
+        bucketResults: [],
         volumeResults: [
           {
             batchIndex: 0,

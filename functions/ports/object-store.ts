@@ -1,0 +1,63 @@
+import type { Readable } from 'node:stream';
+import type { Tags } from '../core/tag-keys.js';
+
+/** One listed object (ListObjectsV2), in S3's key order. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: string;
+  checksumAlgorithm?: string;
+  storageClass?: string;
+}
+
+export interface ObjectChecksum {
+  algorithm: string;
+  value: string;
+  /** FULL_OBJECT checksums compare across part layouts; COMPOSITE ones ("…-N") do not. */
+  type?: 'FULL_OBJECT' | 'COMPOSITE';
+}
+
+export interface ObjectFacts {
+  size: number;
+  etag: string;
+  versionId?: string;
+  checksum?: ObjectChecksum;
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface CopyRequest {
+  source: { bucket: string; key: string; etag: string; size: number };
+  target: { bucket: string; key: string };
+  storageClass?: string;
+  /** Ask S3 to compute this checksum of the copy (the source's algorithm, so the two compare). */
+  checksumAlgorithm?: string;
+  /** Above this size the copy is multipart (UploadPartCopy); at most 5 GiB. */
+  multipartThresholdBytes: number;
+  partSizeBytes: number;
+}
+
+export interface CopyResult {
+  versionId?: string;
+  checksum?: ObjectChecksum;
+  parts: number;
+  /** Requests this copy took (1 for CopyObject; create + parts + complete for multipart). */
+  requests: number;
+}
+
+/** S3 objects, as the bucket sync and restores use them. Errors are translated (ThrottledError, ...). */
+export interface ObjectStore {
+  /** Pages of objects under a prefix after `startAfter`, in key order, 1,000 a page. */
+  listObjects(bucket: string, prefix: string, startAfter?: string): AsyncIterable<ListedObject[]>;
+  /** Size, ETag and the stored checksum; undefined when the key is gone. */
+  describeObject(bucket: string, key: string, versionId?: string): Promise<ObjectFacts | undefined>;
+  copyObject(request: CopyRequest): Promise<CopyResult>;
+  /** Copies one version of an object (restores). */
+  copyVersion(request: { source: { bucket: string; key: string; versionId?: string }; target: { bucket: string; key: string } }): Promise<void>;
+  writeObject(bucket: string, key: string, body: Readable | Buffer | string, contentType: string): Promise<void>;
+  readObject(bucket: string, key: string): Promise<Readable | undefined>;
+  tagObject(bucket: string, key: string, tags: Tags): Promise<void>;
+}
+
+export type ObjectStoreFactory = (region: string) => ObjectStore;

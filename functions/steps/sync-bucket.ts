@@ -1,0 +1,252 @@
+import pLimit from 'p-limit';
+import {
+  manifestPrefix,
+  type BucketCopyInput,
+  type BucketCopyState,
+  type BucketCopyStepEvent,
+  type SyncTotals,
+} from '../core/bucket-copy-state.js';
+import {
+  planObjectSync,
+  type ManifestEntry,
+  type ObjectEntry,
+  type SyncDecision,
+} from '../core/object-sync.js';
+import type { RunFailure } from '../core/volume-backup-state.js';
+import { ChecksumMismatchError, ObjectVanishedError } from '../ports/object-errors.js';
+import type { ListedObject, ObjectStore } from '../ports/object-store.js';
+import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
+import { openManifestPart, readManifestParts } from './manifest-stream.js';
+import { toFailure } from './work-outcomes.js';
+
+/** Per-object failures listed in the state (all are counted). */
+const listedFailuresLimit = 50;
+const mebibyte = 1024 * 1024;
+
+export interface SyncBucketDeps {
+  /** The source bucket's region (the primary region). */
+  source: ObjectStore;
+  /** The backup bucket's region: copies are requested there, server-side. */
+  backup: ObjectStore;
+  catalog: RecoveryPointCatalog;
+  /** Stops taking new keys when false (the Lambda is near its timeout); the next turn resumes. */
+  hasTime: () => boolean;
+}
+
+/** Copies of a source bucket live under its name in the backup bucket. */
+export function copyPrefix(sourceBucket: string): string {
+  return `${sourceBucket}/`;
+}
+
+type Outcome =
+  | { kind: 'line'; entry: ManifestEntry; copiedBytes: number; verified?: boolean; requests: number }
+  | { kind: 'kept'; entry: ManifestEntry }
+  | { kind: 'vanished'; requests: number }
+  | { kind: 'deleted' }
+  | { kind: 'failed'; failure: RunFailure; keep?: ManifestEntry; requests: number };
+
+/**
+ * One turn of a bucket copy, safe to resume: merge-joins the source listing, the backup copies'
+ * listing and the previous run's manifest (no read of an unchanged object), copies new and changed
+ * objects server-side a bounded number at a time, verifies each copy's checksum against the
+ * source's, and writes this turn's manifest part in key order. Deletes are never propagated.
+ */
+export async function syncBucket(event: BucketCopyStepEvent, deps: SyncBucketDeps): Promise<BucketCopyState> {
+  const state = 'turns' in event ? event : await initialState(event, deps);
+  const { run, item } = state;
+  const prefix = copyPrefix(item.bucket);
+  const options = run.buckets;
+  const limit = pLimit(options.concurrency);
+
+  const source = listedEntries(deps.source.listObjects(item.bucket, '', state.startAfter));
+  const destination = withoutPrefix(
+    listedEntries(deps.backup.listObjects(item.backupBucket, prefix, state.startAfter ? prefix + state.startAfter : undefined)),
+    prefix,
+  );
+  const previous = readManifestParts(deps.backup, item.backupBucket, state.previousParts, state.startAfter);
+
+  const partKey = `${manifestPrefix(item.bucket, run.runId)}part-${String(state.turns + 1).padStart(5, '0')}.jsonl.gz`;
+  const writer = openManifestPart(deps.backup, item.backupBucket, partKey);
+  const totals: SyncTotals = { ...state.totals };
+  const failures = [...state.failures];
+  let lastKey = state.startAfter;
+  let done = true;
+
+  const copyOne = async (decision: Extract<SyncDecision, { kind: 'copy' }>): Promise<Outcome> => {
+    const { source: listed } = decision;
+    const previousEntry = 'previous' in decision ? decision.previous : undefined;
+    let requests = 0;
+    try {
+      const facts = await deps.source.describeObject(item.bucket, listed.key);
+      requests += 1;
+      if (!facts) return { kind: 'vanished', requests };
+      const sourceChecksum = facts.checksum?.type === 'FULL_OBJECT' ? facts.checksum : undefined;
+      for (let attempt = 1; ; attempt += 1) {
+        const copied = await deps.backup.copyObject({
+          source: { bucket: item.bucket, key: listed.key, etag: facts.etag, size: facts.size },
+          target: { bucket: item.backupBucket, key: prefix + listed.key },
+          storageClass: options.storageClass,
+          ...(sourceChecksum ? { checksumAlgorithm: sourceChecksum.algorithm } : {}),
+          multipartThresholdBytes: options.multipartThresholdMiB * mebibyte,
+          partSizeBytes: options.partSizeMiB * mebibyte,
+        });
+        requests += copied.requests;
+        const comparable =
+          sourceChecksum && copied.checksum?.type === 'FULL_OBJECT' && copied.checksum.algorithm === sourceChecksum.algorithm;
+        if (comparable && copied.checksum?.value !== sourceChecksum.value) {
+          if (attempt < 2) continue;
+          throw new ChecksumMismatchError(
+            `copy of s3://${item.bucket}/${listed.key} has ${sourceChecksum.algorithm} ${copied.checksum?.value}, the source has ${sourceChecksum.value}`,
+          );
+        }
+        return {
+          kind: 'line',
+          entry: {
+            key: listed.key,
+            size: facts.size,
+            sourceEtag: facts.etag,
+            sourceLastModified: listed.lastModified,
+            ...(copied.versionId ? { versionId: copied.versionId } : {}),
+            ...(comparable && copied.checksum ? { checksum: { algorithm: copied.checksum.algorithm, value: copied.checksum.value } } : {}),
+            copiedInRun: run.runId,
+          },
+          copiedBytes: facts.size,
+          verified: Boolean(comparable),
+          requests,
+        };
+      }
+    } catch (error) {
+      if (error instanceof ObjectVanishedError) return { kind: 'vanished', requests };
+      const failure = toFailure(error);
+      return {
+        kind: 'failed',
+        failure: { sourceId: item.bucket, stage: 'bucket-copy', region: item.region, name: failure.name, message: `${listed.key}: ${failure.message}` },
+        // The older copy is still a good backup of this key: keep it in the manifest.
+        ...(previousEntry ? { keep: previousEntry } : {}),
+        requests,
+      };
+    }
+  };
+
+  const decide = (decision: SyncDecision): Promise<Outcome> => {
+    if (decision.kind === 'deleted-at-source') return Promise.resolve({ kind: 'deleted' });
+    if (decision.kind === 'keep') {
+      return Promise.resolve({
+        kind: 'kept',
+        entry: {
+          key: decision.key,
+          size: decision.source.size,
+          sourceEtag: decision.source.etag,
+          sourceLastModified: decision.source.lastModified,
+          ...(decision.previous?.versionId ? { versionId: decision.previous.versionId } : {}),
+          ...(decision.previous?.checksum ? { checksum: decision.previous.checksum } : {}),
+          copiedInRun: decision.previous?.copiedInRun ?? 'before-manifests',
+        },
+      });
+    }
+    return limit(() => copyOne(decision));
+  };
+
+  const settle = async (chunk: SyncDecision[]) => {
+    const outcomes = await Promise.all(chunk.map(decide));
+    for (const outcome of outcomes) {
+      if (outcome.kind !== 'deleted') totals.objects += outcome.kind === 'vanished' ? 0 : 1;
+      switch (outcome.kind) {
+        case 'line':
+          await writer.write(outcome.entry);
+          totals.copied += 1;
+          totals.bytesCopied += outcome.copiedBytes;
+          totals.requests += outcome.requests;
+          if (outcome.verified) totals.verified += 1;
+          else totals.unverified += 1;
+          break;
+        case 'kept':
+          await writer.write(outcome.entry);
+          totals.kept += 1;
+          break;
+        case 'vanished':
+          totals.vanished += 1;
+          totals.requests += outcome.requests;
+          break;
+        case 'deleted':
+          totals.deletedAtSource += 1;
+          break;
+        case 'failed':
+          totals.failed += 1;
+          totals.requests += outcome.requests;
+          if (failures.length < listedFailuresLimit) failures.push(outcome.failure);
+          if (outcome.keep) await writer.write(outcome.keep);
+          break;
+      }
+    }
+  };
+
+  try {
+    const chunkSize = options.concurrency * 4;
+    let chunk: SyncDecision[] = [];
+    for await (const decision of planObjectSync(source, destination, previous)) {
+      chunk.push(decision);
+      if (chunk.length < chunkSize) continue;
+      await settle(chunk);
+      lastKey = chunk[chunk.length - 1]?.key;
+      chunk = [];
+      if (!deps.hasTime()) {
+        done = false;
+        break;
+      }
+    }
+    if (chunk.length > 0) {
+      await settle(chunk);
+      lastKey = chunk[chunk.length - 1]?.key;
+    }
+  } finally {
+    await writer.close();
+  }
+
+  return {
+    ...state,
+    ...(lastKey !== undefined ? { startAfter: lastKey } : {}),
+    turns: state.turns + 1,
+    done,
+    parts: [...state.parts, partKey],
+    totals,
+    failures,
+  };
+}
+
+/** The first turn finds the previous run's manifest through the catalog (the newest copy run). */
+async function initialState(event: BucketCopyInput, deps: SyncBucketDeps): Promise<BucketCopyState> {
+  const { run, item } = event;
+  const previous = (
+    await deps.catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
+  ).find((point) => point.state === 'available' && point.runId !== run.runId && point.manifest);
+  return {
+    ...event,
+    turns: 0,
+    done: false,
+    previousParts: previous?.manifest?.parts ?? [],
+    ...(previous ? { previousRunId: previous.runId } : {}),
+    parts: [],
+    totals: {
+      objects: 0,
+      copied: 0,
+      kept: 0,
+      deletedAtSource: 0,
+      bytesCopied: 0,
+      verified: 0,
+      unverified: 0,
+      vanished: 0,
+      failed: 0,
+      requests: 0,
+    },
+    failures: [],
+  };
+}
+
+async function* listedEntries(pages: AsyncIterable<ListedObject[]>): AsyncIterable<ObjectEntry> {
+  for await (const page of pages) yield* page;
+}
+
+async function* withoutPrefix(entries: AsyncIterable<ObjectEntry>, prefix: string): AsyncIterable<ObjectEntry> {
+  for await (const entry of entries) yield { ...entry, key: entry.key.slice(prefix.length) };
+}
