@@ -3,6 +3,7 @@ import { BackupError, ConfigError } from '../functions/core/errors.js';
 import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { recoveryPointsCommand } from './commands/recovery-points.js';
+import { restoreCommand } from './commands/restore.js';
 import { restoreTestCommand } from './commands/restore-test.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode } from './exit-codes.js';
@@ -96,6 +97,18 @@ export function buildProgram(run: (code: number) => void): Command {
       'with --local: instance profile with SSM access (default $RESTORE_TEST_INSTANCE_PROFILE)',
     )
     .action(action(restoreTestCommand));
+  program
+    .command('restore')
+    .description('restore objects from a bucket copy: a bucket or prefix, at a run or a time')
+    .option('--recovery-point <id>', 'the bucket-copy recovery point (see recovery-points --kind bucket-copy)')
+    .option('--source <bucket>', 'with --at: the source bucket')
+    .option('--at <time>', 'with --source: restore as of this ISO-8601 time (the newest copy at or before it)')
+    .option('--target-bucket <bucket>', 'bucket to restore into')
+    .option('--target-region <region>', 'region of the target bucket (default: the config primaryRegion)')
+    .option('--prefix <prefix>', 'only keys under this source prefix')
+    .option('--target-prefix <prefix>', 'prepended to each restored key')
+    .option('--catalog-table <name>', 'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)')
+    .action(action(restoreCommand));
   program
     .command('demo')
     .description('the whole story on the local emulator: tagged estate, backup, DR copies, catalog')
