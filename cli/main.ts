@@ -100,14 +100,26 @@ export function buildProgram(run: (code: number) => void): Command {
   program
     .command('restore')
     .description('restore objects from a bucket copy: a bucket or prefix, at a run or a time')
-    .option('--recovery-point <id>', 'the bucket-copy recovery point (see recovery-points --kind bucket-copy)')
+    .option(
+      '--recovery-point <id>',
+      'the bucket-copy recovery point (see recovery-points --kind bucket-copy)',
+    )
     .option('--source <bucket>', 'with --at: the source bucket')
-    .option('--at <time>', 'with --source: restore as of this ISO-8601 time (the newest copy at or before it)')
+    .option(
+      '--at <time>',
+      'with --source: restore as of this ISO-8601 time (the newest copy at or before it)',
+    )
     .option('--target-bucket <bucket>', 'bucket to restore into')
-    .option('--target-region <region>', 'region of the target bucket (default: the config primaryRegion)')
+    .option(
+      '--target-region <region>',
+      'region of the target bucket (default: the config primaryRegion)',
+    )
     .option('--prefix <prefix>', 'only keys under this source prefix')
     .option('--target-prefix <prefix>', 'prepended to each restored key')
-    .option('--catalog-table <name>', 'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)')
+    .option(
+      '--catalog-table <name>',
+      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
+    )
     .action(action(restoreCommand));
   program
     .command('demo')

@@ -38,6 +38,11 @@ export interface TestCloudControls {
   configureEmulation(settings: Partial<EmulationSettings>): EmulationSettings;
   /** What the emulated operations remember (tasks, deprecations, commands, profiles, marks). */
   emulatedState(): EmulatedState;
+  /**
+   * The next `times` S3 CopyObject answers report a wrong checksum of the copy (the copy itself
+   * is untouched): how a test forces the product's checksum verification to fail.
+   */
+  corruptCopyChecksums(times: number): void;
   /** Counts, faults, holds and all emulated state back to empty (moto is not touched). */
   reset(): void;
 }
@@ -98,6 +103,20 @@ const ROUTES: Record<string, Route> = {
   'PUT emulation': (c, body) =>
     ok(c.configureEmulation((body ?? {}) as Partial<EmulationSettings>)),
   'GET emulated-state': (c) => ok(c.emulatedState()),
+  'POST corrupt-copy-checksums': (c, body) => {
+    const times = (body as { times?: unknown } | null)?.times;
+    if (typeof times !== 'number' || !Number.isInteger(times) || times < 0) {
+      return {
+        status: 400,
+        body: {
+          error: 'InvalidTestCloudSettingError',
+          message: `times must be a whole number >= 0, got ${JSON.stringify(times)}`,
+        },
+      };
+    }
+    c.corruptCopyChecksums(times);
+    return ok();
+  },
   'POST reset': (c) => {
     c.reset();
     return ok();

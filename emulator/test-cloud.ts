@@ -72,6 +72,7 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
   // writing to one it has just closed.
   const agent = new Agent({ keepAlive: false });
   const heldByTimeouts = new Set<{ timer: NodeJS.Timeout; socket: Socket }>();
+  let corruptCopiesLeft = 0;
 
   const controls: TestCloudControls = {
     counts: () => counter.snapshot(),
@@ -91,7 +92,11 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
     imageMarks: () => emulated.imageMarks(),
     configureEmulation: (settings) => emulated.configureEmulation(settings),
     emulatedState: () => emulated.emulatedState(),
+    corruptCopyChecksums: (times) => {
+      corruptCopiesLeft = times;
+    },
     reset: () => {
+      corruptCopiesLeft = 0;
       counter.reset();
       injector.clear();
       holds.clear();
@@ -218,6 +223,10 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
     const rewrites: ((text: string) => string)[] = [];
     if (holds.affects(call)) rewrites.push((xml) => holds.rewrite(call, xml));
     if (interception?.rewrite !== undefined) rewrites.push(interception.rewrite);
+    if (corruptCopiesLeft > 0 && call.service === 's3' && call.operation === 'CopyObject') {
+      corruptCopiesLeft -= 1;
+      rewrites.push(corruptChecksums);
+    }
     forward(
       req,
       res,
@@ -317,4 +326,13 @@ function sendRewritten(
     .catch((error: unknown) =>
       res.destroy(error instanceof Error ? error : new Error(String(error))),
     );
+}
+
+/** Replaces every checksum value in a CopyObject answer with one that cannot match. */
+function corruptChecksums(xml: string): string {
+  return xml.replace(
+    /<(Checksum(?:CRC32|CRC32C|CRC64NVME|SHA1|SHA256))>([^<]*)<\/\1>/g,
+    (_match, element: string, value: string) =>
+      `<${element}>${value.startsWith('AAAA') ? 'BBBB' : 'AAAA'}${value.slice(4)}</${element}>`,
+  );
 }

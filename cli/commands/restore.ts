@@ -25,7 +25,8 @@ export interface RestoreCommandOptions extends GlobalOptions {
  */
 export async function restoreCommand(options: RestoreCommandOptions): Promise<number> {
   const config = loadConfigFile(configPath(options.config));
-  if (!options.targetBucket) throw new InvalidInputError('--target-bucket is required: the bucket to restore objects into');
+  if (!options.targetBucket)
+    throw new InvalidInputError('--target-bucket is required: the bucket to restore objects into');
   process.env.AWS_REGION = options.region ?? config.primaryRegion;
   const catalog = new DynamoDbRecoveryPointCatalog(catalogTableName(options.catalogTable));
   const point = await findPoint(catalog, options);
@@ -47,13 +48,20 @@ export async function restoreCommand(options: RestoreCommandOptions): Promise<nu
       target: new S3ObjectStore(options.targetRegion ?? config.primaryRegion),
     },
   );
-  progress.succeed(`restored ${result.restored} objects (${result.bytes} bytes) into s3://${options.targetBucket}/${options.targetPrefix ?? ''}`);
+  progress.succeed(
+    `restored ${result.restored} objects (${result.bytes} bytes) into s3://${options.targetBucket}/${options.targetPrefix ?? ''}`,
+  );
   if (options.json) printJson(result);
   else {
     printLines([
       `restored ${result.restored} objects, ${result.bytes} bytes, from ${result.recoveryPoint}`,
       ...(result.failures.length > 0
-        ? [`failures: ${result.failures.length}`, ...result.failures.map((failure) => `  ${failure.key} ${failure.name}: ${failure.message}`)]
+        ? [
+            `failures: ${result.failures.length}`,
+            ...result.failures.map(
+              (failure) => `  ${failure.key} ${failure.name}: ${failure.message}`,
+            ),
+          ]
         : ['failures: none']),
     ]);
   }
@@ -63,15 +71,26 @@ export async function restoreCommand(options: RestoreCommandOptions): Promise<nu
 async function findPoint(catalog: DynamoDbRecoveryPointCatalog, options: RestoreCommandOptions) {
   if (options.recoveryPoint) {
     const point = await catalog.get(options.recoveryPoint);
-    if (!point) throw new InvalidInputError(`recovery point ${options.recoveryPoint} is not in the catalog`);
+    if (!point)
+      throw new InvalidInputError(`recovery point ${options.recoveryPoint} is not in the catalog`);
     return point;
   }
   if (!options.source || !options.at) {
-    throw new InvalidInputError('give --recovery-point ID, or --source BUCKET with --at TIME (ISO-8601) for a point in time');
+    throw new InvalidInputError(
+      'give --recovery-point ID, or --source BUCKET with --at TIME (ISO-8601) for a point in time',
+    );
   }
   const at = new Date(options.at);
-  if (Number.isNaN(at.getTime())) throw new InvalidInputError(`--at must be an ISO-8601 time, got "${options.at}"`);
-  const point = bucketCopyAt(await catalog.list({ sourceId: options.source, kind: 'bucket-copy' }), options.source, at);
-  if (!point) throw new InvalidInputError(`no copy of bucket ${options.source} was made at or before ${at.toISOString()}`);
+  if (Number.isNaN(at.getTime()))
+    throw new InvalidInputError(`--at must be an ISO-8601 time, got "${options.at}"`);
+  const point = bucketCopyAt(
+    await catalog.list({ sourceId: options.source, kind: 'bucket-copy' }),
+    options.source,
+    at,
+  );
+  if (!point)
+    throw new InvalidInputError(
+      `no copy of bucket ${options.source} was made at or before ${at.toISOString()}`,
+    );
   return point;
 }

@@ -19,8 +19,19 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import type { Tags } from '../core/tag-keys.js';
-import { ObjectChangedDuringCopyError, ObjectVanishedError, SourceBucketUnavailableError } from '../ports/object-errors.js';
-import type { CopyRequest, CopyResult, ListedObject, ObjectChecksum, ObjectFacts, ObjectStore } from '../ports/object-store.js';
+import {
+  ObjectChangedDuringCopyError,
+  ObjectVanishedError,
+  SourceBucketUnavailableError,
+} from '../ports/object-errors.js';
+import type {
+  CopyRequest,
+  CopyResult,
+  ListedObject,
+  ObjectChecksum,
+  ObjectFacts,
+  ObjectStore,
+} from '../ports/object-store.js';
 import { awsClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
 
@@ -42,12 +53,18 @@ export function copySource(bucket: string, key: string, versionId?: string): str
   return `${bucket}/${encoded}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
 }
 
-function checksumOf(output: Partial<Record<(typeof checksumFields)[Algorithm], string>> & { ChecksumType?: string }, preferred?: string): ObjectChecksum | undefined {
-  const order = (preferred && preferred in checksumFields ? [preferred] : []).concat(Object.keys(checksumFields)) as Algorithm[];
+function checksumOf(
+  output: Partial<Record<(typeof checksumFields)[Algorithm], string>> & { ChecksumType?: string },
+  preferred?: string,
+): ObjectChecksum | undefined {
+  const order = (preferred && preferred in checksumFields ? [preferred] : []).concat(
+    Object.keys(checksumFields),
+  ) as Algorithm[];
   for (const algorithm of order) {
     const value = output[checksumFields[algorithm]];
     if (value) {
-      const type = output.ChecksumType === 'COMPOSITE' || value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT';
+      const type =
+        output.ChecksumType === 'COMPOSITE' || value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT';
       return { algorithm, value, type };
     }
   }
@@ -59,10 +76,19 @@ export class S3ObjectStore implements ObjectStore {
 
   constructor(region: string, client?: S3Client) {
     // Path-style keeps emulator endpoints (127.0.0.1) working; AWS accepts it for these calls.
-    this.client = client ?? new S3Client({ ...awsClientConfig(region), forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL) });
+    this.client =
+      client ??
+      new S3Client({
+        ...awsClientConfig(region),
+        forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL),
+      });
   }
 
-  async *listObjects(bucket: string, prefix: string, startAfter?: string): AsyncIterable<ListedObject[]> {
+  async *listObjects(
+    bucket: string,
+    prefix: string,
+    startAfter?: string,
+  ): AsyncIterable<ListedObject[]> {
     const pages = paginateListObjectsV2(
       { client: this.client, pageSize: 1000 },
       { Bucket: bucket, Prefix: prefix || undefined, StartAfter: startAfter || undefined },
@@ -74,23 +100,37 @@ export class S3ObjectStore implements ObjectStore {
           size: object.Size ?? 0,
           etag: object.ETag ?? '',
           lastModified: (object.LastModified ?? new Date(0)).toISOString(),
-          ...(object.ChecksumAlgorithm?.[0] ? { checksumAlgorithm: object.ChecksumAlgorithm[0] } : {}),
+          ...(object.ChecksumAlgorithm?.[0]
+            ? { checksumAlgorithm: object.ChecksumAlgorithm[0] }
+            : {}),
           ...(object.StorageClass ? { storageClass: object.StorageClass } : {}),
         }));
       }
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'NoSuchBucket' || name === 'AccessDenied') {
-        throw new SourceBucketUnavailableError(`bucket ${bucket} cannot be listed: ${name}: ${(error as Error).message}`, { cause: error });
+        throw new SourceBucketUnavailableError(
+          `bucket ${bucket} cannot be listed: ${name}: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       throw translateAwsError('ListObjectsV2', error);
     }
   }
 
-  async describeObject(bucket: string, key: string, versionId?: string): Promise<ObjectFacts | undefined> {
+  async describeObject(
+    bucket: string,
+    key: string,
+    versionId?: string,
+  ): Promise<ObjectFacts | undefined> {
     try {
       const head = await this.client.send(
-        new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED', ...(versionId ? { VersionId: versionId } : {}) }),
+        new HeadObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ChecksumMode: 'ENABLED',
+          ...(versionId ? { VersionId: versionId } : {}),
+        }),
       );
       const checksum = checksumOf(head);
       return {
@@ -102,13 +142,20 @@ export class S3ObjectStore implements ObjectStore {
         ...(head.Metadata ? { metadata: head.Metadata } : {}),
       };
     } catch (error) {
-      if (error instanceof NotFound || error instanceof NoSuchKey || (error as Error).name === 'NotFound') return undefined;
+      if (
+        error instanceof NotFound ||
+        error instanceof NoSuchKey ||
+        (error as Error).name === 'NotFound'
+      )
+        return undefined;
       throw translateAwsError('HeadObject', error);
     }
   }
 
   async copyObject(request: CopyRequest): Promise<CopyResult> {
-    return request.source.size > request.multipartThresholdBytes ? this.multipartCopy(request) : this.singleCopy(request);
+    return request.source.size > request.multipartThresholdBytes
+      ? this.multipartCopy(request)
+      : this.singleCopy(request);
   }
 
   private async singleCopy(request: CopyRequest): Promise<CopyResult> {
@@ -124,11 +171,20 @@ export class S3ObjectStore implements ObjectStore {
           MetadataDirective: 'COPY',
           TaggingDirective: 'COPY',
           ...(request.storageClass ? { StorageClass: request.storageClass as StorageClass } : {}),
-          ...(request.checksumAlgorithm ? { ChecksumAlgorithm: request.checksumAlgorithm as ChecksumAlgorithm } : {}),
+          ...(request.checksumAlgorithm
+            ? { ChecksumAlgorithm: request.checksumAlgorithm as ChecksumAlgorithm }
+            : {}),
         }),
       );
-      const checksum = output.CopyObjectResult ? checksumOf(output.CopyObjectResult, request.checksumAlgorithm) : undefined;
-      return { ...(output.VersionId ? { versionId: output.VersionId } : {}), ...(checksum ? { checksum } : {}), parts: 1, requests: 1 };
+      const checksum = output.CopyObjectResult
+        ? checksumOf(output.CopyObjectResult, request.checksumAlgorithm)
+        : undefined;
+      return {
+        ...(output.VersionId ? { versionId: output.VersionId } : {}),
+        ...(checksum ? { checksum } : {}),
+        parts: 1,
+        requests: 1,
+      };
     } catch (error) {
       throw this.copyError(error, source);
     }
@@ -141,7 +197,12 @@ export class S3ObjectStore implements ObjectStore {
     if (!facts) throw new ObjectVanishedError(`s3://${source.bucket}/${source.key} is gone`);
     let tags: { Key?: string; Value?: string }[] = [];
     try {
-      tags = (await this.client.send(new GetObjectTaggingCommand({ Bucket: source.bucket, Key: source.key }))).TagSet ?? [];
+      tags =
+        (
+          await this.client.send(
+            new GetObjectTaggingCommand({ Bucket: source.bucket, Key: source.key }),
+          )
+        ).TagSet ?? [];
     } catch (error) {
       throw this.copyError(error, source);
     }
@@ -155,15 +216,32 @@ export class S3ObjectStore implements ObjectStore {
           Key: target.key,
           ...(facts.contentType ? { ContentType: facts.contentType } : {}),
           ...(facts.metadata ? { Metadata: facts.metadata } : {}),
-          ...(tags.length > 0 ? { Tagging: new URLSearchParams(tags.map((tag): [string, string] => [tag.Key ?? '', tag.Value ?? ''])).toString() } : {}),
+          ...(tags.length > 0
+            ? {
+                Tagging: new URLSearchParams(
+                  tags.map((tag): [string, string] => [tag.Key ?? '', tag.Value ?? '']),
+                ).toString(),
+              }
+            : {}),
           ...(request.storageClass ? { StorageClass: request.storageClass as StorageClass } : {}),
-          ...(algorithm ? { ChecksumAlgorithm: algorithm, ...(fullObjectCapable.has(algorithm) ? { ChecksumType: 'FULL_OBJECT' as const } : {}) } : {}),
+          ...(algorithm
+            ? {
+                ChecksumAlgorithm: algorithm,
+                ...(fullObjectCapable.has(algorithm)
+                  ? { ChecksumType: 'FULL_OBJECT' as const }
+                  : {}),
+              }
+            : {}),
         }),
       );
       uploadId = created.UploadId;
       requests += 1;
       const parts: CompletedPart[] = [];
-      for (let start = 0, number = 1; start < source.size; start += request.partSizeBytes, number += 1) {
+      for (
+        let start = 0, number = 1;
+        start < source.size;
+        start += request.partSizeBytes, number += 1
+      ) {
         const end = Math.min(source.size, start + request.partSizeBytes) - 1;
         const part = await this.client.send(
           new UploadPartCopyCommand({
@@ -189,27 +267,52 @@ export class S3ObjectStore implements ObjectStore {
         });
       }
       const done = await this.client.send(
-        new CompleteMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+        new CompleteMultipartUploadCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
       );
       requests += 1;
       const checksum = checksumOf(done, request.checksumAlgorithm);
-      return { ...(done.VersionId ? { versionId: done.VersionId } : {}), ...(checksum ? { checksum } : {}), parts: parts.length, requests };
+      return {
+        ...(done.VersionId ? { versionId: done.VersionId } : {}),
+        ...(checksum ? { checksum } : {}),
+        parts: parts.length,
+        requests,
+      };
     } catch (error) {
       if (uploadId) {
         // An abandoned upload keeps billing for its parts: abort it (best effort; lifecycle rules also clean up).
-        await this.client.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId })).catch(() => undefined);
+        await this.client
+          .send(
+            new AbortMultipartUploadCommand({
+              Bucket: target.bucket,
+              Key: target.key,
+              UploadId: uploadId,
+            }),
+          )
+          .catch(() => undefined);
       }
       throw this.copyError(error, source);
     }
   }
 
-  async copyVersion(request: { source: { bucket: string; key: string; versionId?: string }; target: { bucket: string; key: string } }): Promise<void> {
+  async copyVersion(request: {
+    source: { bucket: string; key: string; versionId?: string };
+    target: { bucket: string; key: string };
+  }): Promise<void> {
     try {
       await this.client.send(
         new CopyObjectCommand({
           Bucket: request.target.bucket,
           Key: request.target.key,
-          CopySource: copySource(request.source.bucket, request.source.key, request.source.versionId),
+          CopySource: copySource(
+            request.source.bucket,
+            request.source.key,
+            request.source.versionId,
+          ),
           MetadataDirective: 'COPY',
           TaggingDirective: 'COPY',
         }),
@@ -219,10 +322,18 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async writeObject(bucket: string, key: string, body: Readable | Buffer | string, contentType: string): Promise<void> {
+  async writeObject(
+    bucket: string,
+    key: string,
+    body: Readable | Buffer | string,
+    contentType: string,
+  ): Promise<void> {
     try {
       // Streams are uploaded in parts as they are produced, so memory stays flat.
-      await new Upload({ client: this.client, params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType } }).done();
+      await new Upload({
+        client: this.client,
+        params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
+      }).done();
     } catch (error) {
       throw translateAwsError('PutObject', error);
     }
@@ -241,7 +352,11 @@ export class S3ObjectStore implements ObjectStore {
   async tagObject(bucket: string, key: string, tags: Tags): Promise<void> {
     try {
       await this.client.send(
-        new PutObjectTaggingCommand({ Bucket: bucket, Key: key, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } }),
+        new PutObjectTaggingCommand({
+          Bucket: bucket,
+          Key: key,
+          Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+        }),
       );
     } catch (error) {
       throw translateAwsError('PutObjectTagging', error);
@@ -251,9 +366,17 @@ export class S3ObjectStore implements ObjectStore {
   private copyError(error: unknown, source: { bucket: string; key: string }): Error {
     const name = (error as Error).name;
     const where = `s3://${source.bucket}/${source.key}`;
-    if (name === 'NoSuchKey') return new ObjectVanishedError(`${where} was deleted after it was listed`, { cause: error });
-    if (name === 'PreconditionFailed') return new ObjectChangedDuringCopyError(`${where} changed after it was listed; the next run copies it`, { cause: error });
-    if (name === 'NoSuchBucket') return new SourceBucketUnavailableError(`bucket of ${where} does not exist`, { cause: error });
+    if (name === 'NoSuchKey')
+      return new ObjectVanishedError(`${where} was deleted after it was listed`, { cause: error });
+    if (name === 'PreconditionFailed')
+      return new ObjectChangedDuringCopyError(
+        `${where} changed after it was listed; the next run copies it`,
+        { cause: error },
+      );
+    if (name === 'NoSuchBucket')
+      return new SourceBucketUnavailableError(`bucket of ${where} does not exist`, {
+        cause: error,
+      });
     return translateAwsError('CopyObject', error);
   }
 }

@@ -69,7 +69,15 @@ export const CopyTargetSchema = z.strictObject({
 export const BucketCopyOptionsSchema = z.strictObject({
   /** Storage class of the copies. */
   storageClass: z
-    .enum(['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'])
+    .enum([
+      'STANDARD',
+      'STANDARD_IA',
+      'ONEZONE_IA',
+      'INTELLIGENT_TIERING',
+      'GLACIER_IR',
+      'GLACIER',
+      'DEEP_ARCHIVE',
+    ])
     .default('STANDARD'),
   /** Objects larger than this are copied in parts (CopyObject allows at most 5 GiB). */
   multipartThresholdMiB: z.int().min(5).max(5120).default(5120),

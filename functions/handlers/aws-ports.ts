@@ -36,7 +36,9 @@ export const imageExporterFor: (region: string) => ImageExporter = perRegion(
 export const artifactStoreFor: (region: string) => ArtifactStore = perRegion(
   (region) => new S3ArtifactStore(region),
 );
-export const objectStoreFor: (region: string) => ObjectStore = perRegion((region) => new S3ObjectStore(region));
+export const objectStoreFor: (region: string) => ObjectStore = perRegion(
+  (region) => new S3ObjectStore(region),
+);
 
 let catalog: DynamoDbRecoveryPointCatalog | undefined;
 

@@ -37,9 +37,12 @@ function backupBucketsFromEnvironment(): Record<string, string> {
   if (!raw) return {};
   try {
     const parsed = JSON.parse(raw) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, string>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, string>;
   } catch {
     // reported below
   }
-  throw new InvalidInputError(`BACKUP_BUCKETS must be a JSON object of region to bucket name, got ${raw}`);
+  throw new InvalidInputError(
+    `BACKUP_BUCKETS must be a JSON object of region to bucket name, got ${raw}`,
+  );
 }

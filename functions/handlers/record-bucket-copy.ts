@@ -4,5 +4,9 @@ import { objectStoreFor, recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(BucketCopyStateSchema, (event) =>
-  recordBucketCopy(event, { backup: objectStoreFor(event.item.region), catalog: recoveryPointCatalog(), now: new Date() }),
+  recordBucketCopy(event, {
+    backup: objectStoreFor(event.item.region),
+    catalog: recoveryPointCatalog(),
+    now: new Date(),
+  }),
 );

@@ -54,8 +54,16 @@ export interface ObjectStore {
   describeObject(bucket: string, key: string, versionId?: string): Promise<ObjectFacts | undefined>;
   copyObject(request: CopyRequest): Promise<CopyResult>;
   /** Copies one version of an object (restores). */
-  copyVersion(request: { source: { bucket: string; key: string; versionId?: string }; target: { bucket: string; key: string } }): Promise<void>;
-  writeObject(bucket: string, key: string, body: Readable | Buffer | string, contentType: string): Promise<void>;
+  copyVersion(request: {
+    source: { bucket: string; key: string; versionId?: string };
+    target: { bucket: string; key: string };
+  }): Promise<void>;
+  writeObject(
+    bucket: string,
+    key: string,
+    body: Readable | Buffer | string,
+    contentType: string,
+  ): Promise<void>;
   readObject(bucket: string, key: string): Promise<Readable | undefined>;
   tagObject(bucket: string, key: string, tags: Tags): Promise<void>;
 }

@@ -106,7 +106,7 @@ export async function discoverResources(
     region: target.region,
     kmsKeyId: target.kmsKeyId ?? config.drKeyAlias,
     expiresAt: formatExpiresAt(retentionHorizon(target.retention ?? policy.retention, startedAt)),
-    ...(target.bucket ?? deployment.backupBuckets?.[target.region]
+    ...((target.bucket ?? deployment.backupBuckets?.[target.region])
       ? { bucket: target.bucket ?? deployment.backupBuckets?.[target.region] }
       : {}),
   }));
@@ -145,7 +145,12 @@ export async function discoverResources(
           });
           continue;
         }
-        bucketItems.push({ bucket: found.bucket, region: target.region, backupBucket: target.bucket, expiresAt: target.expiresAt });
+        bucketItems.push({
+          bucket: found.bucket,
+          region: target.region,
+          backupBucket: target.bucket,
+          expiresAt: target.expiresAt,
+        });
       }
     }
   }

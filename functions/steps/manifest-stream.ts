@@ -15,7 +15,11 @@ export interface ManifestPartWriter {
   readonly lines: number;
 }
 
-export function openManifestPart(store: ObjectStore, bucket: string, key: string): ManifestPartWriter {
+export function openManifestPart(
+  store: ObjectStore,
+  bucket: string,
+  key: string,
+): ManifestPartWriter {
   const gzip = createGzip();
   const uploaded = store.writeObject(bucket, key, gzip, 'application/x-ndjson');
   // Keep a failed upload from becoming an unhandled rejection before close() awaits it.

@@ -1,4 +1,8 @@
-import { manifestPrefix, type BucketCopyState, type ManifestIndex } from '../core/bucket-copy-state.js';
+import {
+  manifestPrefix,
+  type BucketCopyState,
+  type ManifestIndex,
+} from '../core/bucket-copy-state.js';
 import { recoveryPointTags, type RecoveryPoint } from '../core/recovery-point.js';
 import type { BucketCopyResult } from '../core/volume-backup-state.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -16,7 +20,10 @@ export interface RecordBucketCopyDeps {
  * the input of a point-in-time restore), tags the manifest to expire with the copy, and indexes
  * it in the catalog.
  */
-export async function recordBucketCopy(state: BucketCopyState, deps: RecordBucketCopyDeps): Promise<BucketCopyResult> {
+export async function recordBucketCopy(
+  state: BucketCopyState,
+  deps: RecordBucketCopyDeps,
+): Promise<BucketCopyResult> {
   const { run, item, totals } = state;
   const prefix = manifestPrefix(item.bucket, run.runId);
   const indexKey = `${prefix}index.json`;
@@ -34,7 +41,12 @@ export async function recordBucketCopy(state: BucketCopyState, deps: RecordBucke
     parts: state.parts,
     totals,
   };
-  await deps.backup.writeObject(item.backupBucket, indexKey, JSON.stringify(index, null, 2), 'application/json');
+  await deps.backup.writeObject(
+    item.backupBucket,
+    indexKey,
+    JSON.stringify(index, null, 2),
+    'application/json',
+  );
   const tags = recoveryPointTags({
     policy: run.policyName,
     sourceId: item.bucket,
@@ -42,7 +54,8 @@ export async function recordBucketCopy(state: BucketCopyState, deps: RecordBucke
     createdAt: new Date(run.startedAt),
     expiresAt: item.expiresAt,
   });
-  for (const key of [indexKey, ...state.parts]) await deps.backup.tagObject(item.backupBucket, key, tags);
+  for (const key of [indexKey, ...state.parts])
+    await deps.backup.tagObject(item.backupBucket, key, tags);
 
   const id = `s3://${item.backupBucket}/${indexKey}`;
   const point: RecoveryPoint = {

@@ -31,16 +31,27 @@ export async function restoreBucketCopy(
 ): Promise<RestoreBucketCopyResult> {
   const { point } = request;
   if (point.kind !== 'bucket-copy' || !point.manifest) {
-    throw new InvalidInputError(`recovery point ${point.id} is a ${point.kind}, not a bucket copy with a manifest`);
+    throw new InvalidInputError(
+      `recovery point ${point.id} is a ${point.kind}, not a bucket copy with a manifest`,
+    );
   }
   const { manifest } = point;
   const prefix = request.prefix ?? '';
-  const result: RestoreBucketCopyResult = { recoveryPoint: point.id, restored: 0, bytes: 0, failures: [] };
+  const result: RestoreBucketCopyResult = {
+    recoveryPoint: point.id,
+    restored: 0,
+    bytes: 0,
+    failures: [],
+  };
   for await (const entry of readManifestParts(stores.backup, manifest.bucket, manifest.parts)) {
     if (!entry.key.startsWith(prefix)) continue;
     try {
       await stores.target.copyVersion({
-        source: { bucket: manifest.bucket, key: manifest.keyPrefix + entry.key, ...(entry.versionId ? { versionId: entry.versionId } : {}) },
+        source: {
+          bucket: manifest.bucket,
+          key: manifest.keyPrefix + entry.key,
+          ...(entry.versionId ? { versionId: entry.versionId } : {}),
+        },
         target: { bucket: request.targetBucket, key: (request.targetPrefix ?? '') + entry.key },
       });
       result.restored += 1;
@@ -53,9 +64,18 @@ export async function restoreBucketCopy(
 }
 
 /** The newest bucket copy of a source at or before a time (a point-in-time restore). */
-export function bucketCopyAt(points: readonly RecoveryPoint[], sourceBucket: string, at: Date): RecoveryPoint | undefined {
+export function bucketCopyAt(
+  points: readonly RecoveryPoint[],
+  sourceBucket: string,
+  at: Date,
+): RecoveryPoint | undefined {
   return points
-    .filter((point) => point.kind === 'bucket-copy' && point.sourceId === sourceBucket && point.state === 'available')
+    .filter(
+      (point) =>
+        point.kind === 'bucket-copy' &&
+        point.sourceId === sourceBucket &&
+        point.state === 'available',
+    )
     .filter((point) => Date.parse(point.createdAt) <= at.getTime())
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 }

@@ -31,7 +31,16 @@ export interface RunSummary {
   imageCopiesCreated: number;
   exportsCreated: number;
   /** Bucket copies: one per source bucket and DR region. */
-  bucketCopies: { runs: number; objects: number; copied: number; kept: number; deletedAtSource: number; bytesCopied: number; verified: number; failed: number };
+  bucketCopies: {
+    runs: number;
+    objects: number;
+    copied: number;
+    kept: number;
+    deletedAtSource: number;
+    bytesCopied: number;
+    verified: number;
+    failed: number;
+  };
   recoveryPointsByRegion: Record<string, RecoveryPointRef[]>;
   failures: RunFailure[];
   tagProblems: { kind: string; resourceId: string; message: string }[];
@@ -60,7 +69,16 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
   }
 
   const bucketFailures: RunFailure[] = [];
-  const bucketCopies = { runs: 0, objects: 0, copied: 0, kept: 0, deletedAtSource: 0, bytesCopied: 0, verified: 0, failed: 0 };
+  const bucketCopies = {
+    runs: 0,
+    objects: 0,
+    copied: 0,
+    kept: 0,
+    deletedAtSource: 0,
+    bytesCopied: 0,
+    verified: 0,
+    failed: 0,
+  };
   for (const result of event.bucketResults) {
     if ('batchError' in result) {
       bucketFailures.push({
@@ -92,8 +110,15 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
       });
     }
   }
-  const discoveredBucketFailures = discovery.failures.filter((failure) => failure.stage === 'bucket-copy');
-  const failures = [...discovery.failures, ...volumeFailures, ...instanceFailures, ...bucketFailures];
+  const discoveredBucketFailures = discovery.failures.filter(
+    (failure) => failure.stage === 'bucket-copy',
+  );
+  const failures = [
+    ...discovery.failures,
+    ...volumeFailures,
+    ...instanceFailures,
+    ...bucketFailures,
+  ];
   const recoveryPointsByRegion: Record<string, RecoveryPointRef[]> = {};
   for (const point of points) (recoveryPointsByRegion[point.region] ??= []).push(point);
   const failedVolumes = new Set(volumeFailures.map((failure) => failure.sourceId));
@@ -117,7 +142,9 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
     succeeded: Math.max(0, discovery.instancesSelected - failedInstances.size),
     failed: failedInstances.size,
   };
-  const failedBuckets = new Set([...bucketFailures, ...discoveredBucketFailures].map((failure) => failure.sourceId));
+  const failedBuckets = new Set(
+    [...bucketFailures, ...discoveredBucketFailures].map((failure) => failure.sourceId),
+  );
   const buckets = {
     optedIn: discovery.bucketsOptedIn,
     selected: discovery.bucketsSelected,

@@ -39,7 +39,13 @@ export function copyPrefix(sourceBucket: string): string {
 }
 
 type Outcome =
-  | { kind: 'line'; entry: ManifestEntry; copiedBytes: number; verified?: boolean; requests: number }
+  | {
+      kind: 'line';
+      entry: ManifestEntry;
+      copiedBytes: number;
+      verified?: boolean;
+      requests: number;
+    }
   | { kind: 'kept'; entry: ManifestEntry }
   | { kind: 'vanished'; requests: number }
   | { kind: 'deleted' }
@@ -51,7 +57,10 @@ type Outcome =
  * objects server-side a bounded number at a time, verifies each copy's checksum against the
  * source's, and writes this turn's manifest part in key order. Deletes are never propagated.
  */
-export async function syncBucket(event: BucketCopyStepEvent, deps: SyncBucketDeps): Promise<BucketCopyState> {
+export async function syncBucket(
+  event: BucketCopyStepEvent,
+  deps: SyncBucketDeps,
+): Promise<BucketCopyState> {
   const state = 'turns' in event ? event : await initialState(event, deps);
   const { run, item } = state;
   const prefix = copyPrefix(item.bucket);
@@ -60,10 +69,21 @@ export async function syncBucket(event: BucketCopyStepEvent, deps: SyncBucketDep
 
   const source = listedEntries(deps.source.listObjects(item.bucket, '', state.startAfter));
   const destination = withoutPrefix(
-    listedEntries(deps.backup.listObjects(item.backupBucket, prefix, state.startAfter ? prefix + state.startAfter : undefined)),
+    listedEntries(
+      deps.backup.listObjects(
+        item.backupBucket,
+        prefix,
+        state.startAfter ? prefix + state.startAfter : undefined,
+      ),
+    ),
     prefix,
   );
-  const previous = readManifestParts(deps.backup, item.backupBucket, state.previousParts, state.startAfter);
+  const previous = readManifestParts(
+    deps.backup,
+    item.backupBucket,
+    state.previousParts,
+    state.startAfter,
+  );
 
   const partKey = `${manifestPrefix(item.bucket, run.runId)}part-${String(state.turns + 1).padStart(5, '0')}.jsonl.gz`;
   const writer = openManifestPart(deps.backup, item.backupBucket, partKey);
@@ -92,7 +112,9 @@ export async function syncBucket(event: BucketCopyStepEvent, deps: SyncBucketDep
         });
         requests += copied.requests;
         const comparable =
-          sourceChecksum && copied.checksum?.type === 'FULL_OBJECT' && copied.checksum.algorithm === sourceChecksum.algorithm;
+          sourceChecksum &&
+          copied.checksum?.type === 'FULL_OBJECT' &&
+          copied.checksum.algorithm === sourceChecksum.algorithm;
         if (comparable && copied.checksum?.value !== sourceChecksum.value) {
           if (attempt < 2) continue;
           throw new ChecksumMismatchError(
@@ -107,7 +129,9 @@ export async function syncBucket(event: BucketCopyStepEvent, deps: SyncBucketDep
             sourceEtag: facts.etag,
             sourceLastModified: listed.lastModified,
             ...(copied.versionId ? { versionId: copied.versionId } : {}),
-            ...(comparable && copied.checksum ? { checksum: { algorithm: copied.checksum.algorithm, value: copied.checksum.value } } : {}),
+            ...(comparable && copied.checksum
+              ? { checksum: { algorithm: copied.checksum.algorithm, value: copied.checksum.value } }
+              : {}),
             copiedInRun: run.runId,
           },
           copiedBytes: facts.size,
@@ -120,7 +144,13 @@ export async function syncBucket(event: BucketCopyStepEvent, deps: SyncBucketDep
       const failure = toFailure(error);
       return {
         kind: 'failed',
-        failure: { sourceId: item.bucket, stage: 'bucket-copy', region: item.region, name: failure.name, message: `${listed.key}: ${failure.message}` },
+        failure: {
+          sourceId: item.bucket,
+          stage: 'bucket-copy',
+          region: item.region,
+          name: failure.name,
+          message: `${listed.key}: ${failure.message}`,
+        },
         // The older copy is still a good backup of this key: keep it in the manifest.
         ...(previousEntry ? { keep: previousEntry } : {}),
         requests,
@@ -215,7 +245,10 @@ export async function syncBucket(event: BucketCopyStepEvent, deps: SyncBucketDep
 }
 
 /** The first turn finds the previous run's manifest through the catalog (the newest copy run). */
-async function initialState(event: BucketCopyInput, deps: SyncBucketDeps): Promise<BucketCopyState> {
+async function initialState(
+  event: BucketCopyInput,
+  deps: SyncBucketDeps,
+): Promise<BucketCopyState> {
   const { run, item } = event;
   const previous = (
     await deps.catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
@@ -247,6 +280,9 @@ async function* listedEntries(pages: AsyncIterable<ListedObject[]>): AsyncIterab
   for await (const page of pages) yield* page;
 }
 
-async function* withoutPrefix(entries: AsyncIterable<ObjectEntry>, prefix: string): AsyncIterable<ObjectEntry> {
+async function* withoutPrefix(
+  entries: AsyncIterable<ObjectEntry>,
+  prefix: string,
+): AsyncIterable<ObjectEntry> {
   for await (const entry of entries) yield { ...entry, key: entry.key.slice(prefix.length) };
 }

@@ -11,6 +11,8 @@ export class InMemoryBucketInventory implements BucketInventory {
   }
 
   async *listOptedInBuckets(): AsyncIterable<BucketRecord[]> {
-    yield this.buckets.filter((found) => found.tags['backup:policy'] !== undefined).map((found) => structuredClone(found));
+    yield this.buckets
+      .filter((found) => found.tags['backup:policy'] !== undefined)
+      .map((found) => structuredClone(found));
   }
 }
