@@ -5,7 +5,14 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  ListObjectsV2Command,
+  PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { createRestoreTestNetwork } from './isolated-network.js';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 
@@ -155,4 +162,71 @@ export async function snapshotsOfRun(region: string, runId: string) {
     kmsKeyId: snapshot.KmsKeyId,
     tags: Object.fromEntries((snapshot.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
   }));
+}
+
+/**
+ * The demo's bucket side: a tagged bucket with objects (nested keys, a space, a "+", unicode) and
+ * the versioned backup bucket in the DR region that the DR stack would create.
+ */
+export async function createDemoBucketEstate(
+  primaryRegion: string,
+  drRegion: string,
+  source: string,
+  backup: string,
+) {
+  const s3 = new S3Client({ region: primaryRegion, forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: source }));
+  await s3.send(
+    new PutBucketTaggingCommand({
+      Bucket: source,
+      Tagging: { TagSet: [{ Key: 'backup:policy', Value: 'daily' }] },
+    }),
+  );
+  const keys = Array.from(
+    { length: 20 },
+    (_, index) => `assets/${String(index).padStart(2, '0')}.json`,
+  ).concat(['index.html', 'img/logo small.png', 'docs/c++ notes.txt', 'i18n/français.txt']);
+  for (const key of keys) {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: source,
+        Key: key,
+        Body: `demo content of ${key}\n`.repeat(40),
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+  }
+  const west = new S3Client({ region: drRegion, forcePathStyle: true });
+  await west.send(
+    new CreateBucketCommand({
+      Bucket: backup,
+      CreateBucketConfiguration: { LocationConstraint: drRegion as never },
+    }),
+  );
+  await west.send(
+    new PutBucketVersioningCommand({
+      Bucket: backup,
+      VersioningConfiguration: { Status: 'Enabled' },
+    }),
+  );
+  return { keys };
+}
+
+/** Rewrites some objects, as a day of work would. */
+export async function changeDemoObjects(
+  primaryRegion: string,
+  source: string,
+  keys: readonly string[],
+) {
+  const s3 = new S3Client({ region: primaryRegion, forcePathStyle: true });
+  for (const key of keys) {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: source,
+        Key: key,
+        Body: `changed content of ${key}\n`,
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+  }
 }

@@ -1,4 +1,6 @@
 import {
+  changeDemoObjects,
+  createDemoBucketEstate,
   createDemoEstate,
   createDemoInstanceEstate,
   exportArtifacts,
@@ -27,7 +29,13 @@ const demoConfig = parseConfig({
     daily: {
       schedule: 'cron(0 3 * * ? *)',
       retention: { keepLast: 3, daily: 7, weekly: 4, monthly: 12 },
-      copyTo: [{ region: 'us-west-2', retention: { daily: 7 } }],
+      copyTo: [
+        {
+          region: 'us-west-2',
+          retention: { daily: 7 },
+          bucket: 'backup-orchestrator-backup-demo-us-west-2',
+        },
+      ],
       image: { noReboot: true, export: { format: 'VMDK' } },
       restoreTest: { schedule: 'cron(0 6 ? * SUN *)', timeoutMinutes: 15 },
     },
@@ -40,6 +48,8 @@ const demoConfig = parseConfig({
 });
 const catalogTable = 'backup-orchestrator-catalog';
 const exportBucket = 'backup-orchestrator-exports-demo';
+const sourceBucket = 'app-assets-demo';
+const backupBucket = 'backup-orchestrator-backup-demo-us-west-2';
 
 type Snapshots = Awaited<ReturnType<typeof snapshotsOfRun>>;
 
@@ -71,6 +81,12 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
       drRegion,
       demoConfig.drKeyAlias,
     );
+    const bucketEstate = await createDemoBucketEstate(
+      demoConfig.primaryRegion,
+      drRegion,
+      sourceBucket,
+      backupBucket,
+    );
     const instanceEstate = await createDemoInstanceEstate(
       demoConfig.primaryRegion,
       moto.endpoint,
@@ -93,6 +109,21 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
     testCloud.resetCounts();
     const rerun = await backup();
     const callsOfRerun = testCloud.counts();
+
+    progress.update('a day later: 2 objects changed, 1 added');
+    await changeDemoObjects(demoConfig.primaryRegion, sourceBucket, [
+      ...bucketEstate.keys.slice(0, 2),
+      'assets/new.json',
+    ]);
+    testCloud.resetCounts();
+    const nextDay = await runBackup({
+      config: demoConfig,
+      policyName: 'daily',
+      runId: 'demo-daily-2',
+      local: true,
+      catalogTable,
+    });
+    const callsOfNextDay = testCloud.counts();
 
     progress.update('restore test: booting the newest image in the isolated network');
     const restore = await runRestoreTest({
@@ -159,6 +190,11 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
         exportImageCalls: callsOfRerun.byOperation['ec2:ExportImage'] ?? 0,
       },
       restoreTest: restore.summary,
+      nextDay: {
+        bucketCopies: nextDay.summary.bucketCopies,
+        copyObjectCalls: callsOfNextDay.byOperation['s3:CopyObject'] ?? 0,
+        listPages: callsOfNextDay.byOperation['s3:ListObjectsV2'] ?? 0,
+      },
       apiCalls: callsOfFirstRun.byOperation,
       costEstimate: {
         assumptions:
@@ -205,6 +241,11 @@ type DemoReport = {
     exportImageCalls: number;
   };
   restoreTest: Awaited<ReturnType<typeof runRestoreTest>>['summary'];
+  nextDay: {
+    bucketCopies: Awaited<ReturnType<typeof runBackup>>['summary']['bucketCopies'];
+    copyObjectCalls: number;
+    listPages: number;
+  };
   apiCalls: Record<string, number>;
   costEstimate: {
     assumptions: string;
@@ -265,15 +306,21 @@ function describeDemo(report: DemoReport): string[] {
     `== 5. the same run id again: ${report.rerun.createSnapshotCalls} CreateSnapshot, ${report.rerun.copySnapshotCalls} CopySnapshot, ` +
       `${report.rerun.createImageCalls} CreateImage, ${report.rerun.exportImageCalls} ExportImage calls (idempotent), outcome ${report.rerun.summary.outcome}`,
     '',
-    '== 6. backupctl restore-test --policy daily --local',
+    `== 6. bucket ${sourceBucket} copied to s3://${backupBucket}/${sourceBucket}/ in ${drRegion}`,
+    `  first run: ${report.run.bucketCopies.copied} objects, ${report.run.bucketCopies.bytesCopied} bytes copied server-side, ${report.run.bucketCopies.verified} checksums verified`,
+    `  same run id again: ${report.rerun.summary.bucketCopies.copied} copied, ${report.rerun.summary.bucketCopies.kept} unchanged (no object read)`,
+    `  next day (2 changed, 1 new): ${report.nextDay.bucketCopies.copied} copied with ${report.nextDay.copyObjectCalls} CopyObject calls and ${report.nextDay.listPages} listing pages; ${report.nextDay.bucketCopies.kept} unchanged`,
+    `  restore any run: backupctl restore --source ${sourceBucket} --at <time> --target-bucket <bucket>`,
+    '',
+    '== 7. backupctl restore-test --policy daily --local',
     ...describeRestoreTest(report.restoreTest).map((line) => `  ${line}`),
     '',
-    '== 7. API calls of the first backup run (counted by the test cloud proxy)',
+    '== 8. API calls of the first backup run (counted by the test cloud proxy)',
     ...Object.entries(report.apiCalls)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([operation, count]) => `  ${operation}: ${count}`),
     '',
-    `== 8. estimated monthly cost of the volume backups (${report.costEstimate.assumptions})`,
+    `== 9. estimated monthly cost of the volume backups (${report.costEstimate.assumptions})`,
     ...formatTable(
       ['volume', 'GiB', 'storage $/mo', 'transfer $/mo', 'first copy $'],
       report.costEstimate.volumes.map((volume) => [
@@ -286,6 +333,6 @@ function describeDemo(report: DemoReport): string[] {
     ).map((line) => `  ${line}`),
     `  total: $${total.toFixed(2)} per month`,
     '',
-    'Not in this build yet: bucket copies and retention pruning (open issues).',
+    'Not in this build yet: retention pruning (open issue).',
   ];
 }

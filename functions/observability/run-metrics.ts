@@ -31,6 +31,9 @@ export function runMetrics(summary: RunSummary): RunMetric[] {
     { name: 'FailuresTotal', unit: MetricUnit.Count, value: summary.failures.length },
     { name: 'VolumesFailed', unit: MetricUnit.Count, value: summary.volumes.failed },
     { name: 'InstancesFailed', unit: MetricUnit.Count, value: summary.instances.failed },
+    { name: 'BucketObjectsCopied', unit: MetricUnit.Count, value: summary.bucketCopies.copied },
+    { name: 'BucketBytesCopied', unit: MetricUnit.Bytes, value: summary.bucketCopies.bytesCopied },
+    { name: 'BucketObjectsFailed', unit: MetricUnit.Count, value: summary.bucketCopies.failed },
     { name: 'TagProblems', unit: MetricUnit.Count, value: summary.tagProblemCount },
     { name: 'RunDuration', unit: MetricUnit.Seconds, value: summary.durationSeconds },
   ];

@@ -85,7 +85,10 @@ export async function syncBucket(
     state.startAfter,
   );
 
-  const partKey = `${manifestPrefix(item.bucket, run.runId)}part-${String(state.turns + 1).padStart(5, '0')}.jsonl.gz`;
+  // Keyed by the execution's start too: a re-run with the same run id reads the earlier parts
+  // (its "previous" manifest) while writing its own, never over them.
+  const attempt = run.startedAt.replace(/[^0-9]/g, '');
+  const partKey = `${manifestPrefix(item.bucket, run.runId)}part-${attempt}-${String(state.turns + 1).padStart(5, '0')}.jsonl.gz`;
   const writer = openManifestPart(deps.backup, item.backupBucket, partKey);
   const totals: SyncTotals = { ...state.totals };
   const failures = [...state.failures];
@@ -244,7 +247,10 @@ export async function syncBucket(
   };
 }
 
-/** The first turn finds the previous run's manifest through the catalog (the newest copy run). */
+/**
+ * The first turn finds the previous manifest through the catalog: the newest copy run of this
+ * bucket to this region (the same run, when it is re-run: its manifest knows the version ids).
+ */
 async function initialState(
   event: BucketCopyInput,
   deps: SyncBucketDeps,
@@ -252,7 +258,7 @@ async function initialState(
   const { run, item } = event;
   const previous = (
     await deps.catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
-  ).find((point) => point.state === 'available' && point.runId !== run.runId && point.manifest);
+  ).find((point) => point.state === 'available' && point.manifest);
   return {
     ...event,
     turns: 0,

@@ -15,11 +15,20 @@ describe('backupctl demo', () => {
     expect(report.readBack.copies).toHaveLength(2);
     expect(report.readBack.images).toHaveLength(1);
     expect(report.readBack.imageCopies).toHaveLength(1);
+    // One export per backup run: the first run and the next day's.
     expect(report.readBack.artifacts).toEqual([
       { key: expect.stringMatching(/\.vmdk$/), sizeBytes: expect.any(Number) },
+      { key: expect.stringMatching(/\.vmdk$/), sizeBytes: expect.any(Number) },
     ]);
-    // 2 snapshots + 2 copies + image + image copy + export
-    expect(report.readBack.catalogEntries).toBe(7);
+    // Per run: 2 snapshots + 2 copies + image + image copy + export + bucket copy; two runs.
+    expect(report.readBack.catalogEntries).toBe(16);
+    expect(report.run.bucketCopies).toMatchObject({ copied: 24, verified: 24, failed: 0 });
+    expect(report.rerun.summary.bucketCopies).toMatchObject({ copied: 0, kept: 24 });
+    expect(report.nextDay).toMatchObject({
+      copyObjectCalls: 3,
+      listPages: 2,
+      bucketCopies: { copied: 3, kept: 22 },
+    });
     expect(report.rerun).toMatchObject({
       createSnapshotCalls: 0,
       copySnapshotCalls: 0,
