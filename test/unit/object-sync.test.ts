@@ -405,7 +405,7 @@ describe('planObjectSync properties', () => {
                   ? 'copy:etag-changed'
                   : 'keep';
           expect(brief(decision)).toBe(`${decision.key}:${expected}`);
-          expect("previous" in decision ? decision.previous : undefined).toEqual(p);
+          expect('previous' in decision ? decision.previous : undefined).toEqual(p);
         }
       }),
       { numRuns: 300 },
