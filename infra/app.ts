@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * CDK entry point (`cdk.json`: `npx tsx infra/app.ts`). Context: `config` (path of the
- * configuration file), `prefix`, `logRetentionDays`; see infra/settings.ts.
+ * configuration file), `prefix`, `logRetentionDays`, `vmImportRoleName`, `objectLock`,
+ * `objectLockDays`; see infra/settings.ts.
  */
 import { ConfigError } from '../functions/core/errors.js';
 import { buildApp } from './build-app.js';

@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { BackupConfig } from '../functions/core/config.js';
 import { configPath, loadConfigFile } from '../functions/config/load-config-file.js';
+import { noncurrentVersionDays } from './constructs/backup-bucket.js';
 import { readSettings, stackNames } from './settings.js';
 import { DrRegionStack } from './stacks/dr-region-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
@@ -84,7 +85,9 @@ export function buildApp(options: BuildAppOptions = {}): BackupApp {
       env: env(region),
       prefix: settings.prefix,
       keyAlias: config.drKeyAlias,
-      description: `Backup orchestrator: DR key for snapshot copies in ${region} (retained)`,
+      noncurrentVersionDays: noncurrentVersionDays(config, region),
+      objectLockDays: settings.objectLockDays,
+      description: `Backup orchestrator: DR key and backup bucket for copies in ${region} (retained)`,
     });
   }
 
@@ -99,10 +102,11 @@ export function buildApp(options: BuildAppOptions = {}): BackupApp {
     description:
       'Backup orchestrator: functions, state machines, restore-test network, schedules and alarms',
   });
-  // No reference crosses a region (the DR keys are found by alias), but the keys must exist
-  // before the first scheduled copy: deploy the DR stacks first.
+  // No reference crosses a region (the DR keys are found by alias, the backup buckets by their
+  // deterministic names), but both must exist before the first scheduled copy: deploy the DR
+  // stacks first.
   for (const stack of Object.values(dr))
-    stateless.addStackDependency(stack, 'DR keys must exist before copies run');
+    stateless.addStackDependency(stack, 'DR keys and backup buckets must exist before copies run');
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, config, stateful, stateless, dr };

@@ -27,16 +27,21 @@ export interface BackupAlarmsProps {
 export const RUN_METRICS = {
   namespace: COMMON_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE,
   service: COMMON_ENVIRONMENT.POWERTOOLS_SERVICE_NAME,
-  /** functions/observability/run-metrics.ts: every failure of a backup run (volumes and images). */
-  backupFailures: 'SnapshotsFailed',
+  /**
+   * functions/observability/run-metrics.ts: every failure a backup run reports (snapshots and
+   * their copies, images, copies and exports, bucket copies: objects and whole buckets).
+   * SnapshotsFailed counts only the snapshot stages, and BucketObjectsFailed only failed objects,
+   * not a bucket whose copy failed as a whole (missing or denied source bucket).
+   */
+  backupFailures: 'FailuresTotal',
   /** functions/steps/restore-test-summarize.ts. */
   restoreTestFailures: 'RestoreTestsFailed',
 } as const;
 
 /**
  * Alarms of the orchestrator, all notifying one SNS topic (encrypted with the primary key,
- * TLS-only): failed executions of either state machine, failures reported by a backup run and by
- * a restore test (per policy), and schedule starts that ended in the dead-letter queue.
+ * TLS-only): failed executions of either state machine, failures reported by a backup run
+ * (snapshots, images, exports and bucket copies) and by a restore test (per policy), and schedule starts that ended in the dead-letter queue.
  * Missing data is not breaching: a policy that did not run in a period has nothing to report.
  */
 export class BackupAlarms extends Construct {
@@ -101,7 +106,7 @@ export class BackupAlarms extends Construct {
       alarm(
         `BackupFailures-${policyName}`,
         policyMetric(RUN_METRICS.backupFailures, policyName),
-        `A backup run of policy ${policyName} reported failed recovery points (${RUN_METRICS.backupFailures}): see the run summary.`,
+        `A backup run of policy ${policyName} reported failures (${RUN_METRICS.backupFailures}: volumes, images, exports or bucket copies): see the run summary.`,
       );
       if (policy.restoreTest) {
         alarm(

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AslStateMachine } from './asl-state-machine.js';
+import { backupBucketName, MANIFESTS_PREFIX } from './backup-bucket.js';
 import { BackupFunction } from './backup-function.js';
+import { BucketCopyAccess, type BackupBucketTarget } from './bucket-copy-access.js';
 import type { CatalogTable } from './catalog-table.js';
 import type { ExportDestinationRef } from './export-destination.js';
 import { ImageAccess } from './image-access.js';
@@ -20,10 +22,18 @@ export interface BackupWorkflowProps {
   readonly logKey: kms.IKey;
   readonly logRetentionDays: number;
   readonly primaryRegion: string;
-  /** Every copy destination of every policy (region and optional own key). */
-  readonly copyTargets: readonly CopyKeyTarget[];
+  /** Every copy destination of every policy (region, optional own key and backup bucket). */
+  readonly copyTargets: readonly CopyTarget[];
   /** Alias of the DR key in each DR region. */
   readonly drKeyAlias: string;
+  /** Context `prefix`: the DR stacks name their backup buckets `<prefix>-backup-<account>-<region>`. */
+  readonly prefix: string;
+}
+
+/** One copy destination of a policy (`copyTo[]`). */
+export interface CopyTarget extends CopyKeyTarget {
+  /** A backup bucket named by the configuration instead of the DR stack's. */
+  readonly bucket?: string | undefined;
 }
 
 /** The step functions of the backup state machine, keyed by their ASL placeholder. */
@@ -36,13 +46,19 @@ export interface BackupFunctions {
   readonly CopyImagesFunctionArn: BackupFunction;
   readonly ExportImagesFunctionArn: BackupFunction;
   readonly RecordImagesFunctionArn: BackupFunction;
+  readonly SyncBucketFunctionArn: BackupFunction;
+  readonly RecordBucketCopyFunctionArn: BackupFunction;
   readonly SummarizeRunFunctionArn: BackupFunction;
 }
 
+/** SyncBucket: the streaming merge is O(1) in entries, but V8 collects the young generation lazily. */
+export const SYNC_BUCKET_MEMORY_MB = 1024;
+export const SYNC_BUCKET_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=16';
+
 /**
  * One backup run of one policy (statemachines/backup.asl.json): discovery, then in parallel a
- * volumes branch (snapshot, copy, record) and an images branch (image, copy, export, record),
- * each a Distributed Map over batches, and a summary. Each step function has a role that allows
+ * volumes branch (snapshot, copy, record), an images branch (image, copy, export, record) and a
+ * bucket-copies branch (sync in resumable turns, record), each a Distributed Map, and a summary. Each step function has a role that allows
  * exactly what that step calls.
  */
 export class BackupWorkflow extends Construct {
@@ -57,6 +73,7 @@ export class BackupWorkflow extends Construct {
       description: string,
       timeout: Duration,
       environment: Record<string, string> = {},
+      memorySize?: number,
     ) =>
       new BackupFunction(this, stepId, {
         entry: join(props.handlersDir, file),
@@ -65,22 +82,44 @@ export class BackupWorkflow extends Construct {
         logKey: props.logKey,
         logRetentionDays: props.logRetentionDays,
         environment: { CATALOG_TABLE_NAME: props.catalog.table.tableName, ...environment },
+        ...(memorySize ? { memorySize } : {}),
       });
     const drRegions = [...new Set(props.copyTargets.map((target) => target.region))].sort();
     const primaryAndDr = [props.primaryRegion, ...drRegions];
+    // The DR stack of each region creates `<prefix>-backup-<account>-<region>`; the name is built
+    // here again (same account) instead of referenced across regions.
+    const account = Stack.of(this).account;
+    const defaultBuckets: BackupBucketTarget[] = drRegions.map((region) => ({
+      region,
+      bucketName: backupBucketName(props.prefix, account, region),
+    }));
+    const namedBuckets: BackupBucketTarget[] = props.copyTargets.flatMap((target) =>
+      target.bucket ? [{ region: target.region, bucketName: target.bucket }] : [],
+    );
+    const backupBuckets = [...defaultBuckets, ...namedBuckets].filter(
+      (target, index, all) =>
+        all.findIndex(
+          (other) => other.region === target.region && other.bucketName === target.bucketName,
+        ) === index,
+    );
 
     const discover = step(
       'DiscoverResources',
       'discover-resources.ts',
-      'Backup run: find the EBS volumes and EC2 instances opted in to the policy and split them into batches',
+      'Backup run: find the EBS volumes, EC2 instances and S3 buckets opted in to the policy and split them into batches',
       Duration.minutes(5),
       {
         // Used only when a policy has image.export; harmless otherwise.
         EXPORT_BUCKET_NAME: props.exportDestination.bucketName,
         EXPORT_ROLE_NAME: props.exportDestination.vmImportRoleName,
+        // Backup bucket per DR region, for copyTo entries that name none.
+        BACKUP_BUCKETS: Stack.of(this).toJsonString(
+          Object.fromEntries(defaultBuckets.map((target) => [target.region, target.bucketName])),
+        ),
       },
     );
     SnapshotAccess.describe(discover, ['ec2:DescribeVolumes', 'ec2:DescribeInstances']);
+    BucketCopyAccess.listTaggedBuckets(discover);
 
     // Volumes branch.
     const snapshot = step(
@@ -169,6 +208,36 @@ export class BackupWorkflow extends Construct {
     ImageAccess.tagRecoveryPoints(recordImages, primaryAndDr, ['image', 'snapshot']);
     ImageAccess.deprecateImages(recordImages, primaryAndDr);
 
+    // Bucket-copies branch.
+    const syncBucket = step(
+      'SyncBucket',
+      'sync-bucket.ts',
+      'Backup run: one resumable turn of copying a tagged bucket into the backup bucket of one DR region (merge-join, server-side copies, checksums verified, manifest part)',
+      // The handler stops taking keys with 60 s left; the next turn resumes after the last key.
+      Duration.minutes(5),
+      { NODE_OPTIONS: SYNC_BUCKET_NODE_OPTIONS },
+      SYNC_BUCKET_MEMORY_MB,
+    );
+    props.catalog.grantQueryBySource(syncBucket.role);
+
+    const recordBucketCopy = step(
+      'RecordBucketCopy',
+      'record-bucket-copy.ts',
+      "Backup run: write a bucket copy run's manifest index, tag its manifest, and index it in the catalog",
+      Duration.minutes(2),
+    );
+    props.catalog.grantRecordRecoveryPoints(recordBucketCopy.role);
+    if (backupBuckets.length > 0) {
+      BucketCopyAccess.readSources(syncBucket);
+      BucketCopyAccess.writeCopies(syncBucket, backupBuckets, props.drKeyAlias);
+      BucketCopyAccess.recordManifests(
+        recordBucketCopy,
+        backupBuckets,
+        props.drKeyAlias,
+        MANIFESTS_PREFIX,
+      );
+    }
+
     const summarize = step(
       'SummarizeRun',
       'summarize-run.ts',
@@ -186,6 +255,8 @@ export class BackupWorkflow extends Construct {
       CopyImagesFunctionArn: copyImages,
       ExportImagesFunctionArn: exportImages,
       RecordImagesFunctionArn: recordImages,
+      SyncBucketFunctionArn: syncBucket,
+      RecordBucketCopyFunctionArn: recordBucketCopy,
       SummarizeRunFunctionArn: summarize,
     };
     this.stateMachine = new AslStateMachine(this, 'StateMachine', {

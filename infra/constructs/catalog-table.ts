@@ -92,4 +92,18 @@ export class CatalogTable extends Construct {
     );
     this.encryptionKey.grantDecrypt(role);
   }
+
+  /**
+   * Lets a role list the recovery points of one source through the bySource index (Query only),
+   * e.g. to find a bucket's previous copy run and its manifest.
+   */
+  grantQueryBySource(role: iam.Role): void {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${CatalogKeys.bySourceIndex}`],
+      }),
+    );
+    this.encryptionKey.grantDecrypt(role);
+  }
 }

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardResource } from '../nag.js';
+import { accessLogsBucket } from './access-logs-bucket.js';
 
 /**
  * What another stack of the region needs of the export destination. The values are imported from
@@ -51,27 +52,7 @@ export class ExportDestination extends Construct {
     this.encryptionKey = props.encryptionKey;
     this.vmImportRoleName = props.vmImportRoleName;
 
-    // S3 server access logs can only be delivered to a bucket with SSE-S3 (not SSE-KMS).
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        {
-          id: 'expire-access-logs',
-          expiration: Duration.days(365),
-          noncurrentVersionExpiration: Duration.days(30),
-        },
-      ],
-    });
-    acknowledge(
-      this.accessLogsBucket,
-      'AwsSolutions-S1',
-      'This bucket is the server access log destination of the export bucket; logging its own access would deliver logs about log deliveries (S3 recommends against a bucket logging to itself).',
-    );
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogs', 'export');
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       // SSE-KMS with the primary key, with an S3 Bucket Key (one KMS data key per bucket and

@@ -61,6 +61,7 @@ export class StatelessStack extends Stack {
       exportDestination: props.exportDestination,
       copyTargets: Object.values(props.config.policies).flatMap((policy) => policy.copyTo),
       drKeyAlias: props.config.drKeyAlias,
+      prefix: props.prefix,
     });
     new CfnOutput(this, 'BackupStateMachineArn', {
       value: this.backup.stateMachine.stateMachineArn,

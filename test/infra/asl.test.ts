@@ -144,6 +144,18 @@ describe('placeholders in the synthesized state machines', () => {
     }
   });
 
+  it('fills the bucket-copy placeholders of the backup state machine', () => {
+    const backup = machines.find((machine) => machine.definition.includes('BackupBucketCopies'));
+    expect(Object.keys(backup?.substitutions ?? {})).toEqual(
+      expect.arrayContaining(['SyncBucketFunctionArn', 'RecordBucketCopyFunctionArn']),
+    );
+    for (const name of ['SyncBucketFunctionArn', 'RecordBucketCopyFunctionArn']) {
+      expect(backup?.substitutions[name]).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(name.replace('FunctionArn', '')), 'Arn'],
+      });
+    }
+  });
+
   it('fills every *FunctionArn placeholder with the ARN of a function of the same stack', () => {
     for (const machine of machines) {
       for (const [name, value] of Object.entries(machine.substitutions)) {

@@ -548,7 +548,10 @@ describe('boot images, exports and restore tests in the templates', () => {
       });
       expect(RUN_METRICS.restoreTestFailures).toBe('RestoreTestsFailed');
       expect(byMetric('RestoreTestsFailed')).toEqual([expected('daily')]);
-      expect(byMetric('SnapshotsFailed')).toEqual([expected('daily'), expected('weekly')]);
+      // Every failure a run reports (snapshots, images, exports, bucket copies), not SnapshotsFailed.
+      expect(RUN_METRICS.backupFailures).toBe('FailuresTotal');
+      expect(byMetric('FailuresTotal')).toEqual([expected('daily'), expected('weekly')]);
+      expect(byMetric('SnapshotsFailed')).toEqual([]);
     });
 
     it('fire when a scheduled start ends in the dead-letter queue', () => {
@@ -573,7 +576,7 @@ describe('boot images, exports and restore tests in the templates', () => {
       (alarm) => alarm.Properties.MetricName,
     );
     expect(metrics).not.toContain('RestoreTestsFailed');
-    expect(metrics).toContain('SnapshotsFailed');
+    expect(metrics).toContain('FailuresTotal');
     // No DR region: the copy steps get no CopyImage/CopySnapshot grant at all.
     expect(allowing(policyStatementsOf(plain, /^BackupCopyImagesRole/), 'ec2:CopyImage')).toEqual(
       [],

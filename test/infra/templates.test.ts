@@ -137,7 +137,7 @@ describe('templates built from the example configuration', () => {
     });
 
     it.each([
-      ['backup', /^BackupStateMachineRole/, 9],
+      ['backup', /^BackupStateMachineRole/, 11],
       ['restore-test', /^RestoreTestStateMachineRole/, 6],
     ])(
       'the %s state machine (%p) may invoke exactly its %d functions, and start and follow its own Distributed Map children',
@@ -167,13 +167,15 @@ describe('templates built from the example configuration', () => {
   describe('functions', () => {
     it('run Node.js 24 on ARM with tracing, their own log group and the common environment', () => {
       const functions = stateless.findResources('AWS::Lambda::Function');
-      expect(Object.keys(functions)).toHaveLength(15);
-      for (const fn of Object.values(functions)) {
+      expect(Object.keys(functions)).toHaveLength(17);
+      for (const [id, fn] of Object.entries(functions)) {
+        // SyncBucket gets more memory and its own NODE_OPTIONS (test/infra/bucket-copies.test.ts).
+        const syncBucket = id.startsWith('BackupSyncBucket');
         expect(fn.Properties).toEqual(
           expect.objectContaining({
             Runtime: 'nodejs24.x',
             Architectures: ['arm64'],
-            MemorySize: 512,
+            MemorySize: syncBucket ? 1024 : 512,
             TracingConfig: { Mode: 'Active' },
             LoggingConfig: expect.objectContaining({
               LogGroup: { Ref: expect.stringMatching(/LogGroup/) },
@@ -185,11 +187,19 @@ describe('templates built from the example configuration', () => {
             CATALOG_TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining('CatalogTable') },
             POWERTOOLS_SERVICE_NAME: 'backup-orchestrator',
             POWERTOOLS_METRICS_NAMESPACE: 'BackupOrchestrator',
-            NODE_OPTIONS: '--enable-source-maps',
+            NODE_OPTIONS: syncBucket
+              ? '--enable-source-maps --max-semi-space-size=16'
+              : '--enable-source-maps',
           }),
         );
       }
-      for (const step of ['SnapshotVolumes', 'CopySnapshots', 'ImageInstances', 'CopyImages']) {
+      for (const step of [
+        'SnapshotVolumes',
+        'CopySnapshots',
+        'ImageInstances',
+        'CopyImages',
+        'SyncBucket',
+      ]) {
         const [fn] = Object.entries(functions).filter(([id]) => id.includes(step));
         expect(fn?.[1].Properties.Timeout).toBe(300);
       }
@@ -216,7 +226,7 @@ describe('templates built from the example configuration', () => {
           checked += 1;
         }
       }
-      expect(checked).toBe(15);
+      expect(checked).toBe(17);
     });
 
     it('discover volumes and instances, and know the export bucket and service role', () => {

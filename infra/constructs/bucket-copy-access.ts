@@ -1,0 +1,185 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { acknowledge, wildcardResource } from '../nag.js';
+import type { BackupFunction } from './backup-function.js';
+import { bucketArn } from './backup-bucket.js';
+
+/** A backup bucket the bucket-copy steps write to: its region and name (a token is fine). */
+export interface BackupBucketTarget {
+  readonly region: string;
+  readonly bucketName: string;
+}
+
+/**
+ * The S3 and KMS permissions of the bucket-copy steps (functions/adapters/s3-object-store.ts),
+ * each granted to one function's role with the cdk-nag acknowledgement of its wildcards.
+ *
+ * Calls and the permissions S3 checks for them:
+ * - ListObjectsV2 → s3:ListBucket on the bucket;
+ * - HeadObject → s3:GetObject; GetObject (manifests) → s3:GetObject;
+ * - CopyObject / UploadPartCopy → s3:GetObject (and s3:GetObjectTagging with TaggingDirective
+ *   COPY) on the source object, s3:PutObject (and s3:PutObjectTagging when tags are copied or
+ *   set) on the target object; Create/CompleteMultipartUpload and UploadPart → s3:PutObject;
+ *   AbortMultipartUpload → s3:AbortMultipartUpload;
+ * - GetObjectTagging / PutObjectTagging → s3:GetObjectTagging / s3:PutObjectTagging.
+ */
+export class BucketCopyAccess {
+  /** Resource Groups Tagging API GetResources: finds opted-in buckets in one filtered listing. */
+  static listTaggedBuckets(fn: BackupFunction): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['tag:GetResources'], resources: ['*'] }),
+    );
+    acknowledge(
+      fn.role,
+      wildcardResource('*'),
+      'tag:GetResources (Resource Groups Tagging API) accepts no resource-level permissions: Resource "*" is the only value; it returns tags and ARNs only, no data.',
+    );
+  }
+
+  /**
+   * Read any bucket of this account: sources are opted in by their `backup:policy` tag at run
+   * time, so they cannot be named in advance. Limited to buckets owned by this account
+   * (aws:ResourceAccount). Objects encrypted with a customer managed key need that key's policy
+   * to allow the role (not granted here: the stack grants only keys it owns).
+   */
+  static readSources(fn: BackupFunction): void {
+    const account = { StringEquals: { 'aws:ResourceAccount': Aws.ACCOUNT_ID } };
+    const buckets = `arn:${Aws.PARTITION}:s3:::*`;
+    const objects = `arn:${Aws.PARTITION}:s3:::*/*`;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [buckets],
+        conditions: account,
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:GetObjectTagging',
+          's3:GetObjectAttributes',
+        ],
+        resources: [objects],
+        conditions: account,
+      }),
+    );
+    const reason =
+      'Source buckets are opted in by their backup:policy tag at run time, so they cannot be named in advance; the statement is limited to read actions on buckets of this account (condition aws:ResourceAccount).';
+    acknowledge(fn.role, wildcardResource(buckets, fn), reason);
+    acknowledge(fn.role, wildcardResource(objects, fn), reason);
+  }
+
+  /**
+   * Read and write the copies in the backup buckets (by name, one per DR region or named by a
+   * copyTo entry), with the keys that encrypt them.
+   */
+  static writeCopies(
+    fn: BackupFunction,
+    targets: readonly BackupBucketTarget[],
+    alias: string,
+  ): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: targets.map((target) => bucketArn(target.bucketName)),
+      }),
+    );
+    const objects = targets.map((target) => `${bucketArn(target.bucketName)}/*`);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          's3:GetObject',
+          's3:PutObject',
+          's3:PutObjectTagging',
+          's3:GetObjectTagging',
+          's3:AbortMultipartUpload',
+          's3:ListMultipartUploadParts',
+        ],
+        resources: objects,
+      }),
+    );
+    for (const arn of objects) {
+      acknowledge(
+        fn.role,
+        wildcardResource(arn, fn),
+        'Copies keep the source keys (chosen by users) under a prefix per source bucket, and manifests are named by run id: objects of the backup bucket can only be named as <bucket>/*.',
+      );
+    }
+    BucketCopyAccess.useBackupKeys(
+      fn,
+      targets.map((target) => target.region),
+      alias,
+      ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+    );
+  }
+
+  /** Write a run's manifest index and tag its manifest parts (`.manifests/` of the backup buckets). */
+  static recordManifests(
+    fn: BackupFunction,
+    targets: readonly BackupBucketTarget[],
+    alias: string,
+    manifestsPrefix: string,
+  ): void {
+    const manifests = targets.map(
+      (target) => `${bucketArn(target.bucketName)}/${manifestsPrefix}*`,
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:PutObjectTagging'],
+        resources: manifests,
+      }),
+    );
+    for (const arn of manifests) {
+      acknowledge(
+        fn.role,
+        wildcardResource(arn, fn),
+        'Manifests are named after the source bucket and the run id (generated at run time): the statement is limited to the .manifests/ prefix of the backup bucket.',
+      );
+    }
+    // A single PutObject of the index into an SSE-KMS bucket needs a data key, nothing else.
+    BucketCopyAccess.useBackupKeys(
+      fn,
+      targets.map((target) => target.region),
+      alias,
+      ['kms:GenerateDataKey'],
+    );
+  }
+
+  /**
+   * The DR key of each region, addressed by its alias (no cross-region reference, as for snapshot
+   * copies) and usable only through S3 in that region (kms:ViaService).
+   */
+  private static useBackupKeys(
+    fn: BackupFunction,
+    regions: readonly string[],
+    alias: string,
+    actions: string[],
+  ): void {
+    const stack = Stack.of(fn);
+    const distinct = [...new Set(regions)].sort();
+    const keys = distinct.map((region) =>
+      stack.formatArn({ service: 'kms', region, resource: 'key', resourceName: '*' }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources: keys,
+        conditions: {
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias },
+          StringEquals: {
+            'kms:ViaService': distinct.map((region) => `s3.${region}.amazonaws.com`),
+          },
+        },
+      }),
+    );
+    for (const arn of keys) {
+      acknowledge(
+        fn.role,
+        wildcardResource(arn, fn),
+        `Backup buckets are encrypted with the DR key aliased ${alias}, created in another stack and region; the statement names it by that alias (condition kms:ResourceAliases) and allows it only through S3 (kms:ViaService), the only way to address it without a cross-region reference.`,
+      );
+    }
+  }
+}
