@@ -33,11 +33,12 @@ import { parseArgs } from 'node:util';
 import pLimit from 'p-limit';
 import { ensureMotoInstalled, startMoto, startTestCloud } from '../emulator/index.js';
 import type { RequestCounts } from '../emulator/index.js';
-import { findExecutable, GNU_TIME, type Measured } from './peers/measure.js';
+import { findExecutable, GNU_TIME, runMeasured, type Measured } from './peers/measure.js';
 import { changes, objectBody, objectKeys } from './peers/objects.js';
 import {
   awsCliTool,
   PRODUCT_POLICY,
+  productNode,
   productTool,
   rcloneTool,
   type SyncContext,
@@ -227,6 +228,7 @@ interface Result {
   versions: number;
 }
 const results: Result[] = [];
+let productBaselineMiB: number | undefined;
 const context: SyncContext = {
   endpoint: cloud.endpoint,
   sourceBucket: SOURCE_BUCKET,
@@ -261,6 +263,15 @@ try {
     );
   }
   for (const tool of runnable) await tool.prepare?.(context);
+  if (runnable.some((tool) => tool.name.includes('(product)'))) {
+    // The product's fixed cost: Node, tsx compiling the CLI, the SDK clients it loads.
+    const help = await runMeasured(
+      productNode(repoRoot),
+      [join(repoRoot, 'bin', 'backupctl.js'), '--help'],
+      { env: { PATH: process.env.PATH }, timeoutMs: 120_000, cwd: repoRoot },
+    );
+    productBaselineMiB = help.peakRssKiB === undefined ? undefined : help.peakRssKiB / 1024;
+  }
   console.log(
     `source s3://${SOURCE_BUCKET} (${SOURCE_REGION}): ${objectCount} objects written in ` +
       `${((performance.now() - started) / 1000).toFixed(1)}s; destinations in ${DESTINATION_REGION}, versioned\n`,
@@ -370,6 +381,10 @@ console.log(
     `(${changedCount} changed here: ≈ ${2 * listingPages} + ${changedCount} × (1 + verification)); ` +
     'peak memory to diff 1,000,000 keys < 100 MB (not measured here).',
 );
+if (productBaselineMiB !== undefined)
+  console.log(
+    `product process baseline (\`backupctl --help\`, Node + tsx + CLI imports): ${Math.round(productBaselineMiB)} MiB peak RSS`,
+  );
 if (!productName || tools.find((tool) => tool.name === productName)?.unavailable) {
   const reason = tools.find((tool) => tool.name === productName)?.unavailable;
   console.log(`product: ${reason ?? 'not selected (--tools)'}; no ratios`);

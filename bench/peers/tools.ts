@@ -198,7 +198,7 @@ export function productConfig(destinationRegion: string, destinationBucket: stri
 }
 
 /** The project's Node (node_modules/.bin/node, Node 24) when installed, else ours. */
-function productNode(repoRoot: string): string {
+export function productNode(repoRoot: string): string {
   const local = join(repoRoot, 'node_modules', '.bin', 'node');
   return existsSync(local) ? local : process.execPath;
 }

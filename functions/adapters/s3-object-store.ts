@@ -195,7 +195,7 @@ export class S3ObjectStore implements ObjectStore {
     const { source, target } = request;
     const facts = await this.describeObject(source.bucket, source.key);
     if (!facts) throw new ObjectVanishedError(`s3://${source.bucket}/${source.key} is gone`);
-    let tags: { Key?: string; Value?: string }[] = [];
+    let tags: { Key?: string; Value?: string }[];
     try {
       tags =
         (

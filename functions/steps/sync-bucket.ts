@@ -255,7 +255,7 @@ async function initialState(
   event: BucketCopyInput,
   deps: SyncBucketDeps,
 ): Promise<BucketCopyState> {
-  const { run, item } = event;
+  const { item } = event;
   const previous = (
     await deps.catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
   ).find((point) => point.state === 'available' && point.manifest);
