@@ -154,12 +154,16 @@ describe('backup workflow, bucket branch (ASL executed locally against the emula
       'plus+sign.txt',
       'CONTENT OF PLUS+SIGN.TXT'.slice(0, 'content of plus+sign.txt'.length),
     );
+    await put(bigKey, Buffer.alloc(11 * 1024 * 1024, 2));
     await s3().send(new DeleteObjectCommand({ Bucket: source, Key: 'dir/b.txt' }));
     emulator.testCloud.resetCounts();
     const { summary } = await run('bucket-3');
 
-    expect(summary.bucketCopies).toMatchObject({ copied: 3, deletedAtSource: 1, failed: 0 });
-    expect(emulator.testCloud.counts().byOperation['s3:CopyObject']).toBe(3);
+    expect(summary.bucketCopies).toMatchObject({ copied: 4, deletedAtSource: 1, failed: 0 });
+    const calls = emulator.testCloud.counts().byOperation;
+    expect(calls['s3:CopyObject']).toBe(3);
+    // The changed large object is copied again in 5 MiB parts.
+    expect(calls['s3:UploadPartCopy']).toBe(3);
     const versions = await s3('us-west-2').send(
       new ListObjectVersionsCommand({ Bucket: backup, Prefix: `${source}/a.txt` }),
     );
