@@ -1,13 +1,10 @@
-import { ensureCatalogTable } from '../functions/adapters/dynamodb-recovery-point-catalog.js';
-import { StepFunctionsExecutions } from '../functions/adapters/sfn-executions.js';
 import type { BackupConfig } from '../functions/core/config.js';
-import { InvalidInputError, UnknownPolicyError } from '../functions/core/errors.js';
+import { UnknownPolicyError } from '../functions/core/errors.js';
 import type { BackupRunRequest, Pacing } from '../functions/core/volume-backup-state.js';
 import type { RunSummary } from '../functions/steps/summarize-run.js';
 import { backupDefinitionFile } from '../statemachines/definitions.js';
-import { runWorkflowLocally } from '../statemachines/local/run-workflow.js';
-import { usingCustomEndpoint } from './global-options.js';
 import type { Progress } from './progress.js';
+import { runInProcess, runOnDeployedStateMachine } from './workflow-execution.js';
 
 export interface BackupRunOptions {
   config: BackupConfig;
@@ -43,43 +40,31 @@ async function runLocally(
   options: BackupRunOptions,
   request: BackupRunRequest,
 ): Promise<BackupRunOutcome> {
-  // The handlers read their settings from the environment, as they do in Lambda.
-  process.env.AWS_REGION = options.config.primaryRegion;
-  process.env.CATALOG_TABLE_NAME = options.catalogTable;
-  if (usingCustomEndpoint()) await ensureCatalogTable(options.catalogTable);
-  let batchesDone = 0;
-  const result = await runWorkflowLocally<RunSummary>(backupDefinitionFile, {
-    executionName: options.runId,
-    input: request,
-    // Against an emulator nothing takes time, so polls need not wait; against AWS they do.
-    ...(usingCustomEndpoint() ? { waitMs: 0 } : {}),
-    onEvent: (event) => {
-      if (event.type === 'StateExited' && event.state?.name === 'RecordRecoveryPoints')
-        batchesDone += 1;
-      if (event.type === 'StateEntered' && event.state) {
-        options.progress?.update(
-          `run ${options.runId}: ${event.state.name} (${batchesDone} batches done)`,
-        );
-      }
-    },
+  const { output, stateTransitions } = await runInProcess<RunSummary>({
+    label: 'run',
+    runId: options.runId,
+    region: options.config.primaryRegion,
+    request,
+    definitionFile: backupDefinitionFile,
+    catalogTable: options.catalogTable,
+    batchDoneState: 'RecordRecoveryPoints',
+    ...(options.progress ? { progress: options.progress } : {}),
   });
-  return { summary: result.output, stateTransitions: result.stateTransitions };
+  return { summary: output, stateTransitions };
 }
 
 async function runDeployed(
   options: BackupRunOptions,
   request: BackupRunRequest,
 ): Promise<BackupRunOutcome> {
-  const stateMachineArn = options.stateMachineArn ?? process.env.BACKUP_STATE_MACHINE_ARN;
-  if (!stateMachineArn) {
-    throw new InvalidInputError(
-      'no deployed state machine to start: pass --state-machine-arn (or set BACKUP_STATE_MACHINE_ARN), or use --local',
-    );
-  }
-  const executions = new StepFunctionsExecutions(options.config.primaryRegion);
-  const executionArn = await executions.start(stateMachineArn, options.runId, request);
-  const finished = await executions.follow(executionArn, (status) =>
-    options.progress?.update(`run ${options.runId}: ${status}`),
-  );
-  return { summary: finished.output as RunSummary };
+  const summary = await runOnDeployedStateMachine<RunSummary>({
+    label: 'run',
+    runId: options.runId,
+    region: options.config.primaryRegion,
+    request,
+    environmentVariable: 'BACKUP_STATE_MACHINE_ARN',
+    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+  return { summary };
 }

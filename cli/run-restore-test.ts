@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { ensureCatalogTable } from '../functions/adapters/dynamodb-recovery-point-catalog.js';
-import { StepFunctionsExecutions } from '../functions/adapters/sfn-executions.js';
 import type { BackupConfig } from '../functions/core/config.js';
 import { InvalidInputError, UnknownPolicyError } from '../functions/core/errors.js';
 import {
@@ -13,9 +11,8 @@ import type {
 } from '../functions/core/restore-test-state.js';
 import type { RestoreTestSummary } from '../functions/steps/restore-test-summarize.js';
 import { stateMachinesDir } from '../statemachines/definitions.js';
-import { runWorkflowLocally } from '../statemachines/local/run-workflow.js';
-import { usingCustomEndpoint } from './global-options.js';
 import type { Progress } from './progress.js';
+import { runInProcess, runOnDeployedStateMachine } from './workflow-execution.js';
 
 export const restoreTestDefinitionFile = join(stateMachinesDir, 'restore-test.asl.json');
 
@@ -61,9 +58,6 @@ async function runLocally(
   options: RestoreTestRunOptions,
   request: RestoreTestRequest,
 ): Promise<RestoreTestRunOutcome> {
-  // The handlers read their settings from the environment, as they do in Lambda.
-  process.env.AWS_REGION = options.config.primaryRegion;
-  process.env.CATALOG_TABLE_NAME = options.catalogTable;
   const given = options.network ?? {};
   if (given.subnetId) process.env[RestoreNetworkVariables.subnetId] = given.subnetId;
   if (given.securityGroupIds)
@@ -72,40 +66,31 @@ async function runLocally(
     process.env[RestoreNetworkVariables.instanceProfile] = given.instanceProfile;
   // Fail before the workflow starts, naming every missing setting.
   restoreNetworkFrom(process.env);
-  if (usingCustomEndpoint()) await ensureCatalogTable(options.catalogTable);
-  let tested = 0;
-  const result = await runWorkflowLocally<RestoreTestSummary>(restoreTestDefinitionFile, {
-    executionName: options.runId,
-    input: request,
-    // Against an emulator nothing takes time, so polls need not wait; against AWS they do.
-    ...(usingCustomEndpoint() ? { waitMs: 0 } : {}),
-    onEvent: (event) => {
-      if (event.type === 'StateExited' && event.state?.name === 'RecordRestoreVerdicts')
-        tested += 1;
-      if (event.type === 'StateEntered' && event.state) {
-        options.progress?.update(
-          `restore test ${options.runId}: ${event.state.name} (${tested} batches done)`,
-        );
-      }
-    },
+  const { output, stateTransitions } = await runInProcess<RestoreTestSummary>({
+    label: 'restore test',
+    runId: options.runId,
+    region: options.config.primaryRegion,
+    request,
+    definitionFile: restoreTestDefinitionFile,
+    catalogTable: options.catalogTable,
+    batchDoneState: 'RecordRestoreVerdicts',
+    ...(options.progress ? { progress: options.progress } : {}),
   });
-  return { summary: result.output, stateTransitions: result.stateTransitions };
+  return { summary: output, stateTransitions };
 }
 
 async function runDeployed(
   options: RestoreTestRunOptions,
   request: RestoreTestRequest,
 ): Promise<RestoreTestRunOutcome> {
-  const stateMachineArn = options.stateMachineArn ?? process.env.RESTORE_TEST_STATE_MACHINE_ARN;
-  if (!stateMachineArn) {
-    throw new InvalidInputError(
-      'no deployed restore-test state machine to start: pass --state-machine-arn (or set RESTORE_TEST_STATE_MACHINE_ARN), or use --local',
-    );
-  }
-  const executions = new StepFunctionsExecutions(options.config.primaryRegion);
-  const executionArn = await executions.start(stateMachineArn, options.runId, request);
-  const finished = await executions.follow(executionArn, (status) =>
-    options.progress?.update(`restore test ${options.runId}: ${status}`),
-  );
-  return { summary: finished.output as RestoreTestSummary };
+  const summary = await runOnDeployedStateMachine<RestoreTestSummary>({
+    label: 'restore test',
+    runId: options.runId,
+    region: options.config.primaryRegion,
+    request,
+    environmentVariable: 'RESTORE_TEST_STATE_MACHINE_ARN',
+    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+  return { summary };
 }

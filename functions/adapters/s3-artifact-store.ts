@@ -1,53 +1,29 @@
-import { HeadObjectCommand, NotFound, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Tags } from '../core/tag-keys.js';
 import type { ArtifactStore, StoredObjectFacts } from '../ports/artifact-store.js';
-import { awsClientConfig } from './aws-client-config.js';
-import { translateAwsError } from './aws-error-translation.js';
+import { S3ObjectStore } from './s3-object-store.js';
 
-/** Full-object checksums S3 may hold, strongest first. */
-const checksumFields = [
-  ['ChecksumSHA256', 'SHA256'],
-  ['ChecksumCRC64NVME', 'CRC64NVME'],
-  ['ChecksumCRC32C', 'CRC32C'],
-  ['ChecksumCRC32', 'CRC32'],
-  ['ChecksumSHA1', 'SHA1'],
-] as const;
-
+/** Export artifacts in S3, seen through the general object store (HeadObject with checksums, tags). */
 export class S3ArtifactStore implements ArtifactStore {
-  private readonly client: S3Client;
+  private readonly objects: S3ObjectStore;
 
   constructor(region: string, client?: S3Client) {
-    this.client = client ?? new S3Client(awsClientConfig(region));
+    this.objects = new S3ObjectStore(region, client);
   }
 
   async describeObject(bucket: string, key: string): Promise<StoredObjectFacts | undefined> {
-    try {
-      const head = await this.client.send(
-        new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
-      );
-      const found = checksumFields.find(([field]) => head[field]);
-      return {
-        sizeBytes: head.ContentLength ?? 0,
-        ...(head.ETag ? { etag: head.ETag.replace(/"/g, '') } : {}),
-        ...(found ? { checksum: { algorithm: found[1], value: head[found[0]] ?? '' } } : {}),
-      };
-    } catch (error) {
-      if (error instanceof NotFound || (error as Error).name === 'NotFound') return undefined;
-      throw translateAwsError('HeadObject', error);
-    }
+    const facts = await this.objects.describeObject(bucket, key);
+    if (!facts) return undefined;
+    return {
+      sizeBytes: facts.size,
+      ...(facts.etag ? { etag: facts.etag.replace(/"/g, '') } : {}),
+      ...(facts.checksum
+        ? { checksum: { algorithm: facts.checksum.algorithm, value: facts.checksum.value } }
+        : {}),
+    };
   }
 
-  async tagObject(bucket: string, key: string, tags: Tags): Promise<void> {
-    try {
-      await this.client.send(
-        new PutObjectTaggingCommand({
-          Bucket: bucket,
-          Key: key,
-          Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
-        }),
-      );
-    } catch (error) {
-      throw translateAwsError('PutObjectTagging', error);
-    }
+  tagObject(bucket: string, key: string, tags: Tags): Promise<void> {
+    return this.objects.tagObject(bucket, key, tags);
   }
 }

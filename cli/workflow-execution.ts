@@ -1,0 +1,63 @@
+import { ensureCatalogTable } from '../functions/adapters/dynamodb-recovery-point-catalog.js';
+import { StepFunctionsExecutions } from '../functions/adapters/sfn-executions.js';
+import { InvalidInputError } from '../functions/core/errors.js';
+import { runWorkflowLocally } from '../statemachines/local/run-workflow.js';
+import { usingCustomEndpoint } from './global-options.js';
+import type { Progress } from './progress.js';
+
+/** What a run of any of the product's workflows needs to be started and followed. */
+export interface WorkflowRun {
+  /** For progress lines: "run R", "restore test R". */
+  label: string;
+  runId: string;
+  region: string;
+  request: unknown;
+  progress?: Progress;
+}
+
+/**
+ * Executes a workflow's ASL in-process with the real handlers (`--local`). The handlers read
+ * their settings from the environment, as in Lambda; against an emulator nothing takes time, so
+ * Wait states do not wait (against AWS they do).
+ */
+export async function runInProcess<Output>(
+  run: WorkflowRun & { definitionFile: string; catalogTable: string; batchDoneState: string },
+): Promise<{ output: Output; stateTransitions: number }> {
+  process.env.AWS_REGION = run.region;
+  process.env.CATALOG_TABLE_NAME = run.catalogTable;
+  if (usingCustomEndpoint()) await ensureCatalogTable(run.catalogTable);
+  let batchesDone = 0;
+  const result = await runWorkflowLocally<Output>(run.definitionFile, {
+    executionName: run.runId,
+    input: run.request,
+    ...(usingCustomEndpoint() ? { waitMs: 0 } : {}),
+    onEvent: (event) => {
+      if (event.type === 'StateExited' && event.state?.name === run.batchDoneState)
+        batchesDone += 1;
+      if (event.type === 'StateEntered' && event.state) {
+        run.progress?.update(
+          `${run.label} ${run.runId}: ${event.state.name} (${batchesDone} batches done)`,
+        );
+      }
+    },
+  });
+  return { output: result.output, stateTransitions: result.stateTransitions };
+}
+
+/** Starts the deployed state machine with the run id as execution name and follows it to the end. */
+export async function runOnDeployedStateMachine<Output>(
+  run: WorkflowRun & { stateMachineArn?: string; environmentVariable: string },
+): Promise<Output> {
+  const stateMachineArn = run.stateMachineArn ?? process.env[run.environmentVariable];
+  if (!stateMachineArn) {
+    throw new InvalidInputError(
+      `no deployed state machine to start for the ${run.label}: pass --state-machine-arn (or set ${run.environmentVariable}), or use --local`,
+    );
+  }
+  const executions = new StepFunctionsExecutions(run.region);
+  const executionArn = await executions.start(stateMachineArn, run.runId, run.request);
+  const finished = await executions.follow(executionArn, (status) =>
+    run.progress?.update(`${run.label} ${run.runId}: ${status}`),
+  );
+  return finished.output as Output;
+}
