@@ -3,9 +3,33 @@ import { BucketCopyItemSchema, RunContextSchema, RunFailureSchema } from './volu
 
 /** Payloads of the bucket branch of the backup workflow: one Map item per source bucket and region. */
 
+export const ManifestPartSchema = z.object({
+  key: z.string(),
+  firstKey: z.string().optional(),
+  lastKey: z.string().optional(),
+  lines: z.int(),
+});
+export type ManifestPart = z.infer<typeof ManifestPartSchema>;
+
+/**
+ * A slice of a bucket's key space, copied by one Map child: keys after `startAfter` up to and
+ * including `endAt` (S3 key order). Consecutive ranges share the boundary key, so they cover the
+ * key space without gaps however many keys appear between runs.
+ */
+export const KeyRangeSchema = z.object({
+  index: z.int(),
+  startAfter: z.string().optional(),
+  endAt: z.string().optional(),
+});
+export type KeyRange = z.infer<typeof KeyRangeSchema>;
+
 export const BucketCopyInputSchema = z.object({
   run: RunContextSchema,
   item: BucketCopyItemSchema,
+  range: KeyRangeSchema.default({ index: 0 }),
+  /** The previous run's manifest parts that overlap this range (read for version ids). */
+  previousParts: z.array(ManifestPartSchema).default([]),
+  previousRunId: z.string().optional(),
 });
 export type BucketCopyInput = z.infer<typeof BucketCopyInputSchema>;
 
@@ -29,11 +53,8 @@ export const BucketCopyStateSchema = BucketCopyInputSchema.extend({
   startAfter: z.string().optional(),
   turns: z.int(),
   done: z.boolean(),
-  /** The previous run's manifest parts (keys in the backup bucket), merged for version ids. */
-  previousParts: z.array(z.string()),
-  previousRunId: z.string().optional(),
-  /** Manifest parts this run wrote so far, one per turn. */
-  parts: z.array(z.string()),
+  /** Manifest parts this range wrote so far, one per turn, in key order. */
+  parts: z.array(ManifestPartSchema),
   totals: SyncTotalsSchema,
   /** Per-object failures, capped; `totals.failed` counts them all. */
   failures: z.array(RunFailureSchema),
@@ -41,6 +62,27 @@ export const BucketCopyStateSchema = BucketCopyInputSchema.extend({
 export type BucketCopyState = z.infer<typeof BucketCopyStateSchema>;
 
 export const BucketCopyStepEventSchema = z.union([BucketCopyStateSchema, BucketCopyInputSchema]);
+
+/** What the Catch path hands on for a range that failed as a whole. */
+export const FailedBucketRangeSchema = z.object({
+  item: BucketCopyItemSchema,
+  range: KeyRangeSchema,
+  previousParts: z.array(ManifestPartSchema).default([]),
+  batchError: z.object({ Error: z.string(), Cause: z.string().optional() }),
+});
+export type FailedBucketRange = z.infer<typeof FailedBucketRangeSchema>;
+
+export const PlanBucketCopiesEventSchema = z.object({
+  run: RunContextSchema,
+  bucketItems: z.array(BucketCopyItemSchema),
+});
+export type PlanBucketCopiesEvent = z.infer<typeof PlanBucketCopiesEventSchema>;
+
+export const RecordBucketCopiesEventSchema = z.object({
+  run: RunContextSchema,
+  results: z.array(z.union([BucketCopyStateSchema, FailedBucketRangeSchema])),
+});
+export type RecordBucketCopiesEvent = z.infer<typeof RecordBucketCopiesEventSchema>;
 export type BucketCopyStepEvent = z.infer<typeof BucketCopyStepEventSchema>;
 
 /**
@@ -64,7 +106,7 @@ export const ManifestIndexSchema = z.object({
   createdAt: z.string(),
   finishedAt: z.string(),
   expiresAt: z.string(),
-  parts: z.array(z.string()),
+  parts: z.array(ManifestPartSchema),
   totals: SyncTotalsSchema,
 });
 export type ManifestIndex = z.infer<typeof ManifestIndexSchema>;

@@ -84,6 +84,10 @@ export const BucketCopyOptionsSchema = z.strictObject({
   partSizeMiB: z.int().min(5).max(5120).default(512),
   /** Copies in flight per bucket and region. */
   concurrency: z.int().min(1).max(64).default(16),
+  /** A manifest part (and a turn) lists at most this many keys; parts are where later runs split. */
+  objectsPerPart: z.int().min(1).default(100_000),
+  /** Keys per Map child when a later run splits a bucket along its previous manifest's parts. */
+  objectsPerRange: z.int().min(1).default(1_000_000),
 });
 export type BucketCopyOptions = z.infer<typeof BucketCopyOptionsSchema>;
 

@@ -48,10 +48,19 @@ export interface RecoveryPoint {
   };
 }
 
+/** One manifest part: its object key and the range of source keys it lists. */
+export interface ManifestPartRef {
+  key: string;
+  firstKey?: string;
+  lastKey?: string;
+  lines: number;
+}
+
 export interface BucketCopyManifestRef {
   bucket: string;
   indexKey: string;
-  parts: string[];
+  /** In key order: each part's keys come after the previous part's. */
+  parts: ManifestPartRef[];
   /** Key prefix of the copies in the backup bucket. */
   keyPrefix: string;
   objects: number;

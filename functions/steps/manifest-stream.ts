@@ -13,6 +13,8 @@ export interface ManifestPartWriter {
   write(entry: ManifestEntry): Promise<void>;
   close(): Promise<void>;
   readonly lines: number;
+  readonly firstKey: string | undefined;
+  readonly lastKey: string | undefined;
 }
 
 export function openManifestPart(
@@ -25,12 +27,22 @@ export function openManifestPart(
   // Keep a failed upload from becoming an unhandled rejection before close() awaits it.
   uploaded.catch(() => undefined);
   let lines = 0;
+  let firstKey: string | undefined;
+  let lastKey: string | undefined;
   return {
     get lines() {
       return lines;
     },
+    get firstKey() {
+      return firstKey;
+    },
+    get lastKey() {
+      return lastKey;
+    },
     async write(entry) {
       lines += 1;
+      firstKey ??= entry.key;
+      lastKey = entry.key;
       if (!gzip.write(`${JSON.stringify(entry)}\n`)) await once(gzip, 'drain');
     },
     async close() {
@@ -40,21 +52,55 @@ export function openManifestPart(
   };
 }
 
-/** Entries of the given parts, in order, after `startAfter` (S3 key order). */
+/** A part as the readers need it: where it is, and which keys it lists when known. */
+export interface ManifestPartLocation {
+  key: string;
+  firstKey?: string;
+  lastKey?: string;
+}
+
+/**
+ * Entries of the given parts, in order, after `startAfter` and up to `endAt` (S3 key order).
+ * Parts whose known key span lies outside the range are not read at all.
+ */
 export async function* readManifestParts(
   store: ObjectStore,
   bucket: string,
-  parts: readonly string[],
+  parts: readonly ManifestPartLocation[],
   startAfter?: string,
+  endAt?: string,
 ): AsyncIterable<ManifestEntry> {
   for (const part of parts) {
-    const body = await store.readObject(bucket, part);
+    if (
+      startAfter !== undefined &&
+      part.lastKey !== undefined &&
+      compareKeys(part.lastKey, startAfter) <= 0
+    )
+      continue;
+    if (endAt !== undefined && part.firstKey !== undefined && compareKeys(part.firstKey, endAt) > 0)
+      break;
+    const body = await store.readObject(bucket, part.key);
     if (!body) continue;
     const lines = createInterface({ input: body.pipe(createGunzip()), crlfDelay: Infinity });
     for await (const line of lines) {
       if (line.trim() === '') continue;
       const entry = JSON.parse(line) as ManifestEntry;
+      if (endAt !== undefined && compareKeys(entry.key, endAt) > 0) {
+        lines.close();
+        return;
+      }
       if (startAfter === undefined || compareKeys(entry.key, startAfter) > 0) yield entry;
     }
+  }
+}
+
+/** Stops an ordered listing after `endAt` (inclusive), closing it. */
+export async function* through<T extends { key: string }>(
+  entries: AsyncIterable<T>,
+  endAt: string | undefined,
+): AsyncIterable<T> {
+  for await (const entry of entries) {
+    if (endAt !== undefined && compareKeys(entry.key, endAt) > 0) return;
+    yield entry;
   }
 }

@@ -1,32 +1,108 @@
 import {
   manifestPrefix,
   type BucketCopyState,
+  type FailedBucketRange,
   type ManifestIndex,
+  type ManifestPart,
+  type RecordBucketCopiesEvent,
+  type SyncTotals,
 } from '../core/bucket-copy-state.js';
 import { recoveryPointTags, type RecoveryPoint } from '../core/recovery-point.js';
-import type { BucketCopyResult } from '../core/volume-backup-state.js';
-import type { ObjectStore } from '../ports/object-store.js';
+import type {
+  BucketCopyItem,
+  BucketCopyResult,
+  RunContext,
+  RunFailure,
+} from '../core/volume-backup-state.js';
+import type { ObjectStoreFactory } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { copyPrefix } from './sync-bucket.js';
 
-export interface RecordBucketCopyDeps {
-  backup: ObjectStore;
+export interface RecordBucketCopiesDeps {
+  storeFor: ObjectStoreFactory;
   catalog: RecoveryPointCatalog;
   now: Date;
 }
 
+const emptyTotals = (): SyncTotals => ({
+  objects: 0,
+  copied: 0,
+  kept: 0,
+  deletedAtSource: 0,
+  bytesCopied: 0,
+  verified: 0,
+  unverified: 0,
+  vanished: 0,
+  failed: 0,
+  requests: 0,
+});
+
 /**
- * Last step of a bucket copy: writes the run's manifest index (the recovery point for that run:
- * the input of a point-in-time restore), tags the manifest to expire with the copy, and indexes
- * it in the catalog.
+ * After the bucket Map: joins each bucket's ranges (in key order) into one run manifest, writes its
+ * index (the recovery point of that run: the input of a point-in-time restore), tags it to expire
+ * with the copy, and indexes it in the catalog. A range that failed as a whole contributes the
+ * previous run's parts for its keys, so a restore of this run still finds every key.
  */
-export async function recordBucketCopy(
-  state: BucketCopyState,
-  deps: RecordBucketCopyDeps,
+export async function recordBucketCopies(
+  event: RecordBucketCopiesEvent,
+  deps: RecordBucketCopiesDeps,
+): Promise<BucketCopyResult[]> {
+  const groups = new Map<string, (BucketCopyState | FailedBucketRange)[]>();
+  for (const result of event.results) {
+    const key = `${result.item.bucket}\u0000${result.item.region}`;
+    groups.set(key, [...(groups.get(key) ?? []), result]);
+  }
+  const recorded: BucketCopyResult[] = [];
+  for (const ranges of groups.values()) {
+    ranges.sort((a, b) => a.range.index - b.range.index);
+    recorded.push(await recordOne(event.run, ranges[0]!.item, ranges, deps));
+  }
+  return recorded;
+}
+
+async function recordOne(
+  run: RunContext,
+  item: BucketCopyItem,
+  ranges: (BucketCopyState | FailedBucketRange)[],
+  deps: RecordBucketCopiesDeps,
 ): Promise<BucketCopyResult> {
-  const { run, item, totals } = state;
-  const prefix = manifestPrefix(item.bucket, run.runId);
-  const indexKey = `${prefix}index.json`;
+  const totals = emptyTotals();
+  const parts: ManifestPart[] = [];
+  const failures: RunFailure[] = [];
+  for (const range of ranges) {
+    if ('batchError' in range) {
+      parts.push(...range.previousParts);
+      failures.push({
+        sourceId: item.bucket,
+        stage: 'bucket-copy',
+        region: item.region,
+        name: range.batchError.Error,
+        message: `keys ${describeRange(range.range)} of ${item.bucket} were not copied (${range.batchError.Cause ?? 'no cause given'}); the previous copies stay in this run's manifest`,
+      });
+      continue;
+    }
+    parts.push(...range.parts);
+    failures.push(...range.failures);
+    for (const [name, value] of Object.entries(range.totals) as [keyof SyncTotals, number][])
+      totals[name] += value;
+  }
+
+  const summary = {
+    item,
+    objects: totals.objects,
+    copied: totals.copied,
+    kept: totals.kept,
+    deletedAtSource: totals.deletedAtSource,
+    bytesCopied: totals.bytesCopied,
+    verified: totals.verified,
+    failed: totals.failed + ranges.filter((range) => 'batchError' in range).length,
+    failures,
+  };
+  // Nothing was copied and nothing earlier exists: there is no point in time to record.
+  if (ranges.every((range) => 'batchError' in range) && parts.length === 0) return summary;
+
+  const backup = deps.storeFor(item.region);
+  const indexKey = `${manifestPrefix(item.bucket, run.runId)}index.json`;
   const index: ManifestIndex = {
     format: 'backup-orchestrator/bucket-manifest@1',
     runId: run.runId,
@@ -38,10 +114,10 @@ export async function recordBucketCopy(
     createdAt: run.startedAt,
     finishedAt: deps.now.toISOString(),
     expiresAt: item.expiresAt,
-    parts: state.parts,
+    parts,
     totals,
   };
-  await deps.backup.writeObject(
+  await backup.writeObject(
     item.backupBucket,
     indexKey,
     JSON.stringify(index, null, 2),
@@ -54,8 +130,11 @@ export async function recordBucketCopy(
     createdAt: new Date(run.startedAt),
     expiresAt: item.expiresAt,
   });
-  for (const key of [indexKey, ...state.parts])
-    await deps.backup.tagObject(item.backupBucket, key, tags);
+  const ownParts = parts.filter((part) =>
+    part.key.startsWith(manifestPrefix(item.bucket, run.runId)),
+  );
+  for (const key of [indexKey, ...ownParts.map((part) => part.key)])
+    await backup.tagObject(item.backupBucket, key, tags);
 
   const id = `s3://${item.backupBucket}/${indexKey}`;
   const point: RecoveryPoint = {
@@ -73,7 +152,7 @@ export async function recordBucketCopy(
     manifest: {
       bucket: item.backupBucket,
       indexKey,
-      parts: state.parts,
+      parts,
       keyPrefix: copyPrefix(item.bucket),
       objects: totals.objects,
       bytes: totals.bytesCopied,
@@ -83,15 +162,11 @@ export async function recordBucketCopy(
   };
   await deps.catalog.put([point]);
   return {
-    item,
+    ...summary,
     recoveryPoint: { id, region: item.region, sourceId: item.bucket, kind: 'bucket-copy' },
-    objects: totals.objects,
-    copied: totals.copied,
-    kept: totals.kept,
-    deletedAtSource: totals.deletedAtSource,
-    bytesCopied: totals.bytesCopied,
-    verified: totals.verified,
-    failed: totals.failed,
-    failures: state.failures,
   };
+}
+
+function describeRange(range: { startAfter?: string; endAt?: string }): string {
+  return `after ${range.startAfter === undefined ? 'the start' : JSON.stringify(range.startAfter)} up to ${range.endAt === undefined ? 'the end' : JSON.stringify(range.endAt)}`;
 }

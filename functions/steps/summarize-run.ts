@@ -90,7 +90,7 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
       });
       continue;
     }
-    bucketCopies.runs += 1;
+    if (result.recoveryPoint) bucketCopies.runs += 1;
     bucketCopies.objects += result.objects;
     bucketCopies.copied += result.copied;
     bucketCopies.kept += result.kept;

@@ -15,8 +15,7 @@ import {
 import type { RunFailure } from '../core/volume-backup-state.js';
 import { ChecksumMismatchError, ObjectVanishedError } from '../ports/object-errors.js';
 import type { ListedObject, ObjectStore } from '../ports/object-store.js';
-import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
-import { openManifestPart, readManifestParts } from './manifest-stream.js';
+import { through, openManifestPart, readManifestParts } from './manifest-stream.js';
 import { toFailure } from './work-outcomes.js';
 
 /** Per-object failures listed in the state (all are counted). */
@@ -28,7 +27,6 @@ export interface SyncBucketDeps {
   source: ObjectStore;
   /** The backup bucket's region: copies are requested there, server-side. */
   backup: ObjectStore;
-  catalog: RecoveryPointCatalog;
   /** Stops taking new keys when false (the Lambda is near its timeout); the next turn resumes. */
   hasTime: () => boolean;
 }
@@ -61,34 +59,41 @@ export async function syncBucket(
   event: BucketCopyStepEvent,
   deps: SyncBucketDeps,
 ): Promise<BucketCopyState> {
-  const state = 'turns' in event ? event : await initialState(event, deps);
-  const { run, item } = state;
+  const state = 'turns' in event ? event : initialState(event);
+  const { run, item, range } = state;
   const prefix = copyPrefix(item.bucket);
   const options = run.buckets;
   const limit = pLimit(options.concurrency);
 
-  const source = listedEntries(deps.source.listObjects(item.bucket, '', state.startAfter));
-  const destination = withoutPrefix(
-    listedEntries(
-      deps.backup.listObjects(
-        item.backupBucket,
-        prefix,
-        state.startAfter ? prefix + state.startAfter : undefined,
+  const source = through(
+    listedEntries(deps.source.listObjects(item.bucket, '', state.startAfter)),
+    range.endAt,
+  );
+  const destination = through(
+    withoutPrefix(
+      listedEntries(
+        deps.backup.listObjects(
+          item.backupBucket,
+          prefix,
+          state.startAfter ? prefix + state.startAfter : undefined,
+        ),
       ),
+      prefix,
     ),
-    prefix,
+    range.endAt,
   );
   const previous = readManifestParts(
     deps.backup,
     item.backupBucket,
     state.previousParts,
     state.startAfter,
+    range.endAt,
   );
 
   // Keyed by the execution's start too: a re-run with the same run id reads the earlier parts
   // (its "previous" manifest) while writing its own, never over them.
   const attempt = run.startedAt.replace(/[^0-9]/g, '');
-  const partKey = `${manifestPrefix(item.bucket, run.runId)}part-${attempt}-${String(state.turns + 1).padStart(5, '0')}.jsonl.gz`;
+  const partKey = `${manifestPrefix(item.bucket, run.runId)}part-${attempt}-${String(range.index).padStart(4, '0')}-${String(state.turns + 1).padStart(5, '0')}.jsonl.gz`;
   const writer = openManifestPart(deps.backup, item.backupBucket, partKey);
   const totals: SyncTotals = { ...state.totals };
   const failures = [...state.failures];
@@ -223,7 +228,9 @@ export async function syncBucket(
       await settle(chunk);
       lastKey = chunk[chunk.length - 1]?.key;
       chunk = [];
-      if (!deps.hasTime()) {
+      // A turn ends near the Lambda's timeout, or when its part is full (parts are where later
+      // runs split the bucket across Map children).
+      if (!deps.hasTime() || writer.lines >= options.objectsPerPart) {
         done = false;
         break;
       }
@@ -241,30 +248,27 @@ export async function syncBucket(
     ...(lastKey !== undefined ? { startAfter: lastKey } : {}),
     turns: state.turns + 1,
     done,
-    parts: [...state.parts, partKey],
+    parts: [
+      ...state.parts,
+      {
+        key: partKey,
+        lines: writer.lines,
+        ...(writer.firstKey !== undefined ? { firstKey: writer.firstKey } : {}),
+        ...(writer.lastKey !== undefined ? { lastKey: writer.lastKey } : {}),
+      },
+    ],
     totals,
     failures,
   };
 }
 
-/**
- * The first turn finds the previous manifest through the catalog: the newest copy run of this
- * bucket to this region (the same run, when it is re-run: its manifest knows the version ids).
- */
-async function initialState(
-  event: BucketCopyInput,
-  deps: SyncBucketDeps,
-): Promise<BucketCopyState> {
-  const { item } = event;
-  const previous = (
-    await deps.catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
-  ).find((point) => point.state === 'available' && point.manifest);
+/** A range's first turn: nothing written yet; the planner chose the previous parts to read. */
+function initialState(event: BucketCopyInput): BucketCopyState {
   return {
     ...event,
+    ...(event.range.startAfter !== undefined ? { startAfter: event.range.startAfter } : {}),
     turns: 0,
     done: false,
-    previousParts: previous?.manifest?.parts ?? [],
-    ...(previous ? { previousRunId: previous.runId } : {}),
     parts: [],
     totals: {
       objects: 0,

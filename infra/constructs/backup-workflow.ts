@@ -46,8 +46,9 @@ export interface BackupFunctions {
   readonly CopyImagesFunctionArn: BackupFunction;
   readonly ExportImagesFunctionArn: BackupFunction;
   readonly RecordImagesFunctionArn: BackupFunction;
+  readonly PlanBucketCopiesFunctionArn: BackupFunction;
   readonly SyncBucketFunctionArn: BackupFunction;
-  readonly RecordBucketCopyFunctionArn: BackupFunction;
+  readonly RecordBucketCopiesFunctionArn: BackupFunction;
   readonly SummarizeRunFunctionArn: BackupFunction;
 }
 
@@ -209,6 +210,15 @@ export class BackupWorkflow extends Construct {
     ImageAccess.deprecateImages(recordImages, primaryAndDr);
 
     // Bucket-copies branch.
+    const planBucketCopies = step(
+      'PlanBucketCopies',
+      'plan-bucket-copies.ts',
+      "Backup run: split each tagged bucket into key ranges along its previous copy run's manifest parts",
+      Duration.minutes(1),
+    );
+    // It reads the previous run's recovery point (with its manifest parts) from the catalog.
+    props.catalog.grantQueryBySource(planBucketCopies.role);
+
     const syncBucket = step(
       'SyncBucket',
       'sync-bucket.ts',
@@ -218,13 +228,12 @@ export class BackupWorkflow extends Construct {
       { NODE_OPTIONS: SYNC_BUCKET_NODE_OPTIONS },
       SYNC_BUCKET_MEMORY_MB,
     );
-    props.catalog.grantQueryBySource(syncBucket.role);
 
     const recordBucketCopy = step(
-      'RecordBucketCopy',
-      'record-bucket-copy.ts',
-      "Backup run: write a bucket copy run's manifest index, tag its manifest, and index it in the catalog",
-      Duration.minutes(2),
+      'RecordBucketCopies',
+      'record-bucket-copies.ts',
+      "Backup run: join each bucket's key ranges into the run's manifest index, tag it, and index it in the catalog",
+      Duration.minutes(5),
     );
     props.catalog.grantRecordRecoveryPoints(recordBucketCopy.role);
     if (backupBuckets.length > 0) {
@@ -255,8 +264,9 @@ export class BackupWorkflow extends Construct {
       CopyImagesFunctionArn: copyImages,
       ExportImagesFunctionArn: exportImages,
       RecordImagesFunctionArn: recordImages,
+      PlanBucketCopiesFunctionArn: planBucketCopies,
       SyncBucketFunctionArn: syncBucket,
-      RecordBucketCopyFunctionArn: recordBucketCopy,
+      RecordBucketCopiesFunctionArn: recordBucketCopy,
       SummarizeRunFunctionArn: summarize,
     };
     this.stateMachine = new AslStateMachine(this, 'StateMachine', {

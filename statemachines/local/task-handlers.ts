@@ -6,7 +6,8 @@ import { handler as discoverResources } from '../../functions/handlers/discover-
 import { handler as exportImages } from '../../functions/handlers/export-images.js';
 import { handler as imageInstances } from '../../functions/handlers/image-instances.js';
 import { handler as recordImages } from '../../functions/handlers/record-images.js';
-import { handler as recordBucketCopy } from '../../functions/handlers/record-bucket-copy.js';
+import { handler as planBucketCopies } from '../../functions/handlers/plan-bucket-copies.js';
+import { handler as recordBucketCopies } from '../../functions/handlers/record-bucket-copies.js';
 import { handler as syncBucket } from '../../functions/handlers/sync-bucket.js';
 import { handler as recordRecoveryPoints } from '../../functions/handlers/record-recovery-points.js';
 import { handler as restoreTestCleanup } from '../../functions/handlers/restore-test-cleanup.js';
@@ -42,5 +43,6 @@ export const handlersByPlaceholder: Record<string, LambdaHandler> = {
   ExportImagesFunctionArn: exportImages as LambdaHandler,
   RecordImagesFunctionArn: recordImages as LambdaHandler,
   SyncBucketFunctionArn: syncBucket as LambdaHandler,
-  RecordBucketCopyFunctionArn: recordBucketCopy as LambdaHandler,
+  PlanBucketCopiesFunctionArn: planBucketCopies as LambdaHandler,
+  RecordBucketCopiesFunctionArn: recordBucketCopies as LambdaHandler,
 };

@@ -145,11 +145,19 @@ describe('placeholders in the synthesized state machines', () => {
   });
 
   it('fills the bucket-copy placeholders of the backup state machine', () => {
-    const backup = machines.find((machine) => machine.definition.includes('BackupBucketCopies'));
+    const backup = machines.find((machine) => machine.definition.includes('BackupBucketRanges'));
     expect(Object.keys(backup?.substitutions ?? {})).toEqual(
-      expect.arrayContaining(['SyncBucketFunctionArn', 'RecordBucketCopyFunctionArn']),
+      expect.arrayContaining([
+        'PlanBucketCopiesFunctionArn',
+        'SyncBucketFunctionArn',
+        'RecordBucketCopiesFunctionArn',
+      ]),
     );
-    for (const name of ['SyncBucketFunctionArn', 'RecordBucketCopyFunctionArn']) {
+    for (const name of [
+      'PlanBucketCopiesFunctionArn',
+      'SyncBucketFunctionArn',
+      'RecordBucketCopiesFunctionArn',
+    ]) {
       expect(backup?.substitutions[name]).toEqual({
         'Fn::GetAtt': [expect.stringMatching(name.replace('FunctionArn', '')), 'Arn'],
       });

@@ -278,7 +278,7 @@ describe('bucket-copy functions and their permissions', () => {
     expect(sync.Environment.Variables.NODE_OPTIONS).toBe(
       '--enable-source-maps --max-semi-space-size=16',
     );
-    expect(fn('BackupRecordBucketCopy')!.Properties.MemorySize).toBe(512);
+    expect(fn('BackupRecordBucketCopies')!.Properties.MemorySize).toBe(512);
   });
 
   it('lets SyncBucket read any source bucket of this account only', () => {
@@ -357,8 +357,8 @@ describe('bucket-copy functions and their permissions', () => {
     ]);
   });
 
-  it('lets SyncBucket find the previous run through the bySource index only', () => {
-    const statements = policyStatementsOf(stateless, /^BackupSyncBucketRole/);
+  it('lets PlanBucketCopies find the previous run through the bySource index only', () => {
+    const statements = policyStatementsOf(stateless, /^BackupPlanBucketCopiesRole/);
     const dynamodb = statements.filter((statement) =>
       JSON.stringify(statement.Action).includes('dynamodb:'),
     );
@@ -370,8 +370,8 @@ describe('bucket-copy functions and their permissions', () => {
     ]);
   });
 
-  it('lets RecordBucketCopy write and tag manifests only, and index the copy in the catalog', () => {
-    const statements = policyStatementsOf(stateless, /^BackupRecordBucketCopyRole/);
+  it('lets RecordBucketCopies write and tag manifests only, and index the copy in the catalog', () => {
+    const statements = policyStatementsOf(stateless, /^BackupRecordBucketCopiesRole/);
     const s3 = statements.filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
     expect(s3).toHaveLength(1);
     expect(s3[0]?.Action).toEqual(['s3:PutObject', 's3:PutObjectTagging']);
@@ -400,7 +400,7 @@ describe('bucket-copy functions and their permissions', () => {
     const plain = Template.fromStack(
       buildApp({ config, bundle: false, nag: false, account }).stateless,
     );
-    const statements = policyStatementsOf(plain, /^Backup(SyncBucket|RecordBucketCopy)Role/);
+    const statements = policyStatementsOf(plain, /^Backup(SyncBucket|RecordBucketCopies)Role/);
     expect(JSON.stringify(statements)).not.toContain('s3:');
     const discover = Object.entries(plain.findResources('AWS::Lambda::Function')).find(([id]) =>
       id.startsWith('BackupDiscoverResources'),

@@ -88,8 +88,8 @@ describe('cdk-nag AwsSolutions', () => {
         (resource) =>
           `asset.${(resource.Properties.Code?.S3Key ?? 'missing').replace(/\.zip$/, '')}`,
       );
-    // Eleven backup steps and six restore-test steps.
-    expect(assets).toHaveLength(17);
+    // Twelve backup steps and six restore-test steps.
+    expect(assets).toHaveLength(18);
     for (const asset of assets) {
       const url = new URL(`file://${join(synthesized.outdir, asset, 'index.mjs')}`).href;
       const run = spawnSync(

@@ -137,7 +137,7 @@ describe('templates built from the example configuration', () => {
     });
 
     it.each([
-      ['backup', /^BackupStateMachineRole/, 11],
+      ['backup', /^BackupStateMachineRole/, 12],
       ['restore-test', /^RestoreTestStateMachineRole/, 6],
     ])(
       'the %s state machine (%p) may invoke exactly its %d functions, and start and follow its own Distributed Map children',
@@ -167,7 +167,7 @@ describe('templates built from the example configuration', () => {
   describe('functions', () => {
     it('run Node.js 24 on ARM with tracing, their own log group and the common environment', () => {
       const functions = stateless.findResources('AWS::Lambda::Function');
-      expect(Object.keys(functions)).toHaveLength(17);
+      expect(Object.keys(functions)).toHaveLength(18);
       for (const [id, fn] of Object.entries(functions)) {
         // SyncBucket gets more memory and its own NODE_OPTIONS (test/infra/bucket-copies.test.ts).
         const syncBucket = id.startsWith('BackupSyncBucket');
@@ -226,7 +226,7 @@ describe('templates built from the example configuration', () => {
           checked += 1;
         }
       }
-      expect(checked).toBe(17);
+      expect(checked).toBe(18);
     });
 
     it('discover volumes and instances, and know the export bucket and service role', () => {

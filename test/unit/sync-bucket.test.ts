@@ -3,7 +3,8 @@ import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory
 import type { BucketCopyState } from '../../functions/core/bucket-copy-state.js';
 import { BucketCopyOptionsSchema } from '../../functions/core/config.js';
 import { PacingSchema, type RunContext } from '../../functions/core/volume-backup-state.js';
-import { recordBucketCopy } from '../../functions/steps/record-bucket-copy.js';
+import { planBucketCopies } from '../../functions/steps/plan-bucket-copies.js';
+import { recordBucketCopies } from '../../functions/steps/record-bucket-copy.js';
 import { restoreBucketCopy } from '../../functions/steps/restore-bucket-copy.js';
 import { syncBucket } from '../../functions/steps/sync-bucket.js';
 
@@ -32,27 +33,43 @@ function run(runId: string, concurrency = 2): RunContext {
   };
 }
 
-/** A run of turns; with `shortTurns` every turn stops after its first chunk, as near a timeout. */
+/**
+ * A whole bucket copy as the workflow runs it: plan ranges, run each range's turns, record. With
+ * `shortTurns` every turn stops after its first chunk, as near a timeout.
+ */
 async function copyRun(
   cloud: InMemoryObjectCloud,
   catalog: InMemoryRecoveryPointCatalog,
   runId: string,
   shortTurns = false,
+  overrides: Partial<RunContext['buckets']> = {},
 ) {
   const store = cloud.store();
-  const deps = { source: store, backup: store, catalog, hasTime: () => !shortTurns };
-  let state: BucketCopyState = await syncBucket({ run: run(runId), item }, deps);
-  let turns = 1;
-  while (!state.done) {
-    state = await syncBucket(state, deps);
+  const context = { ...run(runId), buckets: { ...run(runId).buckets, ...overrides } };
+  const { rangeItems } = await planBucketCopies({ run: context, bucketItems: [item] }, catalog);
+  const deps = { source: store, backup: store, hasTime: () => !shortTurns };
+  const states: BucketCopyState[] = [];
+  let turns = 0;
+  for (const rangeItem of rangeItems) {
+    let state: BucketCopyState = await syncBucket({ run: context, ...rangeItem }, deps);
     turns += 1;
+    while (!state.done) {
+      state = await syncBucket(state, deps);
+      turns += 1;
+    }
+    states.push(state);
   }
-  const result = await recordBucketCopy(state, {
-    backup: store,
-    catalog,
-    now: new Date('2026-11-22T04:00:00Z'),
-  });
-  return { state, result, turns };
+  const [result] = await recordBucketCopies(
+    { run: context, results: states },
+    { storeFor: () => store, catalog, now: new Date('2026-11-22T04:00:00Z') },
+  );
+  return {
+    states,
+    state: states[states.length - 1]!,
+    result: result!,
+    turns,
+    ranges: rangeItems.length,
+  };
 }
 
 function estate(objects = 20) {
@@ -146,5 +163,32 @@ describe('syncBucket and recordBucketCopy', () => {
     const { result } = await copyRun(cloud, catalog, 'run-1');
     expect(result).toMatchObject({ copied: 2, verified: 0, failed: 0 });
     expect(cloud.calls.UploadPartCopy).toBe(1);
+  });
+
+  it('splits a later run into key ranges along the previous manifest parts, covering every key once', async () => {
+    const { cloud, catalog } = estate(30);
+    // First run: parts of at most 8 keys (one per chunk of 8 with concurrency 2).
+    const first = await copyRun(cloud, catalog, 'run-1', false, { objectsPerPart: 8 });
+    expect(first.states[0]?.parts.length).toBe(4);
+    cloud.put('src', 'k/005', 'changed 5');
+    cloud.put('src', 'k/025', 'changed 25');
+    cloud.put('src', 'k/0125', 'new, between two boundaries');
+    cloud.put('src', 'zz-after-everything', 'new, after the last key');
+    const second = await copyRun(cloud, catalog, 'run-2', false, {
+      objectsPerPart: 8,
+      objectsPerRange: 16,
+    });
+    expect(second.ranges).toBe(2);
+    expect(second.result).toMatchObject({ objects: 32, copied: 4, kept: 28, failed: 0 });
+    cloud.createBucket('restored');
+    const [point] = await catalog.list({ sourceId: 'src', kind: 'bucket-copy' });
+    expect(point?.runId).toBe('run-2');
+    const restored = await restoreBucketCopy(
+      { point: point!, targetBucket: 'restored' },
+      { backup: cloud.store(), target: cloud.store() },
+    );
+    expect(restored.restored).toBe(32);
+    expect(cloud.latest('restored', 'k/005')?.body.toString()).toBe('changed 5');
+    expect(cloud.latest('restored', 'k/006')?.body.toString()).toBe('body 6');
   });
 });

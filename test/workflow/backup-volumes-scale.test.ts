@@ -50,8 +50,9 @@ describe(`one run over ${volumeCount} opted-in volumes`, () => {
 
     // 5 batches of 50. Per batch: snapshot turn (Task, Choice); copies start 20 at a time (EBS's
     // in-flight limit per region), so 3 copy turns (Task, Choice) with 2 Waits; Record. That is
-    // 11 per batch, plus Discover, Parallel, the three Maps and Summarize: constant per volume.
-    expect(stateTransitions).toBe(6 + 11 * (volumeCount / 50));
+    // 11 per batch, plus Discover, Parallel, the two other Maps, the bucket plan and record
+    // steps and Summarize: constant per volume.
+    expect(stateTransitions).toBe(8 + 11 * (volumeCount / 50));
     // Describes are per batch turn (adopt, in-flight count, poll), never per volume.
     const calls = emulator.testCloud.counts().byOperation;
     expect(calls['ec2:CreateSnapshot']).toBe(volumeCount);

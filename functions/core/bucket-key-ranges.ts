@@ -1,0 +1,51 @@
+import type { ManifestPartRef } from './recovery-point.js';
+
+export interface PlannedRange {
+  range: { index: number; startAfter?: string; endAt?: string };
+  /** The previous run's parts that list keys in this range. */
+  previousParts: ManifestPartRef[];
+}
+
+/**
+ * Splits a bucket's key space for parallel copying along the previous run's manifest parts (no
+ * extra listing): consecutive parts are grouped until they hold `objectsPerRange` keys, and the
+ * last key of a group is the boundary (ranges are "after startAfter, up to endAt"). The last
+ * range is open-ended, so keys beyond the previous run's are covered. Without a previous
+ * manifest, or when it is small, the whole bucket is one range.
+ */
+export function planKeyRanges(
+  previousParts: readonly ManifestPartRef[],
+  objectsPerRange: number,
+  maxRanges = 200,
+): PlannedRange[] {
+  const total = previousParts.reduce((sum, part) => sum + part.lines, 0);
+  // Never more ranges than the limit: widen them instead.
+  const perRange = Math.max(objectsPerRange, Math.ceil(total / maxRanges));
+  const ranges: PlannedRange[] = [];
+  let group: ManifestPartRef[] = [];
+  let lines = 0;
+  let startAfter: string | undefined;
+  for (const [index, part] of previousParts.entries()) {
+    group.push(part);
+    lines += part.lines;
+    const last = index === previousParts.length - 1;
+    if (lines >= perRange && !last && part.lastKey !== undefined) {
+      ranges.push({
+        range: {
+          index: ranges.length,
+          ...(startAfter !== undefined ? { startAfter } : {}),
+          endAt: part.lastKey,
+        },
+        previousParts: group,
+      });
+      startAfter = part.lastKey;
+      group = [];
+      lines = 0;
+    }
+  }
+  ranges.push({
+    range: { index: ranges.length, ...(startAfter !== undefined ? { startAfter } : {}) },
+    previousParts: group,
+  });
+  return ranges;
+}

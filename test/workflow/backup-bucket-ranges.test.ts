@@ -1,0 +1,147 @@
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { ensureCatalogTable } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
+import { DynamoDbRecoveryPointCatalog } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
+import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
+import { parseConfig } from '../../functions/core/config.js';
+import { restoreBucketCopy } from '../../functions/steps/restore-bucket-copy.js';
+import type { RunSummary } from '../../functions/steps/summarize-run.js';
+import { backupDefinitionFile } from '../../statemachines/definitions.js';
+import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';
+import { useEmulator } from '../support/emulator.js';
+
+const emulator = useEmulator({ testCloud: true });
+const catalogTable = 'catalog-ranges';
+const config = parseConfig({
+  primaryRegion: 'us-east-1',
+  policies: {
+    daily: {
+      schedule: 'cron(0 3 * * ? *)',
+      retention: { daily: 7 },
+      copyTo: [{ region: 'us-west-2', bucket: 'backup-ranges' }],
+      // Test-sized: parts of 3 keys; a later run splits into ranges of 6 keys.
+      buckets: { objectsPerPart: 3, objectsPerRange: 6, concurrency: 1 },
+    },
+  },
+});
+const s3 = (region = 'us-east-1') =>
+  new S3Client({
+    endpoint: emulator.motoEndpoint,
+    region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+
+async function run(runId: string) {
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.CATALOG_TABLE_NAME = catalogTable;
+  await ensureCatalogTable(catalogTable);
+  return runWorkflowLocally<RunSummary>(backupDefinitionFile, {
+    executionName: runId,
+    input: { policyName: 'daily', config },
+    waitMs: 0,
+  });
+}
+
+describe('bucket copies split across Map children along the previous manifest', () => {
+  it('a later run copies each key range in its own child, and its manifest still restores every key', async () => {
+    await s3().send(new CreateBucketCommand({ Bucket: 'ranged' }));
+    await s3().send(
+      new PutBucketTaggingCommand({
+        Bucket: 'ranged',
+        Tagging: { TagSet: [{ Key: 'backup:policy', Value: 'daily' }] },
+      }),
+    );
+    await s3('us-west-2').send(
+      new CreateBucketCommand({
+        Bucket: 'backup-ranges',
+        CreateBucketConfiguration: { LocationConstraint: 'us-west-2' },
+      }),
+    );
+    await s3('us-west-2').send(
+      new PutBucketVersioningCommand({
+        Bucket: 'backup-ranges',
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    );
+    for (let index = 0; index < 12; index += 1) {
+      await s3().send(
+        new PutObjectCommand({
+          Bucket: 'ranged',
+          Key: `k${String(index).padStart(2, '0')}`,
+          Body: `v1 ${index}`,
+          ChecksumAlgorithm: 'SHA256',
+        }),
+      );
+    }
+
+    const first = await run('ranges-1');
+    expect(first.output.bucketCopies).toMatchObject({ copied: 12, failed: 0 });
+    // One range (no previous manifest), in turns that each fill a part of 3 keys.
+    expect(first.transitionsByState.SyncBucket).toBe(4);
+
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: 'ranged',
+        Key: 'k01',
+        Body: 'v2 1, longer',
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: 'ranged',
+        Key: 'k10',
+        Body: 'v2 10, longer',
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: 'ranged',
+        Key: 'k99',
+        Body: 'new',
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    emulator.testCloud.resetCounts();
+    const second = await run('ranges-2');
+    expect(second.output.bucketCopies).toMatchObject({
+      objects: 13,
+      copied: 3,
+      kept: 10,
+      failed: 0,
+    });
+    // Two ranges of 6 keys along the previous parts, each its own Map iteration.
+    expect(second.transitionsByState.BackupBucketRanges).toBe(1);
+    expect(second.transitionsByState.BucketRangeDone).toBe(2);
+    expect(emulator.testCloud.counts().byOperation['s3:CopyObject']).toBe(3);
+
+    const catalog = new DynamoDbRecoveryPointCatalog(catalogTable);
+    const point = (await catalog.list({ sourceId: 'ranged', kind: 'bucket-copy' })).find(
+      (candidate) => candidate.runId === 'ranges-2',
+    )!;
+    await s3().send(new CreateBucketCommand({ Bucket: 'ranged-restored' }));
+    const restored = await restoreBucketCopy(
+      { point, targetBucket: 'ranged-restored' },
+      { backup: new S3ObjectStore('us-west-2'), target: new S3ObjectStore('us-east-1') },
+    );
+    expect(restored).toMatchObject({ restored: 13, failures: [] });
+    for (const [key, body] of [
+      ['k00', 'v1 0'],
+      ['k01', 'v2 1, longer'],
+      ['k07', 'v1 7'],
+      ['k10', 'v2 10, longer'],
+      ['k99', 'new'],
+    ]) {
+      const object = await s3().send(new GetObjectCommand({ Bucket: 'ranged-restored', Key: key }));
+      expect(await object.Body?.transformToString()).toBe(body);
+    }
+  });
+});
