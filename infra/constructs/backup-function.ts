@@ -77,6 +77,9 @@ export class BackupFunction extends Construct {
         // Bundle the SDK too: the deployed code runs the exact versions the tests ran.
         externalModules: [],
         minify: true,
+        // Error class names are the contract with ASL Retry/Catch (ThrottledError, ...): the
+        // minifier must not rename them.
+        keepNames: true,
         sourceMap: true,
         sourcesContent: false,
         // Some CommonJS dependencies call require(); give the ESM bundle one.

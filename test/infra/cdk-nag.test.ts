@@ -90,6 +90,14 @@ describe('cdk-nag AwsSolutions', () => {
       );
     // Twelve backup steps and six restore-test steps.
     expect(assets).toHaveLength(18);
+    // Error names survive minification: ASL Retry matches ThrottledError by its name, which a
+    // minifier would otherwise shorten to a letter.
+    const bundles = assets.map((asset) =>
+      readFileSync(join(synthesized.outdir, asset, 'index.mjs'), 'utf8'),
+    );
+    const withThrottling = bundles.filter((code) => code.includes('RequestLimitExceeded'));
+    expect(withThrottling.length).toBeGreaterThan(0);
+    for (const code of withThrottling) expect(code).toContain('"ThrottledError"');
     for (const asset of assets) {
       const url = new URL(`file://${join(synthesized.outdir, asset, 'index.mjs')}`).href;
       const run = spawnSync(
