@@ -8,6 +8,8 @@ export const ManifestPartSchema = z.object({
   firstKey: z.string().optional(),
   lastKey: z.string().optional(),
   lines: z.int(),
+  /** Read only the part's keys after this one: an earlier run's part standing in for the rest of a failed range. */
+  onlyAfter: z.string().optional(),
 });
 export type ManifestPart = z.infer<typeof ManifestPartSchema>;
 
@@ -49,6 +51,8 @@ export const SyncTotalsSchema = z.object({
 export type SyncTotals = z.infer<typeof SyncTotalsSchema>;
 
 export const BucketCopyStateSchema = BucketCopyInputSchema.extend({
+  /** The range stopped on an error the run cannot retry (e.g. the source denies access). */
+  rangeError: z.object({ name: z.string(), message: z.string() }).optional(),
   /** Resume point: the last key this run has settled. */
   startAfter: z.string().optional(),
   turns: z.int(),

@@ -32,7 +32,7 @@ export interface ManifestEntry {
   copiedInRun: string;
 }
 
-export type ChangeReason = 'size-changed' | 'modified-after-copy' | 'etag-changed';
+export type ChangeReason = 'size-changed' | 'modified-after-copy' | 'etag-changed' | 'unrecorded';
 export type CopyReason = 'new' | ChangeReason;
 
 /** The source key is not at the destination. */
@@ -155,6 +155,7 @@ export function decideObject(
   source: ObjectEntry,
   destination: ObjectEntry,
   previous?: ManifestEntry,
+  manifestIsComplete = false,
 ): CopyChangedDecision | KeepDecision {
   const key = source.key;
   const withPrevious = previous ? { previous } : {};
@@ -173,6 +174,11 @@ export function decideObject(
   }
   if (previous && !sameEtag(previous.sourceEtag, source.etag)) {
     return { kind: 'copy', reason: 'etag-changed', key, source, destination, previous };
+  }
+  // A copy the previous manifest does not list was never verified (a copy that failed its
+  // checksum, or one from an interrupted run): copy it again rather than trust it.
+  if (!previous && manifestIsComplete) {
+    return { kind: 'copy', reason: 'unrecorded', key, source, destination };
   }
   return { kind: 'keep', key, source, destination, ...withPrevious };
 }
@@ -225,6 +231,8 @@ export async function* planObjectSync(
   source: AsyncIterable<ObjectEntry>,
   destination: AsyncIterable<ObjectEntry>,
   previous: AsyncIterable<ManifestEntry>,
+  /** True when `previous` is a whole earlier manifest for these keys (not the first run). */
+  manifestIsComplete = false,
 ): AsyncGenerator<SyncDecision, void, undefined> {
   const src = new Cursor(source[Symbol.asyncIterator](), 'source');
   const dst = new Cursor(destination[Symbol.asyncIterator](), 'destination');
@@ -256,7 +264,7 @@ export async function* planObjectSync(
           : { kind: 'deleted-at-source', key, destination: d! };
         await dst.advance();
       } else {
-        yield decideObject(s!, d!, matched);
+        yield decideObject(s!, d!, matched, manifestIsComplete);
         await Promise.all([src.advance(), dst.advance()]);
       }
     }
@@ -277,7 +285,7 @@ export interface SyncSummary {
 
 export function emptySyncSummary(): SyncSummary {
   return {
-    copy: { new: 0, 'size-changed': 0, 'modified-after-copy': 0, 'etag-changed': 0 },
+    copy: { new: 0, 'size-changed': 0, 'modified-after-copy': 0, 'etag-changed': 0, unrecorded: 0 },
     copies: 0,
     copyBytes: 0,
     keep: 0,

@@ -54,6 +54,8 @@ export interface ManifestPartRef {
   firstKey?: string;
   lastKey?: string;
   lines: number;
+  /** Only the part's keys after this one count (an earlier part standing in for a failed range's rest). */
+  onlyAfter?: string;
 }
 
 export interface BucketCopyManifestRef {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { compareKeys, type ManifestEntry } from '../core/object-sync.js';
+import { BackupError } from '../core/errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 
 /**
@@ -57,7 +58,11 @@ export interface ManifestPartLocation {
   key: string;
   firstKey?: string;
   lastKey?: string;
+  onlyAfter?: string;
 }
+
+/** A manifest part the index names is not in the backup bucket: the point in time is incomplete. */
+export class ManifestPartMissingError extends BackupError {}
 
 /**
  * Entries of the given parts, in order, after `startAfter` and up to `endAt` (S3 key order).
@@ -80,7 +85,8 @@ export async function* readManifestParts(
     if (endAt !== undefined && part.firstKey !== undefined && compareKeys(part.firstKey, endAt) > 0)
       break;
     const body = await store.readObject(bucket, part.key);
-    if (!body) continue;
+    if (!body)
+      throw new ManifestPartMissingError(`manifest part s3://${bucket}/${part.key} is missing`);
     const lines = createInterface({ input: body.pipe(createGunzip()), crlfDelay: Infinity });
     for await (const line of lines) {
       if (line.trim() === '') continue;
@@ -89,6 +95,7 @@ export async function* readManifestParts(
         lines.close();
         return;
       }
+      if (part.onlyAfter !== undefined && compareKeys(entry.key, part.onlyAfter) <= 0) continue;
       if (startAfter === undefined || compareKeys(entry.key, startAfter) > 0) yield entry;
     }
   }

@@ -83,6 +83,22 @@ async function recordOne(
     }
     parts.push(...range.parts);
     failures.push(...range.failures);
+    if (range.rangeError) {
+      // The range stopped early: the previous run's copies stand in for the keys it did not reach.
+      const reached = range.startAfter;
+      parts.push(
+        ...range.previousParts.map((part) =>
+          reached === undefined ? part : { ...part, onlyAfter: reached },
+        ),
+      );
+      failures.push({
+        sourceId: item.bucket,
+        stage: 'bucket-copy',
+        region: item.region,
+        name: range.rangeError.name,
+        message: `copy of ${item.bucket} stopped ${reached === undefined ? 'at the start' : `after ${JSON.stringify(reached)}`}: ${range.rangeError.message}; the previous copies stand in for the rest`,
+      });
+    }
     for (const [name, value] of Object.entries(range.totals) as [keyof SyncTotals, number][])
       totals[name] += value;
   }
@@ -95,11 +111,17 @@ async function recordOne(
     deletedAtSource: totals.deletedAtSource,
     bytesCopied: totals.bytesCopied,
     verified: totals.verified,
-    failed: totals.failed + ranges.filter((range) => 'batchError' in range).length,
+    failed:
+      totals.failed + ranges.filter((range) => 'batchError' in range || range.rangeError).length,
     failures,
   };
   // Nothing was copied and nothing earlier exists: there is no point in time to record.
-  if (ranges.every((range) => 'batchError' in range) && parts.length === 0) return summary;
+  if (
+    ranges.every((range) => 'batchError' in range || range.rangeError) &&
+    parts.every((part) => part.lines === 0)
+  ) {
+    return summary;
+  }
 
   const backup = deps.storeFor(item.region);
   const indexKey = `${manifestPrefix(item.bucket, run.runId)}index.json`;

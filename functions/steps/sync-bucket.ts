@@ -14,6 +14,7 @@ import {
 } from '../core/object-sync.js';
 import type { RunFailure } from '../core/volume-backup-state.js';
 import { ChecksumMismatchError, ObjectVanishedError } from '../ports/object-errors.js';
+import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
 import type { ListedObject, ObjectStore } from '../ports/object-store.js';
 import { through, openManifestPart, readManifestParts } from './manifest-stream.js';
 import { toFailure } from './work-outcomes.js';
@@ -99,6 +100,7 @@ export async function syncBucket(
   const failures = [...state.failures];
   let lastKey = state.startAfter;
   let done = true;
+  let rangeError: { name: string; message: string } | undefined;
 
   const copyOne = async (decision: Extract<SyncDecision, { kind: 'copy' }>): Promise<Outcome> => {
     const { source: listed } = decision;
@@ -222,7 +224,12 @@ export async function syncBucket(
   try {
     const chunkSize = options.concurrency * 4;
     let chunk: SyncDecision[] = [];
-    for await (const decision of planObjectSync(source, destination, previous)) {
+    for await (const decision of planObjectSync(
+      source,
+      destination,
+      previous,
+      state.previousParts.length > 0,
+    )) {
       chunk.push(decision);
       if (chunk.length < chunkSize) continue;
       await settle(chunk);
@@ -239,6 +246,13 @@ export async function syncBucket(
       await settle(chunk);
       lastKey = chunk[chunk.length - 1]?.key;
     }
+  } catch (error) {
+    // Throttling and transient faults are the workflow's to retry (the turn is repeatable).
+    if (error instanceof ThrottledError || error instanceof TransientAwsError) throw error;
+    // Anything else ends the range here, keeping what this run copied so far: the record step
+    // lets the previous run's copies stand in for the rest.
+    rangeError = toFailure(error);
+    done = true;
   } finally {
     await writer.close();
   }
@@ -259,6 +273,7 @@ export async function syncBucket(
     ],
     totals,
     failures,
+    ...(rangeError ? { rangeError } : {}),
   };
 }
 

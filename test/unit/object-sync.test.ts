@@ -286,7 +286,13 @@ describe('planObjectSync', () => {
       ),
     );
     expect(summary).toEqual({
-      copy: { new: 1, 'size-changed': 1, 'modified-after-copy': 0, 'etag-changed': 0 },
+      copy: {
+        new: 1,
+        'size-changed': 1,
+        'modified-after-copy': 0,
+        'etag-changed': 0,
+        unrecorded: 0,
+      },
       copies: 2,
       copyBytes: 12,
       keep: 1,
@@ -448,5 +454,35 @@ describe('planObjectSync properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('copies the previous manifest does not list', () => {
+  const entry = (key: string, lastModified = '2026-11-20T00:00:00.000Z') => ({
+    key,
+    size: 3,
+    etag: '"e"',
+    lastModified,
+  });
+  async function decisions(manifestIsComplete: boolean) {
+    const found = [];
+    for await (const decision of planObjectSync(
+      (async function* () {
+        yield entry('a');
+      })(),
+      (async function* () {
+        yield entry('a', '2026-11-21T00:00:00.000Z');
+      })(),
+      (async function* () {})(),
+      manifestIsComplete,
+    )) {
+      found.push(`${decision.kind}:${'reason' in decision ? decision.reason : ''}`);
+    }
+    return found;
+  }
+
+  it('are copied again when an earlier manifest exists (never verified), and kept on a first run', async () => {
+    expect(await decisions(true)).toEqual(['copy:unrecorded']);
+    expect(await decisions(false)).toEqual(['keep:']);
   });
 });

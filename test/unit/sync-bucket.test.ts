@@ -191,4 +191,58 @@ describe('syncBucket and recordBucketCopy', () => {
     expect(cloud.latest('restored', 'k/005')?.body.toString()).toBe('changed 5');
     expect(cloud.latest('restored', 'k/006')?.body.toString()).toBe('body 6');
   });
+
+  it('a new key whose copy failed verification is copied again on the next run, not trusted', async () => {
+    const { cloud, catalog } = estate(2);
+    await copyRun(cloud, catalog, 'run-1');
+    cloud.put('src', 'k/new', 'fresh');
+    cloud.corruptNextCopies = 2;
+    const second = await copyRun(cloud, catalog, 'run-2');
+    expect(second.result).toMatchObject({ failed: 1 });
+    const third = await copyRun(cloud, catalog, 'run-3');
+    expect(third.result).toMatchObject({ copied: 1, verified: 1, failed: 0 });
+  });
+
+  it('a range that stops on an error keeps what it copied and lets the previous copies stand in for the rest', async () => {
+    const { cloud, catalog } = estate(20);
+    await copyRun(cloud, catalog, 'run-1');
+    cloud.put('src', 'k/000', 'changed 0');
+    cloud.put('src', 'k/019', 'changed 19');
+    const store = cloud.store();
+    const context = run('run-2');
+    const { rangeItems } = await planBucketCopies({ run: context, bucketItems: [item] }, catalog);
+    const deps = { source: store, backup: store, hasTime: () => false };
+    const firstTurn = await syncBucket({ run: context, ...rangeItems[0]! }, deps);
+    expect(firstTurn.done).toBe(false);
+    cloud.denied.add('src');
+    const stopped = await syncBucket(firstTurn, deps);
+    expect(stopped).toMatchObject({
+      done: true,
+      rangeError: { name: 'SourceBucketUnavailableError' },
+    });
+    const [result] = await recordBucketCopies(
+      { run: context, results: [stopped] },
+      { storeFor: () => store, catalog, now: new Date('2026-11-22T05:00:00Z') },
+    );
+    expect(result?.failures).toEqual([
+      expect.objectContaining({
+        name: 'SourceBucketUnavailableError',
+        message: expect.stringContaining('previous copies stand in'),
+      }),
+    ]);
+
+    cloud.denied.delete('src');
+    cloud.createBucket('restored');
+    const point = (await catalog.list({ sourceId: 'src' })).find(
+      (candidate) => candidate.runId === 'run-2',
+    )!;
+    const restored = await restoreBucketCopy(
+      { point, targetBucket: 'restored' },
+      { backup: store, target: store },
+    );
+    expect(restored).toMatchObject({ restored: 20, failures: [] });
+    expect(cloud.latest('restored', 'k/000')?.body.toString()).toBe('changed 0');
+    // Not reached by run 2: restored as run 1 copied it.
+    expect(cloud.latest('restored', 'k/019')?.body.toString()).toBe('body 19');
+  });
 });
