@@ -263,11 +263,24 @@ export const BucketCopyResultSchema = z.object({
 });
 export type BucketCopyResult = z.infer<typeof BucketCopyResultSchema>;
 
+/** What a Parallel branch hands on when it failed as a whole (its Catch path). */
+export const FailedBranchSchema = z.object({
+  branchError: z.object({ Error: z.string(), Cause: z.string().optional() }),
+});
+export type FailedBranch = z.infer<typeof FailedBranchSchema>;
+
 export const SummarizeRunEventSchema = z.object({
   run: RunContextSchema,
   discovery: DiscoverySchema,
-  volumeResults: z.array(z.union([BatchResultSchema, FailedBatchSchema])),
-  imageResults: z.array(z.union([BatchResultSchema, FailedImageBatchSchema])).default([]),
-  bucketResults: z.array(z.union([BucketCopyResultSchema, FailedBucketCopySchema])).default([]),
+  volumeResults: z.union([
+    z.array(z.union([BatchResultSchema, FailedBatchSchema])),
+    FailedBranchSchema,
+  ]),
+  imageResults: z
+    .union([z.array(z.union([BatchResultSchema, FailedImageBatchSchema])), FailedBranchSchema])
+    .default([]),
+  bucketResults: z
+    .union([z.array(z.union([BucketCopyResultSchema, FailedBucketCopySchema])), FailedBranchSchema])
+    .default([]),
 });
 export type SummarizeRunEvent = z.infer<typeof SummarizeRunEventSchema>;

@@ -1,6 +1,7 @@
 import type {
   BatchResult,
   FailedBatch,
+  FailedBranch,
   FailedImageBatch,
   RecoveryPointRef,
   RunFailure,
@@ -53,12 +54,27 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
   const volumeFailures: RunFailure[] = [];
   const instanceFailures: RunFailure[] = [];
   const points: RecoveryPointRef[] = [];
-  for (const result of event.volumeResults) {
+  const branchFailures: RunFailure[] = [];
+  const branch = <T>(name: string, results: T[] | FailedBranch): T[] => {
+    if (Array.isArray(results)) return results;
+    branchFailures.push({
+      sourceId: `(${name})`,
+      stage: 'batch',
+      region: run.primaryRegion,
+      name: results.branchError.Error,
+      message: `the ${name} branch failed as a whole: ${parseCause(results.branchError.Cause)}`,
+    });
+    return [];
+  };
+  const volumeResults = branch('volumes', event.volumeResults);
+  const imageResults = branch('images', event.imageResults);
+  const bucketResults = branch('buckets', event.bucketResults);
+  for (const result of volumeResults) {
     if ('batchError' in result)
       volumeFailures.push(...failedBatchFailures(result, run.primaryRegion));
     else collect(result, volumeFailures);
   }
-  for (const result of event.imageResults) {
+  for (const result of imageResults) {
     if ('batchError' in result)
       instanceFailures.push(...failedBatchFailures(result, run.primaryRegion));
     else collect(result, instanceFailures);
@@ -79,7 +95,7 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
     verified: 0,
     failed: 0,
   };
-  for (const result of event.bucketResults) {
+  for (const result of bucketResults) {
     if ('batchError' in result) {
       bucketFailures.push({
         sourceId: result.item.bucket,
@@ -115,6 +131,7 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
   );
   const failures = [
     ...discovery.failures,
+    ...branchFailures,
     ...volumeFailures,
     ...instanceFailures,
     ...bucketFailures,
@@ -127,7 +144,9 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
     optedIn: discovery.optedIn,
     selected: discovery.selected,
     excluded: discovery.excluded,
-    succeeded: Math.max(0, discovery.selected - failedVolumes.size),
+    succeeded: Array.isArray(event.volumeResults)
+      ? Math.max(0, discovery.selected - failedVolumes.size)
+      : 0,
     // Discovery failures are volumes that were never selected; they count as failed too.
     failed: new Set([
       ...failedVolumes,
@@ -139,7 +158,9 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
   const instances = {
     optedIn: discovery.instancesOptedIn,
     selected: discovery.instancesSelected,
-    succeeded: Math.max(0, discovery.instancesSelected - failedInstances.size),
+    succeeded: Array.isArray(event.imageResults)
+      ? Math.max(0, discovery.instancesSelected - failedInstances.size)
+      : 0,
     failed: failedInstances.size,
   };
   const failedBuckets = new Set(
@@ -148,7 +169,9 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
   const buckets = {
     optedIn: discovery.bucketsOptedIn,
     selected: discovery.bucketsSelected,
-    succeeded: Math.max(0, discovery.bucketsSelected - failedBuckets.size),
+    succeeded: Array.isArray(event.bucketResults)
+      ? Math.max(0, discovery.bucketsSelected - failedBuckets.size)
+      : 0,
     failed: failedBuckets.size,
   };
   const selected = volumes.selected + instances.selected + buckets.selected;

@@ -379,3 +379,48 @@ describe('recordRecoveryPoints and summarizeRun', () => {
     ]);
   });
 });
+
+describe('summarizeRun with a branch that failed as a whole', () => {
+  it('reports the branch, counts its resources as not succeeded, and still summarizes the others', () => {
+    const summary = summarizeRun(
+      {
+        run: {
+          runId: 'r',
+          policyName: 'daily',
+          primaryRegion: 'us-east-1',
+          startedAt: '2026-11-22T03:00:00Z',
+          expiresAt: 'never',
+          copyTargets: [],
+          pacing: {} as never,
+          image: { noReboot: true },
+          buckets: BucketCopyOptionsSchema.parse({}),
+        },
+        discovery: {
+          optedIn: 0,
+          selected: 0,
+          instancesOptedIn: 0,
+          instancesSelected: 0,
+          bucketsOptedIn: 2,
+          bucketsSelected: 2,
+          excluded: [],
+          tagProblems: [],
+          tagProblemCount: 0,
+          failures: [],
+        },
+        volumeResults: [],
+        imageResults: [],
+        bucketResults: { branchError: { Error: 'States.DataLimitExceeded', Cause: 'too big' } },
+      },
+      new Date('2026-11-22T03:00:10Z'),
+    );
+    expect(summary.outcome).toBe('failed');
+    expect(summary.buckets).toMatchObject({ selected: 2, succeeded: 0 });
+    expect(summary.failures).toEqual([
+      expect.objectContaining({
+        sourceId: '(buckets)',
+        name: 'States.DataLimitExceeded',
+        message: expect.stringContaining('too big'),
+      }),
+    ]);
+  });
+});

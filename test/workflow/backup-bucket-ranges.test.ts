@@ -144,4 +144,33 @@ describe('bucket copies split across Map children along the previous manifest', 
       expect(await object.Body?.transformToString()).toBe(body);
     }
   });
+
+  it('a bucket branch that fails as a whole is reported; the volume branch and the summary still run', async () => {
+    const { CreateVolumeCommand, EC2Client } = await import('@aws-sdk/client-ec2');
+    await new EC2Client({ region: 'us-east-1', endpoint: emulator.motoEndpoint }).send(
+      new CreateVolumeCommand({
+        AvailabilityZone: 'us-east-1a',
+        Size: 1,
+        TagSpecifications: [
+          { ResourceType: 'volume', Tags: [{ Key: 'backup:policy', Value: 'daily' }] },
+        ],
+      }),
+    );
+    // The bucket planner's catalog read is refused: the whole bucket branch fails.
+    emulator.testCloud.addFault({
+      operation: 'dynamodb:Query',
+      fault: { status: 400, code: 'AccessDeniedException', message: 'denied' },
+      times: 1,
+    });
+    const { output } = await run('ranges-3');
+    emulator.testCloud.clearFaults();
+    expect(output.snapshotsCreated).toBe(1);
+    expect(output.failures).toEqual([
+      expect.objectContaining({
+        sourceId: '(buckets)',
+        message: expect.stringContaining('failed as a whole'),
+      }),
+    ]);
+    expect(output.outcome).toBe('partial');
+  });
 });
