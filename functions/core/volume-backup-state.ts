@@ -205,6 +205,7 @@ export const DiscoverySchema = z.object({
   bucketsOptedIn: z.int().default(0),
   bucketsSelected: z.int().default(0),
   excluded: z.array(z.string()),
+  excludedCount: z.int().default(0),
   tagProblems: z.array(TagProblemSchema),
   /** All problems, though the list above is capped to keep the state payload small. */
   tagProblemCount: z.int(),

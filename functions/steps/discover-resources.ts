@@ -185,7 +185,9 @@ export async function discoverResources(
       instancesSelected: selectedInstances.length,
       bucketsOptedIn,
       bucketsSelected,
-      excluded,
+      // Listed up to the same cap as problems (the state payload is limited); all are counted.
+      excluded: excluded.slice(0, listedProblemsLimit),
+      excludedCount: excluded.length,
       tagProblems: tagProblems.slice(0, listedProblemsLimit),
       tagProblemCount: tagProblems.length,
       failures,

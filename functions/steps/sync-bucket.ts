@@ -224,6 +224,9 @@ export async function syncBucket(
   try {
     const chunkSize = options.concurrency * 4;
     let chunk: SyncDecision[] = [];
+    // A chunk is also cut by bytes, so a run of large objects cannot outlast the time check.
+    const chunkBytes = options.concurrency * 256 * mebibyte;
+    let bytesInChunk = 0;
     for await (const decision of planObjectSync(
       source,
       destination,
@@ -231,7 +234,9 @@ export async function syncBucket(
       state.previousParts.length > 0,
     )) {
       chunk.push(decision);
-      if (chunk.length < chunkSize) continue;
+      if (decision.kind === 'copy') bytesInChunk += decision.source.size;
+      if (chunk.length < chunkSize && bytesInChunk < chunkBytes) continue;
+      bytesInChunk = 0;
       await settle(chunk);
       lastKey = chunk[chunk.length - 1]?.key;
       chunk = [];
