@@ -84,10 +84,14 @@ export const RunContextSchema = z.object({
 });
 export type RunContext = z.infer<typeof RunContextSchema>;
 
+/**
+ * A volume as a Map item: its id only. Every selected volume travels in discovery's output, which
+ * Step Functions caps at 256 KB, so items carry nothing the steps do not need (about 35 bytes).
+ */
 export const VolumeRefSchema = z.object({
   volumeId: z.string(),
-  availabilityZone: z.string(),
-  sizeGiB: z.number(),
+  availabilityZone: z.string().optional(),
+  sizeGiB: z.number().optional(),
 });
 export type VolumeRef = z.infer<typeof VolumeRefSchema>;
 

@@ -77,11 +77,7 @@ export async function discoverResources(
           ),
         );
       } else {
-        selectedVolumes.push({
-          volumeId: volume.volumeId,
-          availabilityZone: volume.availabilityZone,
-          sizeGiB: volume.sizeGiB,
-        });
+        selectedVolumes.push({ volumeId: volume.volumeId });
       }
     }
   }

@@ -426,3 +426,14 @@ describe('summarizeRun with a branch that failed as a whole', () => {
     ]);
   });
 });
+
+describe('discovery output size', () => {
+  it('stays under the 256 KB state limit for 5,000 volumes', async () => {
+    const ec2 = new InMemoryEc2();
+    for (let index = 0; index < 5000; index += 1)
+      ec2.addVolume('us-east-1', { 'backup:policy': 'daily' });
+    const result = await discover(ec2);
+    expect(result.volumeBatches.flatMap((batch) => batch.volumes)).toHaveLength(5000);
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(256 * 1024);
+  });
+});
