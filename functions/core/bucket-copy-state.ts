@@ -50,6 +50,11 @@ export const SyncTotalsSchema = z.object({
 });
 export type SyncTotals = z.infer<typeof SyncTotalsSchema>;
 
+/** All counters at zero. */
+export function emptySyncTotals(): SyncTotals {
+  return SyncTotalsSchema.parse({});
+}
+
 export const BucketCopyStateSchema = BucketCopyInputSchema.extend({
   /** The range stopped on an error the run cannot retry (e.g. the source denies access). */
   rangeError: z.object({ name: z.string(), message: z.string() }).optional(),

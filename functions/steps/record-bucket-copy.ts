@@ -1,4 +1,5 @@
 import {
+  emptySyncTotals,
   manifestPrefix,
   type BucketCopyState,
   type FailedBucketRange,
@@ -23,19 +24,6 @@ export interface RecordBucketCopiesDeps {
   catalog: RecoveryPointCatalog;
   now: Date;
 }
-
-const emptyTotals = (): SyncTotals => ({
-  objects: 0,
-  copied: 0,
-  kept: 0,
-  deletedAtSource: 0,
-  bytesCopied: 0,
-  verified: 0,
-  unverified: 0,
-  vanished: 0,
-  failed: 0,
-  requests: 0,
-});
 
 /**
  * After the bucket Map: joins each bucket's ranges (in key order) into one run manifest, writes its
@@ -66,7 +54,7 @@ async function recordOne(
   ranges: (BucketCopyState | FailedBucketRange)[],
   deps: RecordBucketCopiesDeps,
 ): Promise<BucketCopyResult> {
-  const totals = emptyTotals();
+  const totals = emptySyncTotals();
   const parts: ManifestPart[] = [];
   const failures: RunFailure[] = [];
   for (const range of ranges) {

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import {
+  emptySyncTotals,
   manifestPrefix,
   type BucketCopyInput,
   type BucketCopyState,
@@ -290,18 +291,7 @@ function initialState(event: BucketCopyInput): BucketCopyState {
     turns: 0,
     done: false,
     parts: [],
-    totals: {
-      objects: 0,
-      copied: 0,
-      kept: 0,
-      deletedAtSource: 0,
-      bytesCopied: 0,
-      verified: 0,
-      unverified: 0,
-      vanished: 0,
-      failed: 0,
-      requests: 0,
-    },
+    totals: emptySyncTotals(),
     failures: [],
   };
 }

@@ -2,9 +2,11 @@ import { InMemoryBucketInventory } from '../../functions/adapters/in-memory/in-m
 import { InMemoryEc2 } from '../../functions/adapters/in-memory/in-memory-ec2.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
 import { BucketCopyOptionsSchema, parseConfig } from '../../functions/core/config.js';
-import type {
-  BatchState,
-  DiscoverResourcesResult,
+import {
+  PacingSchema,
+  type BatchState,
+  type DiscoverResourcesResult,
+  type RunContext,
 } from '../../functions/core/volume-backup-state.js';
 import { ThrottledError } from '../../functions/ports/snapshot-errors.js';
 import { copySnapshots } from '../../functions/steps/copy-snapshots.js';
@@ -94,6 +96,21 @@ function estate(): { ec2: InMemoryEc2; ids: Record<string, string> } {
     untagged: ec2.addVolume('us-east-1', {}),
   };
   return { ec2, ids };
+}
+
+/** A run context for summaries that need no pacing or copy targets. */
+function minimalRun(): RunContext {
+  return {
+    runId: 'r',
+    policyName: 'daily',
+    primaryRegion: 'us-east-1',
+    startedAt: '2026-11-22T03:00:00Z',
+    expiresAt: 'never',
+    copyTargets: [],
+    pacing: PacingSchema.parse({}),
+    image: { noReboot: true },
+    buckets: BucketCopyOptionsSchema.parse({}),
+  };
 }
 
 describe('discoverResources', () => {
@@ -332,17 +349,7 @@ describe('recordRecoveryPoints and summarizeRun', () => {
   it('a batch that failed as a whole reports each of its volumes', () => {
     const summary = summarizeRun(
       {
-        run: {
-          runId: 'r',
-          policyName: 'daily',
-          primaryRegion: 'us-east-1',
-          startedAt: '2026-11-22T03:00:00Z',
-          expiresAt: 'never',
-          copyTargets: [],
-          pacing: {} as never,
-          image: { noReboot: true },
-          buckets: BucketCopyOptionsSchema.parse({}),
-        },
+        run: minimalRun(),
         discovery: {
           optedIn: 1,
           selected: 1,
@@ -385,17 +392,7 @@ describe('summarizeRun with a branch that failed as a whole', () => {
   it('reports the branch, counts its resources as not succeeded, and still summarizes the others', () => {
     const summary = summarizeRun(
       {
-        run: {
-          runId: 'r',
-          policyName: 'daily',
-          primaryRegion: 'us-east-1',
-          startedAt: '2026-11-22T03:00:00Z',
-          expiresAt: 'never',
-          copyTargets: [],
-          pacing: {} as never,
-          image: { noReboot: true },
-          buckets: BucketCopyOptionsSchema.parse({}),
-        },
+        run: minimalRun(),
         discovery: {
           optedIn: 0,
           selected: 0,
