@@ -5,7 +5,7 @@ import { parseCopyOf, recoveryPointTags } from '../core/recovery-point.js';
 import { TagKeys } from '../core/tag-keys.js';
 import type { CopyWork } from '../core/volume-backup-state.js';
 import type { ImageStore, ImageStoreFactory } from '../ports/image-store.js';
-import { asObservation } from './image-observation.js';
+import { asObservation, imagesById } from './image-observation.js';
 import type { Pacer } from './pacer.js';
 import {
   afterObservation,
@@ -13,6 +13,7 @@ import {
   afterStartFailure,
   afterTimeout,
   isUnsettled,
+  observePending,
 } from './work-outcomes.js';
 
 export interface CopyImagesDeps {
@@ -64,7 +65,7 @@ export async function copyImages(
   if (timedOut) {
     items = items.map((item) => ({
       ...item,
-      copies: item.copies.map((copy) => ({ ...copy, ...afterTimeout(copy, loop.waitedSeconds) })),
+      copies: item.copies.map((copy) => afterTimeout(copy, loop.waitedSeconds)),
     }));
   }
   return { ...state, items, loop };
@@ -101,10 +102,7 @@ async function advanceRegion(
       const found = item.image.id ? existing.get(item.image.id) : undefined;
       if (found) {
         next.push(
-          update(item, {
-            ...copy,
-            ...afterObservation({ ...copy, id: found.imageId }, asObservation(found)),
-          }),
+          update(item, afterObservation({ ...copy, id: found.imageId }, asObservation(found))),
         );
       } else if (deps.hasTime()) {
         next.push(update(item, await startCopy(item, copy, state, store, target, deps)));
@@ -115,22 +113,7 @@ async function advanceRegion(
     items = next;
   }
 
-  const pendingIds = items.flatMap((item) => {
-    const copy = copyIn(item);
-    return copy?.status === 'pending' && copy.id ? [copy.id] : [];
-  });
-  if (pendingIds.length === 0) return items;
-  const observed = new Map(
-    (await store.describeImages(pendingIds)).map((image) => [image.imageId, image]),
-  );
-  return items.map((item) => {
-    const copy = copyIn(item);
-    if (copy?.status !== 'pending' || !copy.id) return item;
-    return update(item, {
-      ...copy,
-      ...afterObservation(copy, asObservation(observed.get(copy.id))),
-    });
-  });
+  return observePending(items, copyIn, update, imagesById(store));
 }
 
 async function startCopy(
@@ -164,7 +147,7 @@ async function startCopy(
       }),
     );
   } catch (error) {
-    return { ...copy, ...afterStartFailure(copy, error, run.pacing.maxStartAttempts) };
+    return afterStartFailure(copy, error, run.pacing.maxStartAttempts);
   }
   try {
     // Tags are part of the request, but are applied again so that a re-run can always find the
@@ -173,5 +156,5 @@ async function startCopy(
   } catch {
     // Not fatal: the copy exists and is tracked by id; the record step tags it again.
   }
-  return { ...copy, ...afterStart(copy, imageId) };
+  return afterStart(copy, imageId);
 }

@@ -10,6 +10,8 @@ import {
   afterStartFailure,
   afterTimeout,
   isUnsettled,
+  observePending,
+  snapshotsById,
 } from './work-outcomes.js';
 
 export interface CopySnapshotsDeps {
@@ -41,7 +43,7 @@ export async function copySnapshots(
   if (timedOut) {
     items = items.map((item) => ({
       ...item,
-      copies: item.copies.map((copy) => ({ ...copy, ...afterTimeout(copy, loop.waitedSeconds) })),
+      copies: item.copies.map((copy) => afterTimeout(copy, loop.waitedSeconds)),
     }));
   }
   return { ...state, items, loop };
@@ -90,10 +92,7 @@ async function advanceRegion(
       const copy = copyIn(item);
       const record = item.snapshot.id ? existing.get(item.snapshot.id) : undefined;
       if (!copy || copy.status !== 'queued' || !record) return item;
-      return update(item, {
-        ...copy,
-        ...afterObservation({ ...copy, id: record.snapshotId }, record),
-      });
+      return update(item, afterObservation({ ...copy, id: record.snapshotId }, record));
     });
 
     let freeSlots = run.pacing.copiesInFlightPerRegion - (await store.countCopiesInFlight());
@@ -110,19 +109,7 @@ async function advanceRegion(
     items = started;
   }
 
-  const pendingIds = items.flatMap((item) => {
-    const copy = copyIn(item);
-    return copy?.status === 'pending' && copy.id ? [copy.id] : [];
-  });
-  if (pendingIds.length === 0) return items;
-  const observed = new Map(
-    (await store.describeSnapshots(pendingIds)).map((r) => [r.snapshotId, r]),
-  );
-  return items.map((item) => {
-    const copy = copyIn(item);
-    if (copy?.status !== 'pending' || !copy.id) return item;
-    return update(item, { ...copy, ...afterObservation(copy, observed.get(copy.id)) });
-  });
+  return observePending(items, copyIn, update, snapshotsById(store));
 }
 
 async function startCopy(
@@ -152,8 +139,8 @@ async function startCopy(
         }),
       }),
     );
-    return { ...copy, ...afterStart(copy, record.snapshotId) };
+    return afterStart(copy, record.snapshotId);
   } catch (error) {
-    return { ...copy, ...afterStartFailure(copy, error, run.pacing.maxStartAttempts) };
+    return afterStartFailure(copy, error, run.pacing.maxStartAttempts);
   }
 }

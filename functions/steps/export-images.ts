@@ -8,7 +8,7 @@ import type { ArtifactStore } from '../ports/artifact-store.js';
 import { ExportFailedError, ImageNotExportableError } from '../ports/image-errors.js';
 import type { ExportTaskRecord, ImageExporter } from '../ports/image-exporter.js';
 import type { ImageStore } from '../ports/image-store.js';
-import { toFailure } from './work-outcomes.js';
+import { afterStartFailure, toFailure } from './work-outcomes.js';
 
 export interface ExportImagesDeps {
   images: ImageStore;
@@ -167,18 +167,7 @@ async function startQueued(
       inFlight += 1;
       next.push(withExport(item, { status: 'pending', taskId, attempts: work.attempts + 1 }));
     } catch (error) {
-      const retryable = ['ThrottledError', 'TransientAwsError'].includes((error as Error).name);
-      const attempts = work.attempts + 1;
-      next.push(
-        withExport(item, {
-          ...work,
-          attempts,
-          error: toFailure(error),
-          ...(retryable && attempts < run.pacing.maxStartAttempts
-            ? {}
-            : { status: 'failed' as const }),
-        }),
-      );
+      next.push(withExport(item, afterStartFailure(work, error, run.pacing.maxStartAttempts)));
     }
   }
   return next;

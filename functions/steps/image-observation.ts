@@ -1,4 +1,4 @@
-import type { ImageRecord } from '../ports/image-store.js';
+import type { ImageRecord, ImageStore } from '../ports/image-store.js';
 import type { SnapshotRecord } from '../ports/snapshot-store.js';
 
 /**
@@ -20,4 +20,14 @@ export function asObservation(image: ImageRecord | undefined): SnapshotRecord | 
     stateMessage: `image ${image.imageId} is ${image.state}${image.stateReason ? `: ${image.stateReason}` : ''}`,
     tags: image.tags,
   };
+}
+
+/** A Describe of images for observePending, keyed by id, in the work outcomes' vocabulary. */
+export function imagesById(store: ImageStore) {
+  return async (ids: string[]) =>
+    new Map(
+      (await store.describeImages(ids)).map(
+        (image) => [image.imageId, asObservation(image)!] as const,
+      ),
+    );
 }

@@ -1,8 +1,9 @@
 import type { ImageBatchState, ImageWork } from '../core/image-backup-state.js';
-import { formatCopyOf, recoveryPointTags, type RecoveryPoint } from '../core/recovery-point.js';
-import type { BatchResult, RunFailure, SnapshotWork } from '../core/volume-backup-state.js';
+import { recoveryPointTags, type RecoveryPoint } from '../core/recovery-point.js';
+import type { BatchResult, RunFailure } from '../core/volume-backup-state.js';
 import type { ImageStoreFactory } from '../ports/image-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
+import { availableRefs, workFacts } from './recovery-point-facts.js';
 import { toFailure } from './work-outcomes.js';
 
 /** EnableImageDeprecation accepts at most ten years ahead. */
@@ -45,7 +46,7 @@ export async function recordImages(
     if (image.id) {
       points.push({
         ...base,
-        ...facts(image),
+        ...workFacts(image),
         id: image.id,
         kind: 'image',
         region: run.primaryRegion,
@@ -75,7 +76,7 @@ export async function recordImages(
       if (copy.id) {
         points.push({
           ...base,
-          ...facts(copy),
+          ...workFacts(copy),
           id: copy.id,
           kind: 'image',
           region: copy.region,
@@ -142,24 +143,8 @@ export async function recordImages(
   return {
     batchIndex: state.batchIndex,
     volumeIds: [],
-    recoveryPoints: points
-      .filter((point) => point.state === 'available')
-      .map((point) => ({
-        id: point.id,
-        region: point.region,
-        sourceId: point.sourceId,
-        kind: point.kind,
-        ...(point.copyOf ? { copyOf: formatCopyOf(point.copyOf) } : {}),
-      })),
+    recoveryPoints: availableRefs(points),
     failures,
-  };
-}
-
-function facts(work: SnapshotWork): Pick<RecoveryPoint, 'state'> & Partial<RecoveryPoint> {
-  return {
-    state:
-      work.status === 'completed' ? 'available' : work.status === 'failed' ? 'failed' : 'creating',
-    ...(work.error ? { failure: work.error } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { formatCopyOf, type RecoveryPoint } from '../core/recovery-point.js';
+import type { RecoveryPoint } from '../core/recovery-point.js';
 import type {
   BatchResult,
   BatchState,
@@ -6,6 +6,7 @@ import type {
   SnapshotWork,
 } from '../core/volume-backup-state.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
+import { availableRefs, workFacts } from './recovery-point-facts.js';
 
 /**
  * Last step of a batch: indexes every snapshot and copy the batch made (failed ones too, when
@@ -51,16 +52,7 @@ export async function recordRecoveryPoints(
         runId: run.runId,
         createdAt: run.startedAt,
         expiresAt: where.expiresAt,
-        state:
-          work.status === 'completed'
-            ? 'available'
-            : work.status === 'failed'
-              ? 'failed'
-              : 'creating',
-        ...(work.sizeGiB !== undefined ? { sizeGiB: work.sizeGiB } : {}),
-        ...(work.encrypted !== undefined ? { encrypted: work.encrypted } : {}),
-        ...(work.kmsKeyId ? { kmsKeyId: work.kmsKeyId } : {}),
-        ...(work.error ? { failure: work.error } : {}),
+        ...workFacts(work),
       };
     }
   }
@@ -69,15 +61,7 @@ export async function recordRecoveryPoints(
   return {
     batchIndex: state.batchIndex,
     volumeIds: state.items.map((item) => item.volumeId),
-    recoveryPoints: points
-      .filter((point) => point.state === 'available')
-      .map((point) => ({
-        id: point.id,
-        region: point.region,
-        sourceId: point.sourceId,
-        kind: point.kind,
-        ...(point.copyOf ? { copyOf: formatCopyOf(point.copyOf) } : {}),
-      })),
+    recoveryPoints: availableRefs(points),
     failures,
   };
 }

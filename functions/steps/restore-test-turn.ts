@@ -23,9 +23,8 @@ import {
   type LabInstance,
   type RestoreLab,
 } from '../ports/restore-lab.js';
-import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
 import type { Pacer } from './pacer.js';
-import { toFailure } from './work-outcomes.js';
+import { isRetryableStartError, toFailure } from './work-outcomes.js';
 
 export interface RestoreTestTurnDeps {
   lab: RestoreLab;
@@ -201,10 +200,7 @@ async function launch(
     };
   } catch (error) {
     const failure = toFailure(error);
-    const retryable =
-      error instanceof ThrottledError ||
-      error instanceof TransientAwsError ||
-      error instanceof InsufficientCapacityError;
+    const retryable = isRetryableStartError(error) || error instanceof InsufficientCapacityError;
     if (retryable && attempt < run.options.maxLaunchAttempts) {
       return { ...item, launchAttempts: attempt, lastError: failure };
     }
@@ -379,7 +375,7 @@ async function terminateJudged(items: RestoreWork[], lab: RestoreLab): Promise<R
     });
   } catch (error) {
     const failure = toFailure(error);
-    const retryable = error instanceof ThrottledError || error instanceof TransientAwsError;
+    const retryable = isRetryableStartError(error);
     return items.map((item) =>
       item.status !== 'judged'
         ? item

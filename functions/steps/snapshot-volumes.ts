@@ -10,6 +10,8 @@ import {
   afterStartFailure,
   afterTimeout,
   isUnsettled,
+  observePending,
+  snapshotsById,
 } from './work-outcomes.js';
 
 export interface SnapshotVolumesDeps {
@@ -42,19 +44,12 @@ export async function snapshotVolumes(
     );
   }
 
-  const pendingIds = items.flatMap((item) =>
-    item.snapshot.status === 'pending' && item.snapshot.id ? [item.snapshot.id] : [],
+  items = await observePending(
+    items,
+    (item) => item.snapshot,
+    (item, snapshot) => ({ ...item, snapshot }),
+    snapshotsById(deps.store),
   );
-  if (pendingIds.length > 0) {
-    const observed = new Map(
-      (await deps.store.describeSnapshots(pendingIds)).map((record) => [record.snapshotId, record]),
-    );
-    items = items.map((item) =>
-      item.snapshot.status === 'pending' && item.snapshot.id
-        ? { ...item, snapshot: afterObservation(item.snapshot, observed.get(item.snapshot.id)) }
-        : item,
-    );
-  }
 
   const loopState =
     state.loop.phase === 'snapshot' ? state.loop : startPollLoop('snapshot', run.pacing);

@@ -1,4 +1,4 @@
-import type { SnapshotRecord } from '../ports/snapshot-store.js';
+import type { SnapshotRecord, SnapshotStore } from '../ports/snapshot-store.js';
 import {
   SnapshotFailedError,
   ThrottledError,
@@ -9,33 +9,45 @@ import type { SnapshotWork } from '../core/volume-backup-state.js';
 /** Polls a started snapshot may stay invisible to Describe before it is declared lost. */
 const maxUnseenPolls = 3;
 
+/** Throttling and transient faults that outlived the SDK's retries: worth another try later. */
+export function isRetryableStartError(error: unknown): boolean {
+  return error instanceof ThrottledError || error instanceof TransientAwsError;
+}
+
+/** The fields every kind of started work shares (snapshots, images, copies, exports). */
+interface StartedWork {
+  attempts: number;
+  status: string;
+  error?: { name: string; message: string };
+}
+
 /**
- * A start (CreateSnapshot/CopySnapshot) that failed: throttling and transient errors leave the
- * work queued for the next poll until `maxAttempts`; anything else fails it now.
+ * A start (CreateSnapshot, CopyImage, ExportImage, ...) that failed: throttling and transient
+ * errors leave the work queued for the next poll until `maxAttempts`; anything else fails it now.
  */
-export function afterStartFailure(
-  work: SnapshotWork,
+export function afterStartFailure<W extends StartedWork>(
+  work: W,
   error: unknown,
   maxAttempts: number,
-): SnapshotWork {
+): W {
   const attempts = work.attempts + 1;
   const failure = toFailure(error);
-  const retryable = error instanceof ThrottledError || error instanceof TransientAwsError;
-  if (retryable && attempts < maxAttempts) return { ...work, attempts, error: failure };
+  if (isRetryableStartError(error) && attempts < maxAttempts)
+    return { ...work, attempts, error: failure };
   return { ...work, attempts, status: 'failed', error: failure };
 }
 
 /** A start that returned the new resource's id: from now on it is polled. */
-export function afterStart(work: SnapshotWork, id: string): SnapshotWork {
+export function afterStart<W extends SnapshotWork>(work: W, id: string): W {
   const { error: _previous, ...rest } = work;
-  return { ...rest, status: 'pending', id, attempts: work.attempts + 1 };
+  return { ...rest, status: 'pending', id, attempts: work.attempts + 1 } as W;
 }
 
 /** Adopts what Describe says about a started snapshot (or that it said nothing). */
-export function afterObservation(
-  work: SnapshotWork,
+export function afterObservation<W extends SnapshotWork>(
+  work: W,
   record: SnapshotRecord | undefined,
-): SnapshotWork {
+): W {
   if (!record) {
     const unseenPolls = work.unseenPolls + 1;
     if (unseenPolls <= maxUnseenPolls) return { ...work, unseenPolls };
@@ -64,7 +76,7 @@ export function afterObservation(
   return { ...work, ...facts, status: 'pending' };
 }
 
-export function afterTimeout(work: SnapshotWork, waitedSeconds: number): SnapshotWork {
+export function afterTimeout<W extends SnapshotWork>(work: W, waitedSeconds: number): W {
   if (work.status !== 'pending' && work.status !== 'queued') return work;
   return {
     ...work,
@@ -83,4 +95,33 @@ export function isUnsettled(work: SnapshotWork): boolean {
 export function toFailure(error: unknown): { name: string; message: string } {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
+}
+
+/**
+ * Reads every pending work's resource with one Describe per turn (never one per resource) and
+ * applies what it says. `describe` answers for the ids it was given, keyed by id.
+ */
+export async function observePending<I, W extends SnapshotWork>(
+  items: I[],
+  workOf: (item: I) => W | undefined,
+  withWork: (item: I, work: W) => I,
+  describe: (ids: string[]) => Promise<Map<string, SnapshotRecord>>,
+): Promise<I[]> {
+  const pendingIds = items.flatMap((item) => {
+    const work = workOf(item);
+    return work?.status === 'pending' && work.id ? [work.id] : [];
+  });
+  if (pendingIds.length === 0) return items;
+  const observed = await describe(pendingIds);
+  return items.map((item) => {
+    const work = workOf(item);
+    if (work?.status !== 'pending' || !work.id) return item;
+    return withWork(item, afterObservation(work, observed.get(work.id)));
+  });
+}
+
+/** A Describe of snapshots for observePending, keyed by id. */
+export function snapshotsById(store: SnapshotStore) {
+  return async (ids: string[]) =>
+    new Map((await store.describeSnapshots(ids)).map((record) => [record.snapshotId, record]));
 }
