@@ -35,6 +35,33 @@ export async function recordImages(
     error: { name: string; message: string },
   ) => failures.push({ sourceId: item.instanceId, stage, region, ...error });
 
+  // The copies' snapshots, with one DescribeImages per region for the whole batch.
+  const copySnapshots = new Map<string, Promise<Map<string, string[]>>>();
+  const snapshotsOfCopies = (region: string) => {
+    let described = copySnapshots.get(region);
+    if (!described) {
+      const ids = state.items.flatMap((item) =>
+        item.copies
+          .filter((copy) => copy.region === region && copy.status === 'completed' && copy.id)
+          .map((copy) => copy.id!),
+      );
+      described = deps
+        .storeFor(region)
+        .describeImages(ids)
+        .then(
+          (images) =>
+            new Map(
+              images.map((image) => [
+                image.imageId,
+                image.snapshots.map((snapshot) => snapshot.snapshotId),
+              ]),
+            ),
+        );
+      copySnapshots.set(region, described);
+    }
+    return described;
+  };
+
   for (const item of state.items) {
     const base = {
       sourceId: item.instanceId,
@@ -97,11 +124,8 @@ export async function recordImages(
         });
         await settle(item, 'image-copy', copy.region, async () => {
           const store = deps.storeFor(copy.region);
-          const [described] = await store.describeImages([copy.id ?? '']);
-          await store.tagResources(
-            [copy.id ?? '', ...(described?.snapshots.map((snapshot) => snapshot.snapshotId) ?? [])],
-            tags,
-          );
+          const snapshots = (await snapshotsOfCopies(copy.region)).get(copy.id ?? '') ?? [];
+          await store.tagResources([copy.id ?? '', ...snapshots], tags);
           await deprecate(store, copy.id ?? '', expiresAt, deps.now);
         });
       }
