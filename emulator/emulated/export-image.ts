@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RenderedResponse } from '../error-responses.js';
 import type { PendingHolds } from '../pending-holds.js';
 import { artifactBody } from './artifact.js';
-import { imageNotFound } from './image-deprecation.js';
+import { assertImageCanBeExported } from './export-preconditions.js';
 import type { ImageMarkStore } from './image-marks.js';
 import type { Upstream } from './upstream.js';
 import {
@@ -105,19 +105,7 @@ export class ExportImageTasks {
         return exportImageAnswer(earlier);
       }
     }
-    const image = await this.upstream.findImage(region, imageId);
-    if (image === undefined) throw imageNotFound(imageId);
-    this.marks.assertExportable(
-      imageId,
-      (image.ProductCodes ?? []).map((p) => p.ProductCodeId ?? '').filter((c) => c !== ''),
-    );
-    if (!(await this.upstream.bucketExists(region, s3Bucket))) {
-      throw new EmulatedError(
-        400,
-        'InvalidParameter',
-        `The S3 bucket ${s3Bucket} does not exist (bucket does not exist).`,
-      );
-    }
+    await assertImageCanBeExported(this.upstream, this.marks, region, imageId, s3Bucket);
     const task: ExportImageTaskState = {
       ...request,
       exportImageTaskId: `export-ami-${randomBytes(9).toString('hex').slice(0, 17)}`,

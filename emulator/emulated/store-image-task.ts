@@ -1,7 +1,7 @@
 import type { RenderedResponse } from '../error-responses.js';
 import type { PendingHolds } from '../pending-holds.js';
 import { artifactBody } from './artifact.js';
-import { imageNotFound } from './image-deprecation.js';
+import { assertImageCanBeExported } from './export-preconditions.js';
 import type { ImageMarkStore } from './image-marks.js';
 import type { Upstream } from './upstream.js';
 import { EmulatedError, ec2Answer, ec2Filters, el, itemSet, type QueryParams } from './wire.js';
@@ -52,19 +52,7 @@ export class StoreImageTasks {
     const tags: Record<string, string> = {};
     for (const tag of params.members('S3ObjectTag'))
       tags[tag.get('Key') ?? ''] = tag.get('Value') ?? '';
-    const image = await this.upstream.findImage(region, imageId);
-    if (image === undefined) throw imageNotFound(imageId);
-    this.marks.assertExportable(
-      imageId,
-      (image.ProductCodes ?? []).map((p) => p.ProductCodeId ?? '').filter((c) => c !== ''),
-    );
-    if (!(await this.upstream.bucketExists(region, bucket))) {
-      throw new EmulatedError(
-        400,
-        'InvalidParameter',
-        `The S3 bucket ${bucket} does not exist (bucket does not exist).`,
-      );
-    }
+    await assertImageCanBeExported(this.upstream, this.marks, region, imageId, bucket);
     const task: StoreImageTaskState = {
       region,
       amiId: imageId,
