@@ -22,6 +22,11 @@ export type { HoldKind, HoldRequest, HoldState } from './pending-holds.js';
 export type { EmulatedState, EmulationSettings } from './emulated/emulated-cloud.js';
 export type { GuestProfile, GuestSelfCheck } from './emulated/guest-profiles.js';
 export type { ImageMarks } from './emulated/image-marks.js';
+export type {
+  SnapshotLockInfo,
+  SnapshotLockMode,
+  SnapshotLockState,
+} from './emulated/snapshot-locks.js';
 export type { ExportImageTaskState } from './emulated/export-image.js';
 export type { StoreImageTaskState } from './emulated/store-image-task.js';
 export type { SsmCommandRecord, GuestSelfReport } from './emulated/ssm-agent.js';

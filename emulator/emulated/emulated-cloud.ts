@@ -10,6 +10,7 @@ import { GuestProfiles, type GuestProfile } from './guest-profiles.js';
 import { ImageDeprecations } from './image-deprecation.js';
 import { ImageMarkStore, type ImageMarks } from './image-marks.js';
 import { holdDescribeInstanceStatus, holdDescribeInstances } from './instance-holds.js';
+import { SnapshotLocks, type SnapshotLockInfo } from './snapshot-locks.js';
 import { SsmAgent, type SsmCommandRecord } from './ssm-agent.js';
 import { StoreImageTasks, type StoreImageTaskState } from './store-image-task.js';
 import { Upstream } from './upstream.js';
@@ -26,6 +27,8 @@ export interface EmulatedState {
   storeImageTasks: StoreImageTaskState[];
   /** Image id → deprecation time (ISO-8601). */
   imageDeprecations: Record<string, string>;
+  /** Snapshot id → its lock, in its state as of the call (expired ones too). */
+  snapshotLocks: Record<string, SnapshotLockInfo>;
   ssmCommands: SsmCommandRecord[];
   guestProfiles: Record<string, GuestProfile>;
   imageMarks: Record<string, ImageMarks>;
@@ -60,6 +63,7 @@ export class EmulatedCloud {
   private readonly profiles = new GuestProfiles();
   private readonly marks = new ImageMarkStore();
   private readonly deprecations: ImageDeprecations;
+  private readonly snapshotLocks: SnapshotLocks;
   private readonly exports: ExportImageTasks;
   private readonly stores: StoreImageTasks;
   private readonly ssm: SsmAgent;
@@ -72,6 +76,7 @@ export class EmulatedCloud {
     this.upstream = new Upstream(upstreamEndpoint);
     const artifactBytes = () => this.settings.artifactBytes;
     this.deprecations = new ImageDeprecations(this.upstream);
+    this.snapshotLocks = new SnapshotLocks(this.upstream);
     this.exports = new ExportImageTasks(this.upstream, holds, this.marks, artifactBytes);
     this.stores = new StoreImageTasks(this.upstream, holds, this.marks, artifactBytes);
     this.ssm = new SsmAgent(this.upstream, this.profiles);
@@ -115,6 +120,24 @@ export class EmulatedCloud {
           return answer(await this.deprecations.enable(region, params));
         case 'DisableImageDeprecation':
           return answer(await this.deprecations.disable(region, params));
+        case 'LockSnapshot':
+          return answer(await this.snapshotLocks.lock(region, params));
+        case 'UnlockSnapshot':
+          return answer(await this.snapshotLocks.unlock(region, params));
+        case 'DescribeLockedSnapshots':
+          return answer(this.snapshotLocks.describe(region, params));
+        case 'DeleteSnapshot': {
+          const snapshotId = params.get('SnapshotId');
+          // Unlocked: moto's alone. Expired lock: forgotten once moto has deleted the snapshot.
+          if (snapshotId === undefined || !this.snapshotLocks.checkDelete(region, snapshotId))
+            return undefined;
+          return {
+            rewrite: (xml) => {
+              this.snapshotLocks.forget(snapshotId);
+              return xml;
+            },
+          };
+        }
         case 'GetConsoleOutput':
           return answer(await guestConsoleOutput(this.upstream, this.profiles, region, params));
         case 'DescribeImages':
@@ -212,6 +235,7 @@ export class EmulatedCloud {
       exportImageTasks: this.exports.list(),
       storeImageTasks: this.stores.list(),
       imageDeprecations: this.deprecations.list(),
+      snapshotLocks: this.snapshotLocks.list(),
       ssmCommands: this.ssm.list(),
       guestProfiles: this.profiles.list(),
       imageMarks: this.marks.list(),
@@ -223,6 +247,7 @@ export class EmulatedCloud {
     this.profiles.clear();
     this.marks.clear();
     this.deprecations.clear();
+    this.snapshotLocks.clear();
     this.exports.clear();
     this.stores.clear();
     this.ssm.clear();

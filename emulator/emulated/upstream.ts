@@ -2,8 +2,10 @@ import { Agent, request } from 'node:http';
 import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
   EC2Client,
   type Image,
+  type Snapshot,
 } from '@aws-sdk/client-ec2';
 
 /** What the emulated operations need to know about an instance, as moto reports it. */
@@ -18,8 +20,8 @@ export interface InstanceFacts {
 
 /**
  * Plain AWS calls straight to moto, for the facts the emulated operations need (does an
- * image exist, an instance's image and private IP) and the objects they write. These
- * bypass the test cloud: they are neither counted nor faulted.
+ * image or snapshot exist, an instance's image and private IP) and the objects they
+ * write. These bypass the test cloud: they are neither counted nor faulted.
  */
 export class Upstream {
   private readonly clients = new Map<string, EC2Client>();
@@ -33,6 +35,19 @@ export class Upstream {
     try {
       const out = await this.ec2(region).send(new DescribeImagesCommand({ ImageIds: [imageId] }));
       return out.Images?.find((image) => image.ImageId === imageId);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** The snapshot as moto describes it in that region, or undefined. */
+  async findSnapshot(region: string, snapshotId: string): Promise<Snapshot | undefined> {
+    try {
+      const out = await this.ec2(region).send(
+        new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }),
+      );
+      return out.Snapshots?.find((snapshot) => snapshot.SnapshotId === snapshotId);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
