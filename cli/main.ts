@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { BackupError, ConfigError } from '../functions/core/errors.js';
 import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
+import { pruneCommand } from './commands/prune.js';
 import { recoveryPointsCommand } from './commands/recovery-points.js';
 import { restoreCommand } from './commands/restore.js';
 import { restoreTestCommand } from './commands/restore-test.js';
@@ -97,6 +98,25 @@ export function buildProgram(run: (code: number) => void): Command {
       'with --local: instance profile with SSM access (default $RESTORE_TEST_INSTANCE_PROFILE)',
     )
     .action(action(restoreTestCommand));
+  program
+    .command('prune')
+    .description(
+      'apply retention: delete what no rule keeps, never what a lock, hold or rail protects',
+    )
+    .requiredOption('--policy <name>', 'policy whose recovery points to prune')
+    .option('--dry-run', 'print the plan (every point, keep or delete, and why) and change nothing')
+    .option('--now <iso>', 'plan as of this ISO-8601 instant instead of now')
+    .option('--force', 'lift the delete-fraction limit for this prune')
+    .option('--run-id <id>', 'run id (the execution name)')
+    .option(
+      '--catalog-table <name>',
+      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
+    )
+    .option(
+      '--state-machine-arn <arn>',
+      'deployed prune state machine (default $PRUNE_STATE_MACHINE_ARN)',
+    )
+    .action(action(pruneCommand));
   program
     .command('restore')
     .description('restore objects from a bucket copy: a bucket or prefix, at a run or a time')

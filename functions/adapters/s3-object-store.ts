@@ -28,12 +28,21 @@ import type {
   CopyRequest,
   CopyResult,
   ListedObject,
+  ListedVersion,
   ObjectChecksum,
   ObjectFacts,
+  ObjectLockFacts,
   ObjectStore,
+  ObjectVersionRef,
+  VersionDeletionFailure,
 } from '../ports/object-store.js';
 import { awsClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
+import {
+  deleteObjectVersions,
+  describeObjectLock,
+  listObjectVersions,
+} from './s3-object-versions.js';
 
 /** Checksum fields S3 returns, by algorithm name. */
 const checksumFields = {
@@ -361,6 +370,21 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error) {
       throw translateAwsError('PutObjectTagging', error);
     }
+  }
+
+  listObjectVersions(bucket: string, prefix: string): AsyncIterable<ListedVersion[]> {
+    return listObjectVersions(this.client, bucket, prefix);
+  }
+
+  deleteObjectVersions(
+    bucket: string,
+    versions: readonly ObjectVersionRef[],
+  ): Promise<{ deleted: number; failed: VersionDeletionFailure[] }> {
+    return deleteObjectVersions(this.client, bucket, versions);
+  }
+
+  describeObjectLock(bucket: string, key: string): Promise<ObjectLockFacts | undefined> {
+    return describeObjectLock(this.client, bucket, key);
   }
 
   private copyError(error: unknown, source: { bucket: string; key: string }): Error {

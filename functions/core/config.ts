@@ -143,6 +143,24 @@ export const RestoreTestOptionsSchema = z.strictObject({
     .default('t3.micro'),
 });
 
+/** The scheduled prune of a policy's recovery points (retention applied, with rails). */
+export const PruneOptionsSchema = z.strictObject({
+  /** When the prune workflow runs, in the policy's time zone. */
+  schedule: z
+    .string()
+    .superRefine((expression, ctx) => {
+      const problem = describeScheduleProblem(expression);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default('cron(0 3 * * ? *)'),
+  /** A prune deletes at most this share of a source's points in a region unless forced. */
+  maxDeleteFraction: z
+    .number({ error: (issue) => `expected a fraction from 0 to 1, got ${describe(issue.input)}` })
+    .min(0, { error: (issue) => `expected a fraction from 0 to 1, got ${describe(issue.input)}` })
+    .max(1, { error: (issue) => `expected a fraction from 0 to 1, got ${describe(issue.input)}` })
+    .default(0.5),
+});
+
 export const PolicySchema = z.strictObject({
   schedule: z.string().superRefine((expression, ctx) => {
     const problem = describeScheduleProblem(expression);
@@ -159,6 +177,7 @@ export const PolicySchema = z.strictObject({
   image: ImageOptionsSchema.optional(),
   buckets: BucketCopyOptionsSchema.optional(),
   restoreTest: RestoreTestOptionsSchema.optional(),
+  prune: PruneOptionsSchema.optional(),
   description: z.string().optional(),
 });
 
@@ -209,6 +228,7 @@ export type Policy = z.infer<typeof PolicySchema>;
 export type Retention = z.infer<typeof RetentionSchema>;
 export type CopyTarget = z.infer<typeof CopyTargetSchema>;
 export type RestoreTestOptions = z.infer<typeof RestoreTestOptionsSchema>;
+export type PruneOptions = z.infer<typeof PruneOptionsSchema>;
 
 /** Validates an already-decoded JSON value; throws ConfigError listing every problem by path. */
 export function parseConfig(value: unknown, source = 'backup.config.json'): BackupConfig {

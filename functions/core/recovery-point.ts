@@ -36,6 +36,8 @@ export interface RecoveryPoint {
   manifest?: BucketCopyManifestRef;
   /** For image exports: the portable artifact, as verified in S3 after the export. */
   artifact?: ExportArtifact;
+  /** Set when pruning removed the point: when, and the rule that decided. */
+  pruned?: { at: string; reasons: string[] };
   restoreTest?: {
     verdict: 'passed' | 'failed';
     rtoSeconds?: number;

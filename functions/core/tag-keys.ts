@@ -22,6 +22,10 @@ export const TagKeys = {
   restoreTestRtoSeconds: 'backup:restore-test-rto-seconds',
   /** On tested images: when the last restore test reached its verdict (ISO-8601 UTC). */
   restoreTestedAt: 'backup:restore-tested-at',
+  /** On any recovery point: while present (and not `false`), pruning never deletes it. */
+  legalHold: 'backup:legal-hold',
+  /** On an image's snapshots while pruning removes the image: the image id, so a re-run finishes. */
+  prunedWithImage: 'backup:pruned-with-image',
 } as const;
 
 /** Value of `backup:managed-by` on everything this product creates. */

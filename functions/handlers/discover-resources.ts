@@ -1,10 +1,10 @@
 import { Ec2InstanceInventory } from '../adapters/ec2-instance-inventory.js';
 import { Ec2VolumeInventory } from '../adapters/ec2-volume-inventory.js';
 import { TaggingBucketInventory } from '../adapters/tagging-bucket-inventory.js';
-import { InvalidInputError } from '../core/errors.js';
 import { DiscoverResourcesEventSchema } from '../core/volume-backup-state.js';
 import { logger } from '../observability/powertools.js';
 import { discoverResources } from '../steps/discover-resources.js';
+import { backupBucketsFromEnvironment } from './backup-buckets.js';
 import { lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(DiscoverResourcesEventSchema, async (event) => {
@@ -30,19 +30,3 @@ export const handler = lambdaHandler(DiscoverResourcesEventSchema, async (event)
   });
   return result;
 });
-
-/** BACKUP_BUCKETS: a JSON object of region to backup bucket name, set by the stack. */
-function backupBucketsFromEnvironment(): Record<string, string> {
-  const raw = process.env.BACKUP_BUCKETS;
-  if (!raw) return {};
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, string>;
-  } catch {
-    // reported below
-  }
-  throw new InvalidInputError(
-    `BACKUP_BUCKETS must be a JSON object of region to bucket name, got ${raw}`,
-  );
-}

@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { PruneSummary } from '../steps/summarize-prune.js';
 import type { RunSummary } from '../steps/summarize-run.js';
 
 export interface RunMetric {
@@ -36,5 +37,36 @@ export function runMetrics(summary: RunSummary): RunMetric[] {
     { name: 'BucketObjectsFailed', unit: MetricUnit.Count, value: summary.bucketCopies.failed },
     { name: 'TagProblems', unit: MetricUnit.Count, value: summary.tagProblemCount },
     { name: 'RunDuration', unit: MetricUnit.Seconds, value: summary.durationSeconds },
+  ];
+}
+
+/** The metrics one prune emits (dimension: Policy): what was kept, deleted and what failed. */
+export function pruneMetrics(summary: PruneSummary): RunMetric[] {
+  return [
+    { name: 'RecoveryPointsKept', unit: MetricUnit.Count, value: summary.kept },
+    { name: 'RecoveryPointsPruned', unit: MetricUnit.Count, value: summary.deleted },
+    {
+      name: 'SnapshotsDeleted',
+      unit: MetricUnit.Count,
+      value: summary.totals.snapshotsDeleted + summary.totals.imageSnapshotsDeleted,
+    },
+    {
+      name: 'ImagesDeregistered',
+      unit: MetricUnit.Count,
+      value: summary.totals.imagesDeregistered,
+    },
+    { name: 'BucketRunsExpired', unit: MetricUnit.Count, value: summary.totals.bucketRunsExpired },
+    {
+      name: 'ObjectVersionsDeleted',
+      unit: MetricUnit.Count,
+      value: summary.totals.objectVersionsDeleted,
+    },
+    {
+      name: 'PruneBlockedByFraction',
+      unit: MetricUnit.Count,
+      value: summary.blockedByFraction.length,
+    },
+    { name: 'PruneKeptForBadTags', unit: MetricUnit.Count, value: summary.problems.length },
+    { name: 'PruneFailures', unit: MetricUnit.Count, value: summary.failures.length },
   ];
 }

@@ -14,3 +14,6 @@ export class SourceBucketUnavailableError extends BackupError {}
 
 /** The backup bucket for a region is not configured or not reachable. */
 export class BackupBucketUnavailableError extends BackupError {}
+
+/** A bucket-copy run whose copies or manifest S3 would not delete (Object Lock, access): kept. */
+export class BucketRunNotExpiredError extends BackupError {}

@@ -46,6 +46,31 @@ export interface CopyResult {
   requests: number;
 }
 
+/** One stored version of one key. */
+export interface ObjectVersionRef {
+  key: string;
+  versionId: string;
+}
+
+/** One entry of ListObjectVersions: a version or a delete marker. */
+export interface ListedVersion extends ObjectVersionRef {
+  isLatest: boolean;
+  deleteMarker: boolean;
+}
+
+export interface VersionDeletionFailure extends ObjectVersionRef {
+  code: string;
+  message: string;
+}
+
+/** S3 Object Lock on the current version of a key. */
+export interface ObjectLockFacts {
+  mode?: string;
+  /** ISO-8601; the version cannot be deleted before it. */
+  retainUntil?: string;
+  legalHold: boolean;
+}
+
 /** S3 objects, as the bucket sync and restores use them. Errors are translated (ThrottledError, ...). */
 export interface ObjectStore {
   /** Pages of objects under a prefix after `startAfter`, in key order, 1,000 a page. */
@@ -66,6 +91,18 @@ export interface ObjectStore {
   ): Promise<void>;
   readObject(bucket: string, key: string): Promise<Readable | undefined>;
   tagObject(bucket: string, key: string, tags: Tags): Promise<void>;
+  /** Every version and delete marker under a prefix (ListObjectVersions), a page at a time. */
+  listObjectVersions(bucket: string, prefix: string): AsyncIterable<ListedVersion[]>;
+  /**
+   * Permanently deletes these versions (DeleteObjects, at most 1,000 a request). Versions already
+   * gone count as deleted; the ones S3 refuses (Object Lock, access) are returned, not thrown.
+   */
+  deleteObjectVersions(
+    bucket: string,
+    versions: readonly ObjectVersionRef[],
+  ): Promise<{ deleted: number; failed: VersionDeletionFailure[] }>;
+  /** Object Lock of the key's current version; undefined when the key is gone. */
+  describeObjectLock(bucket: string, key: string): Promise<ObjectLockFacts | undefined>;
 }
 
 export type ObjectStoreFactory = (region: string) => ObjectStore;

@@ -6,6 +6,9 @@ import { handler as discoverResources } from '../../functions/handlers/discover-
 import { handler as exportImages } from '../../functions/handlers/export-images.js';
 import { handler as imageInstances } from '../../functions/handlers/image-instances.js';
 import { handler as recordImages } from '../../functions/handlers/record-images.js';
+import { handler as planPrune } from '../../functions/handlers/plan-prune.js';
+import { handler as pruneRegion } from '../../functions/handlers/prune-region.js';
+import { handler as summarizePrune } from '../../functions/handlers/summarize-prune.js';
 import { handler as planBucketCopies } from '../../functions/handlers/plan-bucket-copies.js';
 import { handler as recordBucketCopies } from '../../functions/handlers/record-bucket-copies.js';
 import { handler as syncBucket } from '../../functions/handlers/sync-bucket.js';
@@ -45,4 +48,8 @@ export const handlersByPlaceholder: Record<string, LambdaHandler> = {
   SyncBucketFunctionArn: syncBucket as LambdaHandler,
   PlanBucketCopiesFunctionArn: planBucketCopies as LambdaHandler,
   RecordBucketCopiesFunctionArn: recordBucketCopies as LambdaHandler,
+  // prune.asl.json
+  PlanPruneFunctionArn: planPrune as LambdaHandler,
+  PruneRegionFunctionArn: pruneRegion as LambdaHandler,
+  SummarizePruneFunctionArn: summarizePrune as LambdaHandler,
 };

@@ -14,6 +14,7 @@ import type {
   ListedObject,
   ObjectFacts,
   ObjectStore,
+  VersionDeletionFailure,
 } from '../../ports/object-store.js';
 
 interface StoredVersion {
@@ -26,6 +27,9 @@ interface StoredVersion {
   tags: Tags;
   storageClass: string;
   sha256?: string;
+  /** S3 Object Lock: the version cannot be deleted before this (ISO-8601) or while on hold. */
+  retainUntil?: string;
+  legalHold?: boolean;
 }
 
 /**
@@ -225,6 +229,58 @@ export class InMemoryObjectCloud {
         count('PutObjectTagging');
         const version = this.latest(bucket, key);
         if (version) version.tags = { ...tags };
+      },
+      listObjectVersions: async function* (
+        this: InMemoryObjectCloud,
+        bucket: string,
+        prefix: string,
+      ) {
+        count('ListObjectVersions');
+        const keys = [...this.bucket(bucket).keys()]
+          .filter((key) => key.startsWith(prefix))
+          .sort(compareKeys);
+        yield keys.flatMap((key) => {
+          const versions = this.versionsOf(bucket, key);
+          return versions.map((version, index) => ({
+            key,
+            versionId: version.versionId,
+            isLatest: index === versions.length - 1,
+            deleteMarker: false,
+          }));
+        });
+      }.bind(this),
+      deleteObjectVersions: async (bucket, versions) => {
+        let deleted = 0;
+        const failed: VersionDeletionFailure[] = [];
+        for (let start = 0; start < versions.length; start += 1000) {
+          count('DeleteObjects');
+          for (const { key, versionId } of versions.slice(start, start + 1000)) {
+            const stored = this.bucket(bucket).get(key) ?? [];
+            const index = stored.findIndex((version) => version.versionId === versionId);
+            const version = stored[index];
+            if (
+              version &&
+              (version.legalHold ||
+                (version.retainUntil !== undefined && version.retainUntil > this.now.toISOString()))
+            ) {
+              failed.push({ key, versionId, code: 'AccessDenied', message: 'Object Lock' });
+              continue;
+            }
+            if (index >= 0) stored.splice(index, 1);
+            if (stored.length === 0) this.bucket(bucket).delete(key);
+            deleted += 1;
+          }
+        }
+        return { deleted, failed };
+      },
+      describeObjectLock: async (bucket, key) => {
+        count('HeadObject');
+        const version = this.latest(bucket, key);
+        if (!version) return undefined;
+        return {
+          ...(version.retainUntil ? { mode: 'GOVERNANCE', retainUntil: version.retainUntil } : {}),
+          legalHold: version.legalHold ?? false,
+        };
       },
     };
   }

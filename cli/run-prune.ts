@@ -1,0 +1,78 @@
+import { Ec2RecoveryPointStoreAdapter } from '../functions/adapters/ec2-recovery-point-store.js';
+import { S3ObjectStore } from '../functions/adapters/s3-object-store.js';
+import type { BackupConfig } from '../functions/core/config.js';
+import { UnknownPolicyError } from '../functions/core/errors.js';
+import type { PruneRequest } from '../functions/core/prune-state.js';
+import { backupBucketsFromEnvironment } from '../functions/handlers/backup-buckets.js';
+import { previewPrune, type PrunePreview } from '../functions/steps/preview-prune.js';
+import type { PruneSummary } from '../functions/steps/summarize-prune.js';
+import { pruneDefinitionFile } from '../statemachines/definitions.js';
+import type { Progress } from './progress.js';
+import { runInProcess, runOnDeployedStateMachine } from './workflow-execution.js';
+
+export interface PruneRunOptions {
+  config: BackupConfig;
+  policyName: string;
+  runId: string;
+  local: boolean;
+  catalogTable: string;
+  /** Plan as of this instant instead of now. */
+  now?: string;
+  force?: boolean;
+  stateMachineArn?: string;
+  progress?: Progress;
+}
+
+/** One prune: in-process with the real handlers (--local), or on the deployed state machine. */
+export async function runPrune(options: PruneRunOptions): Promise<PruneSummary> {
+  const request = pruneRequest(options);
+  if (options.local) {
+    const { output } = await runInProcess<PruneSummary>({
+      label: 'prune',
+      runId: options.runId,
+      region: options.config.primaryRegion,
+      request,
+      definitionFile: pruneDefinitionFile,
+      catalogTable: options.catalogTable,
+      batchDoneState: 'PruneRegion',
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
+    return output;
+  }
+  return runOnDeployedStateMachine<PruneSummary>({
+    label: 'prune',
+    runId: options.runId,
+    region: options.config.primaryRegion,
+    request,
+    environmentVariable: 'PRUNE_STATE_MACHINE_ARN',
+    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+}
+
+/** The dry run reads the regions directly (read-only calls) and changes nothing anywhere. */
+export async function previewPruneRun(options: PruneRunOptions): Promise<PrunePreview> {
+  return previewPrune(
+    {
+      request: pruneRequest(options),
+      executionName: options.runId,
+      executionStartTime: new Date().toISOString(),
+    },
+    {
+      ec2For: (region) => new Ec2RecoveryPointStoreAdapter(region),
+      objectsFor: (region) => new S3ObjectStore(region),
+      backupBuckets: backupBucketsFromEnvironment(),
+    },
+  );
+}
+
+function pruneRequest(options: PruneRunOptions): PruneRequest {
+  if (!options.config.policies[options.policyName])
+    throw new UnknownPolicyError(options.policyName, Object.keys(options.config.policies));
+  return {
+    policyName: options.policyName,
+    config: options.config,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.force ? { force: true } : {}),
+  };
+}

@@ -1,0 +1,50 @@
+import { UnknownPolicyError } from '../core/errors.js';
+import type { PlanPruneEvent, PruneContext, PruneRegionState } from '../core/prune-state.js';
+
+export interface PlanPruneResult {
+  prune: PruneContext;
+  regions: PruneRegionState[];
+}
+
+/**
+ * Where a policy's recovery points live and which retention rules each place: the primary region
+ * with the policy's own, each copyTo region with its entry's (or the policy's).
+ */
+export function planPrune(
+  event: PlanPruneEvent,
+  backupBuckets: Record<string, string> = {},
+): PlanPruneResult {
+  const { config, policyName } = event.request;
+  const policy = config.policies[policyName];
+  if (!policy) throw new UnknownPolicyError(policyName, Object.keys(config.policies));
+  const prune: PruneContext = {
+    runId: event.executionName,
+    policyName,
+    now: event.request.now ?? event.executionStartTime,
+    timezone: policy.timezone,
+    maxDeleteFraction: policy.prune?.maxDeleteFraction ?? 0.5,
+    force: event.request.force ?? false,
+  };
+  const start = (target: PruneRegionState['target']): PruneRegionState => ({
+    prune,
+    target,
+    turns: 0,
+    done: false,
+    gaveUp: [],
+    failures: [],
+  });
+  return {
+    prune,
+    regions: [
+      start({ region: config.primaryRegion, retention: policy.retention }),
+      ...policy.copyTo.map((copy) => {
+        const bucket = copy.bucket ?? backupBuckets[copy.region];
+        return start({
+          region: copy.region,
+          retention: copy.retention ?? policy.retention,
+          ...(bucket ? { backupBucket: bucket } : {}),
+        });
+      }),
+    ],
+  };
+}
