@@ -19,8 +19,10 @@ import type { GlobalOptions } from '../global-options.js';
 import { formatTable, printJson, printLines } from '../output.js';
 import { startProgress } from '../progress.js';
 import { runBackup } from '../run-backup.js';
+import { previewPruneRun, runPrune } from '../run-prune.js';
 import { runRestoreTest } from '../run-restore-test.js';
 import { describeRun } from './backup.js';
+import { describePrune } from './prune.js';
 import { describeRestoreTest } from './restore-test.js';
 
 const demoConfig = parseConfig({
@@ -164,6 +166,18 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
           })),
         }),
       }));
+
+    progress.update('prune: retention applied in each region');
+    const pruneRun = {
+      config: demoConfig,
+      policyName: 'daily',
+      runId: 'demo-prune-1',
+      local: true,
+      catalogTable,
+    };
+    const prunePlan = await previewPruneRun(pruneRun);
+    const pruned = await runPrune(pruneRun);
+    const drCopiesAfterPrune = (await snapshotsOfRun(drRegion, runId)).filter(isVolume).length;
     progress.succeed(`demo finished on ${moto.endpoint}`);
 
     const report = {
@@ -195,6 +209,19 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
         copyObjectCalls: callsOfNextDay.byOperation['s3:CopyObject'] ?? 0,
         listPages: callsOfNextDay.byOperation['s3:ListObjectsV2'] ?? 0,
       },
+      prune: {
+        plan: prunePlan.regions.map((region) => ({
+          region: region.region,
+          decisions: region.entries.map(({ point, action, reasons }) => ({
+            id: point.id,
+            kind: point.kind,
+            action,
+            reasons,
+          })),
+        })),
+        summary: pruned,
+        drSnapshotCopiesOfFirstRunLeft: drCopiesAfterPrune,
+      },
       apiCalls: callsOfFirstRun.byOperation,
       costEstimate: {
         assumptions:
@@ -204,7 +231,10 @@ export async function demoCommand(options: GlobalOptions): Promise<number> {
     };
     if (options.json) printJson(report);
     else printLines(describeDemo(report));
-    const failed = first.summary.failures.length > 0 || restore.summary.outcome !== 'passed';
+    const failed =
+      first.summary.failures.length > 0 ||
+      restore.summary.outcome !== 'passed' ||
+      pruned.failures.length > 0;
     return failed ? ExitCode.somethingFailed : ExitCode.ok;
   } finally {
     process.env = saved;
@@ -245,6 +275,14 @@ type DemoReport = {
     bucketCopies: Awaited<ReturnType<typeof runBackup>>['summary']['bucketCopies'];
     copyObjectCalls: number;
     listPages: number;
+  };
+  prune: {
+    plan: {
+      region: string;
+      decisions: { id: string; kind: string; action: string; reasons: string[] }[];
+    }[];
+    summary: Awaited<ReturnType<typeof runPrune>>;
+    drSnapshotCopiesOfFirstRunLeft: number;
   };
   apiCalls: Record<string, number>;
   costEstimate: {
@@ -315,12 +353,22 @@ function describeDemo(report: DemoReport): string[] {
     '== 7. backupctl restore-test --policy daily --local',
     ...describeRestoreTest(report.restoreTest).map((line) => `  ${line}`),
     '',
-    '== 8. API calls of the first backup run (counted by the test cloud proxy)',
+    '== 8. backupctl prune --policy daily --local (us-east-1: keepLast 3, daily 7, weekly 4, monthly 12; us-west-2: daily 7)',
+    ...report.prune.plan.flatMap((region) =>
+      region.decisions.map(
+        (decision) =>
+          `  ${region.region}  ${decision.action.padEnd(6)}  ${decision.kind.padEnd(15)}  ${decision.id}  (${decision.reasons.join('; ')})`,
+      ),
+    ),
+    ...describePrune(report.prune.summary).map((line) => `  ${line}`),
+    `  read back: ${report.prune.drSnapshotCopiesOfFirstRunLeft} snapshot copies of ${report.run.runId} left in ${drRegion}`,
+    '',
+    '== 9. API calls of the first backup run (counted by the test cloud proxy)',
     ...Object.entries(report.apiCalls)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([operation, count]) => `  ${operation}: ${count}`),
     '',
-    `== 9. estimated monthly cost of the volume backups (${report.costEstimate.assumptions})`,
+    `== 10. estimated monthly cost of the volume backups (${report.costEstimate.assumptions})`,
     ...formatTable(
       ['volume', 'GiB', 'storage $/mo', 'transfer $/mo', 'first copy $'],
       report.costEstimate.volumes.map((volume) => [
@@ -332,7 +380,5 @@ function describeDemo(report: DemoReport): string[] {
       ]),
     ).map((line) => `  ${line}`),
     `  total: $${total.toFixed(2)} per month`,
-    '',
-    'Not in this build yet: retention pruning (open issue).',
   ];
 }

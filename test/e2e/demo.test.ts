@@ -37,6 +37,22 @@ describe('backupctl demo', () => {
     });
     expect(report.restoreTest).toMatchObject({ outcome: 'passed', passed: 1, failed: 0 });
     expect(report.restoreTest.results[0].rtoSeconds).toEqual(expect.any(Number));
+    // Prune: us-west-2 keeps daily 7, one point per day, so the older of the two runs goes there;
+    // us-east-1 keeps the last 3, so nothing goes there.
+    expect(report.prune.summary).toMatchObject({
+      outcome: 'succeeded',
+      deleted: 4,
+      failures: [],
+      totals: { snapshotsDeleted: 2, imagesDeregistered: 1, bucketRunsExpired: 1 },
+    });
+    const decisions = report.prune.plan.flatMap(
+      (region: { region: string; decisions: { action: string }[] }) =>
+        region.decisions.map((decision) => `${region.region} ${decision.action}`),
+    );
+    expect(decisions.filter((decision: string) => decision.endsWith('delete'))).toEqual(
+      Array(4).fill('us-west-2 delete'),
+    );
+    expect(report.prune.drSnapshotCopiesOfFirstRunLeft).toBe(0);
     expect(report.costEstimate.volumes).toHaveLength(2);
   });
 });
