@@ -100,6 +100,27 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('fills the prune defaults and names a bad prune schedule and fraction', () => {
+    const config = parseConfig({
+      ...valid,
+      policies: { daily: { ...valid.policies.daily, prune: {} } },
+    });
+    expect(config.policies.daily?.prune).toEqual({
+      schedule: 'cron(0 3 * * ? *)',
+      maxDeleteFraction: 0.5,
+    });
+    const issues = issuesOf({
+      ...valid,
+      policies: {
+        daily: { ...valid.policies.daily, prune: { schedule: 'daily', maxDeleteFraction: 1.5 } },
+      },
+    });
+    expect(issues).toContain(
+      'policies.daily.prune.maxDeleteFraction: expected a fraction from 0 to 1, got 1.5',
+    );
+    expect(issues.some((issue) => issue.startsWith('policies.daily.prune.schedule: '))).toBe(true);
+  });
+
   it('reports text that is not JSON as one problem at the root', () => {
     expect(() => parseConfigText('{ nope', 'x.json')).toThrow(/x\.json[\s\S]*not valid JSON/);
   });
