@@ -348,7 +348,13 @@ describe('prune workflow (ASL executed locally against the emulator), 400-day hi
       })),
     );
     before = await inventory();
+    // One retry per call, so a throttling burst outlasts the SDK and reaches the workflow.
+    process.env.AWS_MAX_ATTEMPTS = '2';
   }, 180_000);
+
+  afterAll(() => {
+    delete process.env.AWS_MAX_ATTEMPTS;
+  });
 
   it('--dry-run prints the plan and changes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'prune-'));
@@ -408,8 +414,17 @@ describe('prune workflow (ASL executed locally against the emulator), 400-day hi
   }, 60_000);
 
   it('a forced prune leaves exactly what retention and the rails keep, in each region', async () => {
+    // A throttling burst: each turn it reaches stops early and the next turn carries on.
+    emulator.testCloud.addFault({
+      operation: 'ec2:DeleteSnapshot',
+      region: primary,
+      fault: 'throttle',
+      times: 4,
+    });
     const summary = await prune({ force: true, runId: 'prune-forced' });
     expect(summary.failures).toEqual([]);
+    expect(emulator.testCloud.counts().faults.byOperation['ec2:DeleteSnapshot']).toBe(4);
+    expect(summary.regions.find((region) => region.region === primary)?.turns).toBe(3);
     const after = await inventory();
 
     const keptSnapshotDays = expectedKeptDays(allDays);
