@@ -1,4 +1,5 @@
 import type { Tags } from '../../core/tag-keys.js';
+import { AwsRequestError } from '../../ports/snapshot-errors.js';
 import type {
   Ec2RecoveryPointStore,
   PrunableImage,
@@ -72,17 +73,19 @@ export class InMemoryEc2RecoveryPoints {
       },
       deleteSnapshot: async (snapshotId) => {
         count('deleteSnapshot');
+        // The codes EC2 (and the test cloud's lock emulation) answer, as the adapter translates them.
         if (this.locked.has(snapshotId))
-          throw Object.assign(new Error(`The snapshot '${snapshotId}' is locked`), {
-            name: 'SnapshotLocked',
-          });
-        const backing = [...this.images.values()].some((image) =>
-          image.snapshotIds.includes(snapshotId),
-        );
-        if (backing)
-          throw Object.assign(new Error(`The snapshot ${snapshotId} is in use by an AMI`), {
-            name: 'InvalidSnapshot.InUse',
-          });
+          throw new AwsRequestError(
+            'DeleteSnapshot',
+            'SnapshotLocked',
+            `The snapshot '${snapshotId}' is locked and can't be deleted.`,
+          );
+        if ([...this.images.values()].some((image) => image.snapshotIds.includes(snapshotId)))
+          throw new AwsRequestError(
+            'DeleteSnapshot',
+            'InvalidSnapshot.InUse',
+            `The snapshot ${snapshotId} is currently in use by an AMI`,
+          );
         this.snapshots.delete(snapshotId);
       },
     };
