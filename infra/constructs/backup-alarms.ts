@@ -13,6 +13,7 @@ export interface BackupAlarmsProps {
   readonly config: BackupConfig;
   readonly backupStateMachine: sfn.IStateMachine;
   readonly restoreTestStateMachine: sfn.IStateMachine;
+  readonly pruneStateMachine: sfn.IStateMachine;
   readonly deadLetterQueue: sqs.IQueue;
   /** Encrypts the alarm topic (its key policy lets CloudWatch use it). */
   readonly topicKey: kms.IKey;
@@ -36,12 +37,19 @@ export const RUN_METRICS = {
   backupFailures: 'FailuresTotal',
   /** functions/steps/restore-test-summarize.ts. */
   restoreTestFailures: 'RestoreTestsFailed',
+  /**
+   * functions/observability/run-metrics.ts pruneMetrics (functions/steps/summarize-prune.ts):
+   * deletions a prune gave up on, and regions that failed as a whole (caught in the ASL) or did
+   * not finish within their turns.
+   */
+  pruneFailures: 'PruneFailures',
 } as const;
 
 /**
  * Alarms of the orchestrator, all notifying one SNS topic (encrypted with the primary key,
- * TLS-only): failed executions of either state machine, failures reported by a backup run
- * (snapshots, images, exports and bucket copies) and by a restore test (per policy), and schedule starts that ended in the dead-letter queue.
+ * TLS-only): failed executions of any state machine (backup, restore test, prune), failures
+ * reported by a backup run (snapshots, images, exports and bucket copies), by a restore test and
+ * by a prune (per policy), and schedule starts that ended in the dead-letter queue.
  * Missing data is not breaching: a policy that did not run in a period has nothing to report.
  */
 export class BackupAlarms extends Construct {
@@ -86,12 +94,17 @@ export class BackupAlarms extends Construct {
       'A restore-test execution failed (the test run itself broke): see the execution history.',
     );
     alarm(
+      'PruneExecutionsFailed',
+      props.pruneStateMachine.metricFailed({ period: fiveMinutes, statistic: 'Sum' }),
+      'A prune execution failed (the prune itself broke, e.g. an unknown policy): see the execution history.',
+    );
+    alarm(
       'ScheduleStartsDeadLettered',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: fiveMinutes,
         statistic: 'Maximum',
       }),
-      'A scheduled backup or restore test could not be started after retries; the attempt is in the dead-letter queue.',
+      'A scheduled backup, restore test or prune could not be started after retries; the attempt is in the dead-letter queue.',
     );
 
     const policyMetric = (metricName: string, policy: string) =>
@@ -115,6 +128,11 @@ export class BackupAlarms extends Construct {
           `A restore test of policy ${policyName} failed (${RUN_METRICS.restoreTestFailures}): an image did not boot or verify; see the verdict evidence.`,
         );
       }
+      alarm(
+        `PruneFailures-${policyName}`,
+        policyMetric(RUN_METRICS.pruneFailures, policyName),
+        `A prune of policy ${policyName} reported failures (${RUN_METRICS.pruneFailures}): recovery points it could not delete or a region it could not prune; see the prune summary.`,
+      );
     }
   }
 }

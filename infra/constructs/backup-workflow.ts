@@ -4,9 +4,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AslStateMachine } from './asl-state-machine.js';
-import { backupBucketName, MANIFESTS_PREFIX } from './backup-bucket.js';
+import { MANIFESTS_PREFIX } from './backup-bucket.js';
 import { BackupFunction } from './backup-function.js';
-import { BucketCopyAccess, type BackupBucketTarget } from './bucket-copy-access.js';
+import { backupBucketsOf, BucketCopyAccess } from './bucket-copy-access.js';
 import type { CatalogTable } from './catalog-table.js';
 import type { ExportDestinationRef } from './export-destination.js';
 import { ImageAccess } from './image-access.js';
@@ -87,21 +87,10 @@ export class BackupWorkflow extends Construct {
       });
     const drRegions = [...new Set(props.copyTargets.map((target) => target.region))].sort();
     const primaryAndDr = [props.primaryRegion, ...drRegions];
-    // The DR stack of each region creates `<prefix>-backup-<account>-<region>`; the name is built
-    // here again (same account) instead of referenced across regions.
-    const account = Stack.of(this).account;
-    const defaultBuckets: BackupBucketTarget[] = drRegions.map((region) => ({
-      region,
-      bucketName: backupBucketName(props.prefix, account, region),
-    }));
-    const namedBuckets: BackupBucketTarget[] = props.copyTargets.flatMap((target) =>
-      target.bucket ? [{ region: target.region, bucketName: target.bucket }] : [],
-    );
-    const backupBuckets = [...defaultBuckets, ...namedBuckets].filter(
-      (target, index, all) =>
-        all.findIndex(
-          (other) => other.region === target.region && other.bucketName === target.bucketName,
-        ) === index,
+    const { defaults: defaultBuckets, all: backupBuckets } = backupBucketsOf(
+      this,
+      props.prefix,
+      props.copyTargets,
     );
 
     const discover = step(

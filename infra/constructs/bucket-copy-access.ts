@@ -1,13 +1,50 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import { acknowledge, wildcardResource } from '../nag.js';
 import type { BackupFunction } from './backup-function.js';
-import { bucketArn } from './backup-bucket.js';
+import { backupBucketName, bucketArn } from './backup-bucket.js';
 
 /** A backup bucket the bucket-copy steps write to: its region and name (a token is fine). */
 export interface BackupBucketTarget {
   readonly region: string;
   readonly bucketName: string;
+}
+
+/** The backup buckets a deployment uses, as the backup and prune workflows both see them. */
+export interface BackupBuckets {
+  /** The DR stack's bucket of each DR region (`<prefix>-backup-<account>-<region>`), by region. */
+  readonly defaults: readonly BackupBucketTarget[];
+  /** Those and every bucket a copyTo entry names, each (region, name) once. */
+  readonly all: readonly BackupBucketTarget[];
+}
+
+/**
+ * The backup buckets of the given copy destinations. The DR stack of each region creates
+ * `<prefix>-backup-<account>-<region>`; the name is built here again (same account) instead of
+ * referenced across regions. A copyTo entry may name its own bucket instead.
+ */
+export function backupBucketsOf(
+  scope: IConstruct,
+  prefix: string,
+  copyTargets: readonly { readonly region: string; readonly bucket?: string | undefined }[],
+): BackupBuckets {
+  const account = Stack.of(scope).account;
+  const drRegions = [...new Set(copyTargets.map((target) => target.region))].sort();
+  const defaults: BackupBucketTarget[] = drRegions.map((region) => ({
+    region,
+    bucketName: backupBucketName(prefix, account, region),
+  }));
+  const named: BackupBucketTarget[] = copyTargets.flatMap((target) =>
+    target.bucket ? [{ region: target.region, bucketName: target.bucket }] : [],
+  );
+  const all = [...defaults, ...named].filter(
+    (target, index, every) =>
+      every.findIndex(
+        (other) => other.region === target.region && other.bucketName === target.bucketName,
+      ) === index,
+  );
+  return { defaults, all };
 }
 
 /**
@@ -149,9 +186,10 @@ export class BucketCopyAccess {
 
   /**
    * The DR key of each region, addressed by its alias (no cross-region reference, as for snapshot
-   * copies) and usable only through S3 in that region (kms:ViaService).
+   * copies) and usable only through S3 in that region (kms:ViaService). Also used by the prune
+   * workflow (prune-access.ts) to read manifests.
    */
-  private static useBackupKeys(
+  static useBackupKeys(
     fn: BackupFunction,
     regions: readonly string[],
     alias: string,

@@ -5,7 +5,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { BackupConfig } from '../../functions/core/config.js';
+import { PruneOptionsSchema, type BackupConfig } from '../../functions/core/config.js';
 import { acknowledge } from '../nag.js';
 
 export interface PolicySchedulesProps {
@@ -17,6 +17,11 @@ export interface PolicySchedulesProps {
    * `restore-test.<policy>` (see restoreTestScheduleName), in the same group.
    */
   readonly restoreTestStateMachine?: sfn.IStateMachine;
+  /**
+   * The prune state machine: one schedule per policy, named `prune.<policy>` (see
+   * pruneScheduleName), with the policy's `prune.schedule` (or its default), in the same group.
+   */
+  readonly pruneStateMachine?: sfn.IStateMachine;
   /** Name of the schedule group; each schedule inside it is named after its policy. */
   readonly groupName: string;
 }
@@ -34,20 +39,39 @@ export const SCHEDULE_RETRY = { maximumRetryAttempts: 10, maximumEventAgeInSecon
 const maxScheduleName = 64;
 
 /**
- * Name of a policy's restore-test schedule: `restore-test.<policy>`, or, when that would exceed
- * the 64 characters Scheduler allows, the policy name shortened and made unique with a hash.
+ * `<kind>.<policy>`, or, when that would exceed the 64 characters Scheduler allows, the policy
+ * name shortened and made unique with a hash.
  */
-export function restoreTestScheduleName(policyName: string): string {
-  const name = `restore-test.${policyName}`;
+function kindScheduleName(kind: string, policyName: string): string {
+  const name = `${kind}.${policyName}`;
   if (name.length <= maxScheduleName) return name;
   const hash = createHash('sha256').update(policyName).digest('hex').slice(0, 8);
   return `${name.slice(0, maxScheduleName - hash.length - 1)}-${hash}`;
 }
 
+/** Name of a policy's restore-test schedule: `restore-test.<policy>` (see kindScheduleName). */
+export function restoreTestScheduleName(policyName: string): string {
+  return kindScheduleName('restore-test', policyName);
+}
+
+/** Name of a policy's prune schedule: `prune.<policy>` (see kindScheduleName). */
+export function pruneScheduleName(policyName: string): string {
+  return kindScheduleName('prune', policyName);
+}
+
+/**
+ * When a policy's prune runs: its `prune.schedule`, else the schema's default (a policy without
+ * `prune` is pruned with the defaults, as functions/steps/plan-prune.ts does).
+ */
+export function pruneScheduleOf(policy: BackupConfig['policies'][string]): string {
+  return (policy.prune ?? PruneOptionsSchema.parse({})).schedule;
+}
+
 /**
  * One EventBridge Scheduler schedule per policy, in the policy's time zone, starting the backup
- * state machine with the policy's name and the configuration, and one per policy with a
- * `restoreTest` schedule starting the restore-test state machine the same way. Start attempts
+ * state machine with the policy's name and the configuration, one per policy with a
+ * `restoreTest` schedule starting the restore-test state machine the same way, and one per
+ * policy starting the prune state machine at its prune schedule. Start attempts
  * that still fail after the retries land in an encrypted, TLS-only dead-letter queue instead of
  * vanishing.
  */
@@ -56,6 +80,8 @@ export class PolicySchedules extends Construct {
   readonly schedules: Readonly<Record<string, scheduler.CfnSchedule>>;
   /** Restore-test schedules, keyed by policy name. */
   readonly restoreTestSchedules: Readonly<Record<string, scheduler.CfnSchedule>>;
+  /** Prune schedules, keyed by policy name. */
+  readonly pruneSchedules: Readonly<Record<string, scheduler.CfnSchedule>>;
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: PolicySchedulesProps) {
@@ -74,7 +100,7 @@ export class PolicySchedules extends Construct {
     );
 
     this.role = new iam.Role(this, 'Role', {
-      description: 'Lets the schedules start the backup and restore-test state machines',
+      description: 'Lets the schedules start the backup, restore-test and prune state machines',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         // Confused-deputy protection: only schedules of this account may assume the role.
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
@@ -82,6 +108,7 @@ export class PolicySchedules extends Construct {
     });
     props.stateMachine.grantStartExecution(this.role);
     props.restoreTestStateMachine?.grantStartExecution(this.role);
+    props.pruneStateMachine?.grantStartExecution(this.role);
     this.deadLetterQueue.grantSendMessages(this.role);
 
     const group = new scheduler.CfnScheduleGroup(this, 'Group', { name: props.groupName });
@@ -117,6 +144,7 @@ export class PolicySchedules extends Construct {
 
     const schedules: Record<string, scheduler.CfnSchedule> = {};
     const restoreTestSchedules: Record<string, scheduler.CfnSchedule> = {};
+    const pruneSchedules: Record<string, scheduler.CfnSchedule> = {};
     for (const [policyName, policy] of Object.entries(props.config.policies)) {
       const input: ScheduleInput = { policyName, config: props.config };
       schedules[policyName] = schedule(
@@ -139,8 +167,20 @@ export class PolicySchedules extends Construct {
           input,
         );
       }
+      if (props.pruneStateMachine) {
+        pruneSchedules[policyName] = schedule(
+          `Prune-${policyName}`,
+          pruneScheduleName(policyName),
+          `Prune of policy ${policyName}: retention applied to its recovery points`,
+          pruneScheduleOf(policy),
+          policy.timezone,
+          props.pruneStateMachine,
+          input,
+        );
+      }
     }
     this.schedules = schedules;
     this.restoreTestSchedules = restoreTestSchedules;
+    this.pruneSchedules = pruneSchedules;
   }
 }

@@ -8,6 +8,7 @@ import { BackupWorkflow } from '../constructs/backup-workflow.js';
 import type { CatalogTable } from '../constructs/catalog-table.js';
 import type { ExportDestinationRef } from '../constructs/export-destination.js';
 import { PolicySchedules } from '../constructs/policy-schedules.js';
+import { PruneWorkflow } from '../constructs/prune-workflow.js';
 import { RestoreTestNetwork } from '../constructs/restore-test-network.js';
 import { RestoreTestWorkflow } from '../constructs/restore-test-workflow.js';
 import { handlersDir, stateMachinesDir } from '../paths.js';
@@ -24,14 +25,15 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * Everything that can be replaced at will, in the primary region: the backup and restore-test
- * workflows (functions and state machines), the isolated restore-test network, the schedules and
- * the alarms (the restore API and dashboard will join it).
+ * Everything that can be replaced at will, in the primary region: the backup, restore-test and
+ * prune workflows (functions and state machines), the isolated restore-test network, the
+ * schedules and the alarms (the restore API and dashboard will join it).
  */
 export class StatelessStack extends Stack {
   readonly backup: BackupWorkflow;
   readonly restoreTestNetwork: RestoreTestNetwork;
   readonly restoreTest: RestoreTestWorkflow;
+  readonly prune: PruneWorkflow;
   readonly schedules: PolicySchedules;
   readonly alarms: BackupAlarms;
   private readonly firstAvailabilityZone = [Fn.select(0, Fn.getAzs())];
@@ -54,12 +56,13 @@ export class StatelessStack extends Stack {
       logRetentionDays: props.logRetentionDays,
       primaryRegion: props.config.primaryRegion,
     };
+    const copyTargets = Object.values(props.config.policies).flatMap((policy) => policy.copyTo);
     this.backup = new BackupWorkflow(this, 'Backup', {
       ...common,
       stateMachineName: `${props.prefix}-backup`,
       definitionFile: join(stateMachinesDir, 'backup.asl.json'),
       exportDestination: props.exportDestination,
-      copyTargets: Object.values(props.config.policies).flatMap((policy) => policy.copyTo),
+      copyTargets,
       drKeyAlias: props.config.drKeyAlias,
       prefix: props.prefix,
     });
@@ -95,10 +98,25 @@ export class StatelessStack extends Stack {
       description: 'Instance profile of restore-test instances (RESTORE_TEST_INSTANCE_PROFILE)',
     });
 
+    this.prune = new PruneWorkflow(this, 'Prune', {
+      ...common,
+      stateMachineName: `${props.prefix}-prune`,
+      definitionFile: join(stateMachinesDir, 'prune.asl.json'),
+      copyTargets,
+      drKeyAlias: props.config.drKeyAlias,
+      prefix: props.prefix,
+    });
+    new CfnOutput(this, 'PruneStateMachineArn', {
+      value: this.prune.stateMachine.stateMachineArn,
+      description:
+        'State machine of prunes (backupctl prune --state-machine-arn, or PRUNE_STATE_MACHINE_ARN)',
+    });
+
     this.schedules = new PolicySchedules(this, 'Schedules', {
       config: props.config,
       stateMachine: this.backup.stateMachine,
       restoreTestStateMachine: this.restoreTest.stateMachine,
+      pruneStateMachine: this.prune.stateMachine,
       groupName: props.prefix,
     });
 
@@ -106,6 +124,7 @@ export class StatelessStack extends Stack {
       config: props.config,
       backupStateMachine: this.backup.stateMachine,
       restoreTestStateMachine: this.restoreTest.stateMachine,
+      pruneStateMachine: this.prune.stateMachine,
       deadLetterQueue: this.schedules.deadLetterQueue,
       topicKey: props.key,
     });

@@ -36,7 +36,7 @@ const files = aslFiles();
 describe('ASL files', () => {
   it('exist', () => {
     expect(files.map((file) => file.name)).toEqual(
-      expect.arrayContaining(['backup.asl.json', 'restore-test.asl.json']),
+      expect.arrayContaining(['backup.asl.json', 'prune.asl.json', 'restore-test.asl.json']),
     );
   });
 

@@ -88,8 +88,8 @@ describe('cdk-nag AwsSolutions', () => {
         (resource) =>
           `asset.${(resource.Properties.Code?.S3Key ?? 'missing').replace(/\.zip$/, '')}`,
       );
-    // Twelve backup steps and six restore-test steps.
-    expect(assets).toHaveLength(18);
+    // Twelve backup steps, six restore-test steps and three prune steps.
+    expect(assets).toHaveLength(21);
     // Error names survive minification: ASL Retry matches ThrottledError by its name, which a
     // minifier would otherwise shorten to a letter.
     const bundles = assets.map((asset) =>

@@ -519,12 +519,17 @@ describe('boot images, exports and restore tests in the templates', () => {
       });
     });
 
-    it('fire on failed executions of both state machines', () => {
+    it('fire on failed executions of every state machine', () => {
       const failed = alarms.filter((alarm) => alarm.MetricName === 'ExecutionsFailed');
-      expect(failed.map((alarm) => alarm.Namespace)).toEqual(['AWS/States', 'AWS/States']);
+      expect(failed.map((alarm) => alarm.Namespace)).toEqual([
+        'AWS/States',
+        'AWS/States',
+        'AWS/States',
+      ]);
       expect(failed.map((alarm) => alarm.Dimensions[0].Value)).toEqual([
         { Ref: expect.stringMatching(/^BackupStateMachine/) },
         { Ref: expect.stringMatching(/^RestoreTestStateMachine/) },
+        { Ref: expect.stringMatching(/^PruneStateMachine/) },
       ]);
     });
 
@@ -571,7 +576,8 @@ describe('boot images, exports and restore tests in the templates', () => {
     const plain = Template.fromStack(
       buildApp({ config, bundle: false, nag: false, account }).stateless,
     );
-    plain.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    // The backup and the prune schedule of the one policy.
+    plain.resourceCountIs('AWS::Scheduler::Schedule', 2);
     const metrics = Object.values(plain.findResources('AWS::CloudWatch::Alarm')).map(
       (alarm) => alarm.Properties.MetricName,
     );

@@ -34,6 +34,7 @@ describe('templates built from the example configuration', () => {
       for (const output of [
         'BackupStateMachineArn',
         'RestoreTestStateMachineArn',
+        'PruneStateMachineArn',
         'RestoreTestSubnetId',
         'RestoreTestSecurityGroupId',
         'RestoreTestInstanceProfile',
@@ -106,8 +107,12 @@ describe('templates built from the example configuration', () => {
 
   describe('state machines', () => {
     it('are STANDARD, log everything with execution data to an encrypted log group, and are traced', () => {
-      stateless.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
-      for (const name of ['backup-orchestrator-backup', 'backup-orchestrator-restore-test']) {
+      stateless.resourceCountIs('AWS::StepFunctions::StateMachine', 3);
+      for (const name of [
+        'backup-orchestrator-backup',
+        'backup-orchestrator-restore-test',
+        'backup-orchestrator-prune',
+      ]) {
         stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
           StateMachineType: 'STANDARD',
           StateMachineName: name,
@@ -167,15 +172,17 @@ describe('templates built from the example configuration', () => {
   describe('functions', () => {
     it('run Node.js 24 on ARM with tracing, their own log group and the common environment', () => {
       const functions = stateless.findResources('AWS::Lambda::Function');
-      expect(Object.keys(functions)).toHaveLength(18);
+      expect(Object.keys(functions)).toHaveLength(21);
       for (const [id, fn] of Object.entries(functions)) {
-        // SyncBucket gets more memory and its own NODE_OPTIONS (test/infra/bucket-copies.test.ts).
+        // SyncBucket gets more memory and its own NODE_OPTIONS (test/infra/bucket-copies.test.ts);
+        // PruneRegion more memory (test/infra/prune.test.ts).
         const syncBucket = id.startsWith('BackupSyncBucket');
+        const pruneRegion = id.startsWith('PrunePruneRegion');
         expect(fn.Properties).toEqual(
           expect.objectContaining({
             Runtime: 'nodejs24.x',
             Architectures: ['arm64'],
-            MemorySize: syncBucket ? 1024 : 512,
+            MemorySize: syncBucket || pruneRegion ? 1024 : 512,
             TracingConfig: { Mode: 'Active' },
             LoggingConfig: expect.objectContaining({
               LogGroup: { Ref: expect.stringMatching(/LogGroup/) },
@@ -226,7 +233,7 @@ describe('templates built from the example configuration', () => {
           checked += 1;
         }
       }
-      expect(checked).toBe(18);
+      expect(checked).toBe(21);
     });
 
     it('discover volumes and instances, and know the export bucket and service role', () => {
@@ -318,7 +325,8 @@ describe('templates built from the example configuration', () => {
       const policies = Object.entries(built.config.policies);
       const restoreTested = policies.filter(([, policy]) => policy.restoreTest);
       expect(restoreTested.length).toBeGreaterThan(0);
-      expect(schedules).toHaveLength(policies.length + restoreTested.length);
+      // Backup and prune of every policy, restore test of those with restoreTest.
+      expect(schedules).toHaveLength(2 * policies.length + restoreTested.length);
       for (const [name, policy] of policies) {
         const schedule = schedules.find((candidate) => candidate.Properties.Name === name);
         expect(schedule).toBeDefined();
@@ -384,16 +392,18 @@ describe('templates built from the example configuration', () => {
       expect(restoreTestScheduleName(long)).not.toBe(restoreTestScheduleName(`${long.slice(1)}q`));
     });
 
-    it('may only start the two state machines and write to its dead-letter queue', () => {
+    it('may only start the three state machines and write to its dead-letter queue', () => {
       const statements = policyStatementsOf(stateless, /SchedulesRole/);
       expect(statements.map((statement) => statement.Action)).toEqual([
         'states:StartExecution',
         'states:StartExecution',
+        'states:StartExecution',
         ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
       ]);
-      expect(statements.slice(0, 2).map((statement) => statement.Resource)).toEqual([
+      expect(statements.slice(0, 3).map((statement) => statement.Resource)).toEqual([
         { Ref: expect.stringMatching(/^BackupStateMachine/) },
         { Ref: expect.stringMatching(/^RestoreTestStateMachine/) },
+        { Ref: expect.stringMatching(/^PruneStateMachine/) },
       ]);
     });
 
@@ -489,7 +499,8 @@ describe('stacks follow the configuration', () => {
       });
     }
     const stateless = Template.fromStack(built.stateless);
-    stateless.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    // A backup and a prune schedule per policy.
+    stateless.resourceCountIs('AWS::Scheduler::Schedule', 6);
     stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
       Name: 'c',
       GroupName: 'acme-backup',
