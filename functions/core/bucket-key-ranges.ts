@@ -1,3 +1,4 @@
+import { compareKeys } from './object-sync.js';
 import type { ManifestPartRef } from './recovery-point.js';
 
 export interface PlannedRange {
@@ -47,5 +48,38 @@ export function planKeyRanges(
     range: { index: ranges.length, ...(startAfter !== undefined ? { startAfter } : {}) },
     previousParts: group,
   });
+  return ranges;
+}
+
+/**
+ * Ranges cut at the given boundary keys (sorted, from a sample of the bucket's keys), each with
+ * the previous run's parts that may list keys in it. Used when the previous manifest does not
+ * describe the bucket well enough to split along: the first copy, or a bucket that has grown.
+ */
+export function planKeyRangesAt(
+  boundaries: readonly string[],
+  previousParts: readonly ManifestPartRef[],
+): PlannedRange[] {
+  const ranges: PlannedRange[] = [];
+  for (let index = 0; index <= boundaries.length; index++) {
+    const startAfter = index > 0 ? boundaries[index - 1] : undefined;
+    const endAt = boundaries[index];
+    ranges.push({
+      range: {
+        index,
+        ...(startAfter !== undefined ? { startAfter } : {}),
+        ...(endAt !== undefined ? { endAt } : {}),
+      },
+      previousParts: previousParts.filter(
+        (part) =>
+          (startAfter === undefined ||
+            part.lastKey === undefined ||
+            compareKeys(part.lastKey, startAfter) > 0) &&
+          (endAt === undefined ||
+            part.firstKey === undefined ||
+            compareKeys(part.firstKey, endAt) <= 0),
+      ),
+    });
+  }
   return ranges;
 }

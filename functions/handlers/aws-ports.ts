@@ -4,10 +4,12 @@ import { Ec2ImageStore } from '../adapters/ec2-image-store.js';
 import { Ec2RecoveryPointStoreAdapter } from '../adapters/ec2-recovery-point-store.js';
 import { Ec2SnapshotStore } from '../adapters/ec2-snapshot-store.js';
 import { S3ArtifactStore } from '../adapters/s3-artifact-store.js';
+import { S3InventoryReports } from '../adapters/s3-inventory-reports.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
+import type { InventoryReports } from '../ports/inventory-reports.js';
 import type { ImageExporter } from '../ports/image-exporter.js';
 import type { ImageStore } from '../ports/image-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -44,6 +46,10 @@ export const objectStoreFor: (region: string) => ObjectStore = perRegion(
 
 export const ec2RecoveryPointStoreFor: (region: string) => Ec2RecoveryPointStore = perRegion(
   (region) => new Ec2RecoveryPointStoreAdapter(region),
+);
+
+export const inventoryReportsFor: (region: string) => InventoryReports = perRegion(
+  (region) => new S3InventoryReports(region),
 );
 
 let catalog: DynamoDbRecoveryPointCatalog | undefined;

@@ -1,7 +1,10 @@
 import type { PlanBucketCopiesEvent } from '../core/bucket-copy-state.js';
-import { planKeyRanges } from '../core/bucket-key-ranges.js';
+import { planKeyRanges, planKeyRangesAt, type PlannedRange } from '../core/bucket-key-ranges.js';
+import { boundariesFromSample } from '../core/key-sample.js';
 import type { BucketCopyItem } from '../core/volume-backup-state.js';
+import type { InventoryReports } from '../ports/inventory-reports.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
+import { sampleInventory } from './sample-inventory.js';
 
 export interface RangeItem {
   item: BucketCopyItem;
@@ -10,26 +13,64 @@ export interface RangeItem {
   previousRunId?: string;
 }
 
+export interface PlanBucketCopiesDeps {
+  catalog: RecoveryPointCatalog;
+  /** S3 Inventory of the source buckets (primary region), when the deployment reads it. */
+  inventory?: InventoryReports;
+  hasTime?: () => boolean;
+}
+
+/** Keys sampled from an inventory report: enough for 200 even ranges, about 2 MB of memory. */
+const inventorySampleSize = 10_000;
+const maxRanges = 200;
+
 /**
  * Before the bucket Map: finds each bucket's previous copy run in the catalog (the newest one to
  * that region; the same run when it is re-run) and splits the bucket into key ranges along its
- * manifest parts, one Map child per range.
+ * manifest parts, one Map child per range. When that gives one range (a first copy, or a bucket
+ * that was small) and the bucket has an S3 Inventory report, the report's key distribution cuts
+ * the ranges instead, so even a first copy of a large bucket is listed and copied in parallel.
+ * The report only decides where ranges start and end; each range still lists the bucket itself,
+ * since a report is a day or more old.
  */
 export async function planBucketCopies(
   event: PlanBucketCopiesEvent,
-  catalog: RecoveryPointCatalog,
+  deps: PlanBucketCopiesDeps,
 ): Promise<{ rangeItems: RangeItem[] }> {
   const rangeItems: RangeItem[] = [];
+  const perRange = event.run.buckets.objectsPerRange;
+  const samples = new Map<string, Promise<string[] | undefined>>();
   for (const item of event.bucketItems) {
     const previous = (
-      await catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
+      await deps.catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
     ).find((point) => point.state === 'available' && point.manifest);
-    for (const planned of planKeyRanges(
-      previous?.manifest?.parts ?? [],
-      event.run.buckets.objectsPerRange,
-    )) {
-      rangeItems.push({ item, ...planned, ...(previous ? { previousRunId: previous.runId } : {}) });
+    const parts = previous?.manifest?.parts ?? [];
+    let planned: PlannedRange[] = planKeyRanges(parts, perRange, maxRanges);
+    if (planned.length === 1 && deps.inventory) {
+      // One read of the report per bucket, shared by its DR regions.
+      if (!samples.has(item.bucket))
+        samples.set(item.bucket, boundariesOf(item.bucket, perRange, deps));
+      const boundaries = await samples.get(item.bucket)!;
+      if (boundaries && boundaries.length > 0) planned = planKeyRangesAt(boundaries, parts);
+    }
+    for (const range of planned) {
+      rangeItems.push({ item, ...range, ...(previous ? { previousRunId: previous.runId } : {}) });
     }
   }
   return { rangeItems };
+}
+
+async function boundariesOf(
+  bucket: string,
+  perRange: number,
+  deps: PlanBucketCopiesDeps,
+): Promise<string[] | undefined> {
+  const sample = await sampleInventory(
+    deps.inventory!,
+    bucket,
+    inventorySampleSize,
+    deps.hasTime ?? (() => true),
+  );
+  if (!sample) return undefined;
+  return boundariesFromSample(sample.keys, sample.estimatedKeys, perRange, maxRanges);
 }

@@ -1,3 +1,4 @@
+import { InMemoryInventoryReports } from '../../functions/adapters/in-memory/in-memory-inventory-reports.js';
 import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memory-object-store.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
 import type { BucketCopyState } from '../../functions/core/bucket-copy-state.js';
@@ -43,10 +44,14 @@ async function copyRun(
   runId: string,
   shortTurns = false,
   overrides: Partial<RunContext['buckets']> = {},
+  inventory?: InMemoryInventoryReports,
 ) {
   const store = cloud.store();
   const context = { ...run(runId), buckets: { ...run(runId).buckets, ...overrides } };
-  const { rangeItems } = await planBucketCopies({ run: context, bucketItems: [item] }, catalog);
+  const { rangeItems } = await planBucketCopies(
+    { run: context, bucketItems: [item] },
+    { catalog, ...(inventory ? { inventory } : {}) },
+  );
   const deps = { source: store, backup: store, hasTime: () => !shortTurns };
   const states: BucketCopyState[] = [];
   let turns = 0;
@@ -192,6 +197,49 @@ describe('syncBucket and recordBucketCopy', () => {
     expect(cloud.latest('restored', 'k/006')?.body.toString()).toBe('body 6');
   });
 
+  it('splits a first copy along an inventory report’s key distribution; later runs split along the manifest', async () => {
+    const { cloud, catalog } = estate(100);
+    const inventory = new InMemoryInventoryReports();
+    // A report lists keys in no particular order, and is older than the bucket: 10 keys came since.
+    const reported = Array.from(
+      { length: 90 },
+      (_, index) => `k/${String(index).padStart(3, '0')}`,
+    );
+    inventory.deliver('src', [...reported].reverse(), 25);
+    const first = await copyRun(
+      cloud,
+      catalog,
+      'run-1',
+      false,
+      { objectsPerRange: 30, objectsPerPart: 10 },
+      inventory,
+    );
+    expect(first.ranges).toBe(3);
+    expect(first.result).toMatchObject({ objects: 100, copied: 100, failed: 0 });
+    // Ranges are contiguous and meet: each ends where the next starts.
+    const ranges = first.states.map((state) => state.range);
+    expect(ranges[0]?.startAfter).toBeUndefined();
+    expect(ranges.at(-1)?.endAt).toBeUndefined();
+    for (let index = 1; index < ranges.length; index++)
+      expect(ranges[index]?.startAfter).toBe(ranges[index - 1]?.endAt);
+    // Roughly even: no range holds more than half the keys.
+    for (const state of first.states) expect(state.totals.objects).toBeLessThan(50);
+    expect(inventory.filesRead).toHaveLength(4);
+
+    const second = await copyRun(
+      cloud,
+      catalog,
+      'run-2',
+      false,
+      { objectsPerRange: 30, objectsPerPart: 10 },
+      inventory,
+    );
+    // 100 keys in parts of 10, grouped into ranges of 30: 4 ranges, and the report is not read again.
+    expect(second.ranges).toBe(4);
+    expect(second.result).toMatchObject({ objects: 100, copied: 0, kept: 100 });
+    expect(inventory.filesRead).toHaveLength(4);
+  });
+
   it('a new key whose copy failed verification is copied again on the next run, not trusted', async () => {
     const { cloud, catalog } = estate(2);
     await copyRun(cloud, catalog, 'run-1');
@@ -210,7 +258,10 @@ describe('syncBucket and recordBucketCopy', () => {
     cloud.put('src', 'k/019', 'changed 19');
     const store = cloud.store();
     const context = run('run-2');
-    const { rangeItems } = await planBucketCopies({ run: context, bucketItems: [item] }, catalog);
+    const { rangeItems } = await planBucketCopies(
+      { run: context, bucketItems: [item] },
+      { catalog },
+    );
     const deps = { source: store, backup: store, hasTime: () => false };
     const firstTurn = await syncBucket({ run: context, ...rangeItems[0]! }, deps);
     expect(firstTurn.done).toBe(false);
