@@ -27,9 +27,9 @@ const maxRanges = 200;
 /**
  * Before the bucket Map: finds each bucket's previous copy run in the catalog (the newest one to
  * that region; the same run when it is re-run) and splits the bucket into key ranges along its
- * manifest parts, one Map child per range. When that gives one range (a first copy, or a bucket
- * that was small) and the bucket has an S3 Inventory report, the report's key distribution cuts
- * the ranges instead, so even a first copy of a large bucket is listed and copied in parallel.
+ * manifest parts, one Map child per range. A first copy has no manifest to split along: when the
+ * bucket has an S3 Inventory report, the report's key distribution cuts the ranges, so even the
+ * first copy of a large bucket is listed and copied in parallel (later runs never read it).
  * The report only decides where ranges start and end; each range still lists the bucket itself,
  * since a report is a day or more old.
  */
@@ -46,7 +46,7 @@ export async function planBucketCopies(
     ).find((point) => point.state === 'available' && point.manifest);
     const parts = previous?.manifest?.parts ?? [];
     let planned: PlannedRange[] = planKeyRanges(parts, perRange, maxRanges);
-    if (planned.length === 1 && deps.inventory) {
+    if (parts.length === 0 && deps.inventory) {
       // One read of the report per bucket, shared by its DR regions.
       if (!samples.has(item.bucket))
         samples.set(item.bucket, boundariesOf(item.bucket, perRange, deps));

@@ -202,11 +202,15 @@ export class BackupWorkflow extends Construct {
     const planBucketCopies = step(
       'PlanBucketCopies',
       'plan-bucket-copies.ts',
-      "Backup run: split each tagged bucket into key ranges along its previous copy run's manifest parts",
-      Duration.minutes(1),
+      "Backup run: split each tagged bucket into key ranges along its previous copy run's manifest parts, or a first copy along its S3 Inventory report",
+      Duration.minutes(5),
+      {},
+      512,
     );
     // It reads the previous run's recovery point (with its manifest parts) from the catalog.
     props.catalog.grantQueryBySource(planBucketCopies.role);
+    // A first copy reads the source bucket's inventory configuration and its newest report.
+    BucketCopyAccess.readInventoryReports(planBucketCopies);
 
     const syncBucket = step(
       'SyncBucket',

@@ -79,6 +79,23 @@ export class BucketCopyAccess {
    * (aws:ResourceAccount). Objects encrypted with a customer managed key need that key's policy
    * to allow the role (not granted here: the stack grants only keys it owns).
    */
+  /**
+   * S3 Inventory of the source buckets: their inventory configurations, and the reports in the
+   * destination buckets users chose (in this account) — the same account-wide read as sources.
+   */
+  static readInventoryReports(fn: BackupFunction): void {
+    const account = { StringEquals: { 'aws:ResourceAccount': Aws.ACCOUNT_ID } };
+    const buckets = `arn:${Aws.PARTITION}:s3:::*`;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetInventoryConfiguration'],
+        resources: [buckets],
+        conditions: account,
+      }),
+    );
+    BucketCopyAccess.readSources(fn);
+  }
+
   static readSources(fn: BackupFunction): void {
     const account = { StringEquals: { 'aws:ResourceAccount': Aws.ACCOUNT_ID } };
     const buckets = `arn:${Aws.PARTITION}:s3:::*`;

@@ -370,6 +370,22 @@ describe('bucket-copy functions and their permissions', () => {
     ]);
   });
 
+  it('lets PlanBucketCopies read inventory configurations and reports of this account, nothing else in S3', () => {
+    const statements = policyStatementsOf(stateless, /^BackupPlanBucketCopiesRole/);
+    const sameAccount = { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } };
+    const s3 = statements.filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+    expect(
+      s3.every((statement) => JSON.stringify(statement.Condition) === JSON.stringify(sameAccount)),
+    ).toBe(true);
+    expect(
+      s3
+        .flatMap((statement) => [statement.Action].flat())
+        .every((action) => /^s3:(Get|List)/.test(action)),
+    ).toBe(true);
+    expect(allowing(statements, 's3:GetInventoryConfiguration')).toHaveLength(1);
+    expect(fn('BackupPlanBucketCopies')!.Properties.Timeout).toBe(300);
+  });
+
   it('lets RecordBucketCopies write and tag manifests only, and index the copy in the catalog', () => {
     const statements = policyStatementsOf(stateless, /^BackupRecordBucketCopiesRole/);
     const s3 = statements.filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
