@@ -2,6 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatedState, EmulationSettings } from './emulated/emulated-cloud.js';
 import type { GuestProfile } from './emulated/guest-profiles.js';
 import type { ImageMarks } from './emulated/image-marks.js';
+import type {
+  DeliveredInventoryReport,
+  InventoryReportRequest,
+} from './emulated/inventory-report.js';
 import { InvalidFaultRuleError, InvalidHoldError, InvalidTestCloudSettingError } from './errors.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import type { HoldRequest, HoldState } from './pending-holds.js';
@@ -39,6 +43,13 @@ export interface TestCloudControls {
   /** What the emulated operations remember (tasks, deprecations, commands, profiles, marks). */
   emulatedState(): EmulatedState;
   /**
+   * Publishes, now, the S3 Inventory report S3 would deliver for the source bucket's
+   * inventory configuration: gzip CSV data files, manifest.json and manifest.checksum in
+   * the destination bucket, in moto. Throws InvalidTestCloudSettingError (nothing written)
+   * for a bad request or an unknown, disabled, non-CSV or otherwise unemulated configuration.
+   */
+  deliverInventoryReport(request: InventoryReportRequest): Promise<DeliveredInventoryReport>;
+  /**
    * The next `times` S3 CopyObject answers report a wrong checksum of the copy (the copy itself
    * is untouched): how a test forces the product's checksum verification to fail.
    */
@@ -48,7 +59,7 @@ export interface TestCloudControls {
 }
 
 type Reply = { status: number; body: unknown };
-type Route = (controls: TestCloudControls, body: unknown, param: string) => Reply;
+type Route = (controls: TestCloudControls, body: unknown, param: string) => Reply | Promise<Reply>;
 
 const ok = (body: unknown = { ok: true }): Reply => ({ status: 200, body });
 
@@ -60,7 +71,7 @@ const ok = (body: unknown = { ok: true }): Reply => ({ status: 200, body });
  *   GET guest-profiles · PUT guest-profiles/{imageId} {profile} · DELETE guest-profiles
  *   GET image-marks · PUT image-marks/{imageId} {marks} · DELETE image-marks
  *   GET emulation · PUT emulation {settings} → settings · GET emulated-state
- *   POST reset
+ *   POST inventory-reports {request, `at` as ISO-8601} → 201 report · POST reset
  */
 const ROUTES: Record<string, Route> = {
   'GET counts': (c) => ok(c.counts()),
@@ -117,6 +128,10 @@ const ROUTES: Record<string, Route> = {
     c.corruptCopyChecksums(times);
     return ok();
   },
+  'POST inventory-reports': async (c, body) => ({
+    status: 201,
+    body: await c.deliverInventoryReport(inventoryReportRequest(body)),
+  }),
   'POST reset': (c) => {
     c.reset();
     return ok();
@@ -124,6 +139,21 @@ const ROUTES: Record<string, Route> = {
 };
 
 const MAX_BODY_BYTES = 1_000_000;
+
+/** The JSON body of `POST inventory-reports`, its `at` (ISO-8601 or epoch ms) a Date again. */
+function inventoryReportRequest(body: unknown): InventoryReportRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidTestCloudSettingError('an inventory report request must be a JSON object');
+  const { at, ...rest } = body as Record<string, unknown>;
+  if (at === undefined) return rest as unknown as InventoryReportRequest;
+  const date = typeof at === 'string' || typeof at === 'number' ? new Date(at) : undefined;
+  if (date === undefined || Number.isNaN(date.getTime())) {
+    throw new InvalidTestCloudSettingError(
+      `at must be an ISO-8601 time or epoch milliseconds, got ${JSON.stringify(at)}`,
+    );
+  }
+  return { ...(rest as unknown as InventoryReportRequest), at: date };
+}
 
 export async function serveControlRequest(
   req: IncomingMessage,
@@ -168,7 +198,7 @@ export async function serveControlRequest(
       });
       return;
     }
-    send(route(controls, body, param));
+    send(await route(controls, body, param));
   } catch (error) {
     if (
       error instanceof InvalidFaultRuleError ||

@@ -39,7 +39,10 @@ export class TestCloudControlError extends Error {
   }
 }
 
-/** A guest profile, image mark or emulation setting given to the test cloud is malformed. */
+/**
+ * A guest profile, image mark or emulation setting given to the test cloud is malformed, or
+ * an inventory report it was asked to deliver cannot be (unknown or unemulated configuration).
+ */
 export class InvalidTestCloudSettingError extends Error {
   override readonly name = 'InvalidTestCloudSettingError';
 }

@@ -24,6 +24,8 @@ export type {
   SnapshotLockState,
   ExportImageTaskState,
   StoreImageTaskState,
+  DeliveredInventoryReport,
+  InventoryReportRequest,
   SsmCommandRecord,
 } from './test-cloud.js';
 export { artifactBody, DEFAULT_ARTIFACT_BYTES } from './emulated/artifact.js';

@@ -2,6 +2,10 @@ import { CONTROL_PREFIX } from './control-api.js';
 import type { EmulatedState, EmulationSettings } from './emulated/emulated-cloud.js';
 import type { GuestProfile } from './emulated/guest-profiles.js';
 import type { ImageMarks } from './emulated/image-marks.js';
+import type {
+  DeliveredInventoryReport,
+  InventoryReportRequest,
+} from './emulated/inventory-report.js';
 import { TestCloudControlError } from './errors.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import { loopbackRequest } from './loopback-http.js';
@@ -79,15 +83,26 @@ export class TestCloudClient {
     return this.call<EmulatedState>('GET', 'emulated-state');
   }
 
+  /** `POST inventory-reports`; `at` travels as ISO-8601. */
+  deliverInventoryReport(request: InventoryReportRequest): Promise<DeliveredInventoryReport> {
+    return this.call<DeliveredInventoryReport>('POST', 'inventory-reports', request, 60_000);
+  }
+
   async reset(): Promise<void> {
     await this.call('POST', 'reset');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<T> {
     const url = `${this.endpoint}${CONTROL_PREFIX}${path}`;
     const res = await loopbackRequest(url, {
       method,
       body: body === undefined ? undefined : JSON.stringify(body),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     if (res.status >= 300)
       throw new TestCloudControlError(

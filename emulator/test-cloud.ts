@@ -28,6 +28,10 @@ export type {
   SnapshotLockState,
 } from './emulated/snapshot-locks.js';
 export type { ExportImageTaskState } from './emulated/export-image.js';
+export type {
+  DeliveredInventoryReport,
+  InventoryReportRequest,
+} from './emulated/inventory-report.js';
 export type { StoreImageTaskState } from './emulated/store-image-task.js';
 export type { SsmCommandRecord, GuestSelfReport } from './emulated/ssm-agent.js';
 export type { RequestCounts } from './request-counter.js';
@@ -97,6 +101,7 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
     imageMarks: () => emulated.imageMarks(),
     configureEmulation: (settings) => emulated.configureEmulation(settings),
     emulatedState: () => emulated.emulatedState(),
+    deliverInventoryReport: (request) => emulated.deliverInventoryReport(request),
     corruptCopyChecksums: (times) => {
       corruptCopiesLeft = times;
     },
@@ -220,7 +225,7 @@ export async function startTestCloud(options: TestCloudOptions): Promise<TestClo
     }
     // Emulated operations (emulated/): answered here, or moto's answer rewritten.
     if (body === undefined && emulated.wantsBody(call)) body = await readAll(req);
-    const interception: Interception | undefined = await emulated.intercept(call, body);
+    const interception: Interception | undefined = await emulated.intercept(call, body, url);
     if (interception?.answer !== undefined) {
       sendRendered(res, interception.answer);
       return;

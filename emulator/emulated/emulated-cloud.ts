@@ -9,6 +9,11 @@ import { ExportImageTasks, type ExportImageTaskState } from './export-image.js';
 import { GuestProfiles, type GuestProfile } from './guest-profiles.js';
 import { ImageDeprecations } from './image-deprecation.js';
 import { ImageMarkStore, type ImageMarks } from './image-marks.js';
+import {
+  InventoryReports,
+  type DeliveredInventoryReport,
+  type InventoryReportRequest,
+} from './inventory-report.js';
 import { holdDescribeInstanceStatus, holdDescribeInstances } from './instance-holds.js';
 import { SnapshotLocks, type SnapshotLockInfo } from './snapshot-locks.js';
 import { SsmAgent, type SsmCommandRecord } from './ssm-agent.js';
@@ -46,11 +51,12 @@ export interface Interception {
 const DEFAULT_SETTINGS: EmulationSettings = { artifactBytes: DEFAULT_ARTIFACT_BYTES };
 const MAX_ARTIFACT_BYTES = 64 * 1024 * 1024;
 
-/** JSON-protocol operations whose request body the emulation must read. */
-const JSON_BODY_OPERATIONS = new Set([
+/** Operations whose (non-form) request body the emulation must read. */
+const BODY_OPERATIONS = new Set([
   'ssm:DescribeInstanceInformation',
   'ssm:SendCommand',
   'ssm:GetCommandInvocation',
+  's3:PutBucketInventoryConfiguration',
 ]);
 
 /**
@@ -67,6 +73,7 @@ export class EmulatedCloud {
   private readonly exports: ExportImageTasks;
   private readonly stores: StoreImageTasks;
   private readonly ssm: SsmAgent;
+  private readonly inventory: InventoryReports;
   private settings: EmulationSettings = { ...DEFAULT_SETTINGS };
 
   constructor(
@@ -80,24 +87,36 @@ export class EmulatedCloud {
     this.exports = new ExportImageTasks(this.upstream, holds, this.marks, artifactBytes);
     this.stores = new StoreImageTasks(this.upstream, holds, this.marks, artifactBytes);
     this.ssm = new SsmAgent(this.upstream, this.profiles);
+    this.inventory = new InventoryReports(this.upstream);
   }
 
   /** Whether the call's (non-form) body must be read before intercept(). */
   wantsBody(call: AwsCall): boolean {
-    return JSON_BODY_OPERATIONS.has(`${call.service}:${call.operation}`);
+    return BODY_OPERATIONS.has(`${call.service}:${call.operation}`);
   }
 
-  /** How to handle the call; undefined: forward it untouched. */
-  async intercept(call: AwsCall, body: Buffer | undefined): Promise<Interception | undefined> {
+  /**
+   * How to handle the call; undefined: forward it untouched. `url` is the request's path
+   * and query (S3 names its bucket there).
+   */
+  async intercept(
+    call: AwsCall,
+    body: Buffer | undefined,
+    url = '/',
+  ): Promise<Interception | undefined> {
     try {
-      return await this.route(call, body);
+      return await this.route(call, body, url);
     } catch (error) {
       if (error instanceof EmulatedError) return { answer: renderAwsError(call, error.spec) };
       throw error;
     }
   }
 
-  private async route(call: AwsCall, body: Buffer | undefined): Promise<Interception | undefined> {
+  private async route(
+    call: AwsCall,
+    body: Buffer | undefined,
+    url: string,
+  ): Promise<Interception | undefined> {
     const region = call.region === 'unknown' ? 'us-east-1' : call.region;
     const answer = (response: RenderedResponse | undefined) =>
       response === undefined ? undefined : { answer: response };
@@ -181,7 +200,38 @@ export class EmulatedCloud {
           return undefined;
       }
     }
+    if (call.service === 's3') return this.routeS3(call, body, url);
     return undefined;
+  }
+
+  /** moto keeps inventory configurations lossily: remember what it drops, restore it. */
+  private routeS3(call: AwsCall, body: Buffer | undefined, url: string): Interception | undefined {
+    const bucket = pathBucket(url);
+    if (bucket === undefined) return undefined;
+    switch (call.operation) {
+      case 'PutBucketInventoryConfiguration': {
+        const remember = this.inventory.rememberOnSuccess(bucket, body);
+        return remember === undefined
+          ? undefined
+          : {
+              rewrite: (text) => {
+                remember();
+                return text;
+              },
+            };
+      }
+      case 'GetBucketInventoryConfiguration': // also the List (same sub-resource, no id)
+        return this.inventory.remembersAny()
+          ? { rewrite: (xml) => this.inventory.correctAnswer(bucket, xml) }
+          : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Writes the S3 Inventory report of a configuration into moto's S3 (see the README). */
+  deliverInventoryReport(request: InventoryReportRequest): Promise<DeliveredInventoryReport> {
+    return this.inventory.deliver(request);
   }
 
   setGuestProfile(imageId: string, profile: GuestProfile): void {
@@ -251,10 +301,22 @@ export class EmulatedCloud {
     this.exports.clear();
     this.stores.clear();
     this.ssm.clear();
+    this.inventory.clear();
     this.settings = { ...DEFAULT_SETTINGS };
   }
 
   destroy(): void {
     this.upstream.destroy();
+  }
+}
+
+/** The bucket of a path-style S3 request (`/bucket/key?query`), if any. */
+function pathBucket(url: string): string | undefined {
+  const first = new URL(url, 'http://test-cloud.invalid').pathname.split('/')[1];
+  if (first === undefined || first === '') return undefined;
+  try {
+    return decodeURIComponent(first);
+  } catch {
+    return undefined;
   }
 }

@@ -7,6 +7,7 @@ import {
   type Image,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
 
 /** What the emulated operations need to know about an instance, as moto reports it. */
 export interface InstanceFacts {
@@ -25,6 +26,7 @@ export interface InstanceFacts {
  */
 export class Upstream {
   private readonly clients = new Map<string, EC2Client>();
+  private readonly s3Clients = new Map<string, S3Client>();
   // moto's dev server closes every connection; pooled sockets only risk a reset.
   private readonly agent = new Agent({ keepAlive: false });
 
@@ -110,9 +112,28 @@ export class Upstream {
     }
   }
 
+  /** An S3 client straight to moto (path-style), for reads the raw helpers do not cover. */
+  s3Client(region: string): S3Client {
+    let client = this.s3Clients.get(region);
+    if (client === undefined) {
+      client = new S3Client({
+        endpoint: this.endpoint,
+        region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+        maxAttempts: 3,
+        requestHandler: { httpAgent: this.agent },
+      });
+      this.s3Clients.set(region, client);
+    }
+    return client;
+  }
+
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();
+    for (const client of this.s3Clients.values()) client.destroy();
+    this.s3Clients.clear();
     this.agent.destroy();
   }
 
