@@ -31,6 +31,12 @@ export const BucketCopyInputSchema = z.object({
   range: KeyRangeSchema.default({ index: 0 }),
   /** The previous run's manifest parts that overlap this range (read for version ids). */
   previousParts: z.array(ManifestPartSchema).default([]),
+  /**
+   * When the previous manifest has too many parts to carry in the workflow's payload, the index
+   * to read them from (each turn takes the parts of its own range; previousParts is empty then).
+   * Always present ('' for none): the ASL passes it by path, and a missing path is an error.
+   */
+  previousIndexKey: z.string().default(''),
   previousRunId: z.string().optional(),
 });
 export type BucketCopyInput = z.infer<typeof BucketCopyInputSchema>;
@@ -62,8 +68,13 @@ export const BucketCopyStateSchema = BucketCopyInputSchema.extend({
   startAfter: z.string().optional(),
   turns: z.int(),
   done: z.boolean(),
-  /** Manifest parts this range wrote so far, one per turn, in key order. */
+  /** Manifest parts this range wrote so far, one per turn, in key order (since the last spill). */
   parts: z.array(ManifestPartSchema),
+  /**
+   * Earlier parts of this range, spilled to JSON lists in the backup bucket so the state stays
+   * small however many turns a range takes; in key order, before `parts`.
+   */
+  partLists: z.array(z.string()).default([]),
   totals: SyncTotalsSchema,
   /** Per-object failures, capped; `totals.failed` counts them all. */
   failures: z.array(RunFailureSchema),
@@ -77,6 +88,7 @@ export const FailedBucketRangeSchema = z.object({
   item: BucketCopyItemSchema,
   range: KeyRangeSchema,
   previousParts: z.array(ManifestPartSchema).default([]),
+  previousIndexKey: z.string().default(''),
   batchError: z.object({ Error: z.string(), Cause: z.string().optional() }),
 });
 export type FailedBucketRange = z.infer<typeof FailedBucketRangeSchema>;
@@ -119,3 +131,14 @@ export const ManifestIndexSchema = z.object({
   totals: SyncTotalsSchema,
 });
 export type ManifestIndex = z.infer<typeof ManifestIndexSchema>;
+
+/**
+ * Payload limits: Step Functions passes at most 256 KB between states and a DynamoDB item holds
+ * at most 400 KB; a manifest part reference is about 150 bytes.
+ */
+export const manifestPayloadLimits = {
+  /** Above this many parts a manifest is passed by its index key, not part by part. */
+  inlineParts: 100,
+  /** A range spills its parts to a list object once it holds this many. */
+  spillPartsAt: 200,
+};

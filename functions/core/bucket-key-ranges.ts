@@ -70,16 +70,28 @@ export function planKeyRangesAt(
         ...(startAfter !== undefined ? { startAfter } : {}),
         ...(endAt !== undefined ? { endAt } : {}),
       },
-      previousParts: previousParts.filter(
-        (part) =>
-          (startAfter === undefined ||
-            part.lastKey === undefined ||
-            compareKeys(part.lastKey, startAfter) > 0) &&
-          (endAt === undefined ||
-            part.firstKey === undefined ||
-            compareKeys(part.firstKey, endAt) <= 0),
-      ),
+      previousParts: partsWithin(previousParts, {
+        ...(startAfter !== undefined ? { startAfter } : {}),
+        ...(endAt !== undefined ? { endAt } : {}),
+      }),
     });
   }
   return ranges;
+}
+
+/** The parts that may list keys after `startAfter` up to `endAt` (parts without bounds count). */
+export function partsWithin<Part extends ManifestPartRef>(
+  parts: readonly Part[],
+  range: { startAfter?: string; endAt?: string },
+): Part[] {
+  const { startAfter, endAt } = range;
+  return parts.filter(
+    (part) =>
+      (startAfter === undefined ||
+        part.lastKey === undefined ||
+        compareKeys(part.lastKey, startAfter) > 0) &&
+      (endAt === undefined ||
+        part.firstKey === undefined ||
+        compareKeys(part.firstKey, endAt) <= 0),
+  );
 }

@@ -63,8 +63,12 @@ export interface ManifestPartRef {
 export interface BucketCopyManifestRef {
   bucket: string;
   indexKey: string;
-  /** In key order: each part's keys come after the previous part's. */
+  /**
+   * In key order: each part's keys come after the previous part's. Empty when the manifest has
+   * more parts than fit in a catalog item (`partCount`): read them from the index then.
+   */
   parts: ManifestPartRef[];
+  partCount?: number;
   /** Key prefix of the copies in the backup bucket. */
   keyPrefix: string;
   objects: number;

@@ -1,11 +1,12 @@
 import { PlanBucketCopiesEventSchema } from '../core/bucket-copy-state.js';
 import { planBucketCopies } from '../steps/plan-bucket-copies.js';
-import { inventoryReportsFor, recoveryPointCatalog } from './aws-ports.js';
+import { inventoryReportsFor, objectStoreFor, recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler, timeLeft } from './lambda-handler.js';
 
 export const handler = lambdaHandler(PlanBucketCopiesEventSchema, (event, context) =>
   planBucketCopies(event, {
     catalog: recoveryPointCatalog(),
+    backupFor: objectStoreFor,
     // Source buckets are in the primary region; their inventory reports are found from there.
     inventory: inventoryReportsFor(event.run.primaryRegion),
     hasTime: timeLeft(context, 30_000),

@@ -1,20 +1,28 @@
-import type { PlanBucketCopiesEvent } from '../core/bucket-copy-state.js';
+import { manifestPayloadLimits, type PlanBucketCopiesEvent } from '../core/bucket-copy-state.js';
 import { planKeyRanges, planKeyRangesAt, type PlannedRange } from '../core/bucket-key-ranges.js';
 import { boundariesFromSample } from '../core/key-sample.js';
 import type { BucketCopyItem } from '../core/volume-backup-state.js';
 import type { InventoryReports } from '../ports/inventory-reports.js';
+import type { ObjectStoreFactory } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
+import { manifestPartsOf } from './manifest-index.js';
 import { sampleInventory } from './sample-inventory.js';
 
 export interface RangeItem {
   item: BucketCopyItem;
   range: { index: number; startAfter?: string; endAt?: string };
   previousParts: { key: string; firstKey?: string; lastKey?: string; lines: number }[];
+  /** '' unless the previous manifest is passed by reference. */
+  previousIndexKey: string;
   previousRunId?: string;
 }
 
 export interface PlanBucketCopiesDeps {
   catalog: RecoveryPointCatalog;
+  /** The backup bucket of a region: a long previous manifest's parts are read from its index. */
+  backupFor: ObjectStoreFactory;
+  /** Range items carry parts inline up to this many in all (default manifestPayloadLimits). */
+  inlinePartsLimit?: number;
   /** S3 Inventory of the source buckets (primary region), when the deployment reads it. */
   inventory?: InventoryReports;
   hasTime?: () => boolean;
@@ -44,7 +52,13 @@ export async function planBucketCopies(
     const previous = (
       await deps.catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
     ).find((point) => point.state === 'available' && point.manifest);
-    const parts = previous?.manifest?.parts ?? [];
+    const parts = previous?.manifest
+      ? await manifestPartsOf(deps.backupFor(item.region), previous.manifest)
+      : [];
+    // Past the payload budget the ranges name the index, and each reads its own parts from it.
+    const byReference =
+      previous?.manifest !== undefined &&
+      parts.length > (deps.inlinePartsLimit ?? manifestPayloadLimits.inlineParts);
     let planned: PlannedRange[] = planKeyRanges(parts, perRange, maxRanges);
     if (parts.length === 0 && deps.inventory) {
       // One read of the report per bucket, shared by its DR regions.
@@ -54,7 +68,13 @@ export async function planBucketCopies(
       if (boundaries && boundaries.length > 0) planned = planKeyRangesAt(boundaries, parts);
     }
     for (const range of planned) {
-      rangeItems.push({ item, ...range, ...(previous ? { previousRunId: previous.runId } : {}) });
+      rangeItems.push({
+        item,
+        range: range.range,
+        previousParts: byReference ? [] : range.previousParts,
+        previousIndexKey: byReference ? previous.manifest!.indexKey : '',
+        ...(previous ? { previousRunId: previous.runId } : {}),
+      });
     }
   }
   return { rangeItems };

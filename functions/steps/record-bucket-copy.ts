@@ -1,5 +1,6 @@
 import {
   emptySyncTotals,
+  manifestPayloadLimits,
   manifestPrefix,
   type BucketCopyState,
   type FailedBucketRange,
@@ -17,12 +18,16 @@ import type {
 } from '../core/volume-backup-state.js';
 import type { ObjectStoreFactory } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
+import { partsWithin } from '../core/bucket-key-ranges.js';
+import { readManifestIndex, readPartList } from './manifest-index.js';
 import { copyPrefix } from './sync-bucket.js';
 
 export interface RecordBucketCopiesDeps {
   storeFor: ObjectStoreFactory;
   catalog: RecoveryPointCatalog;
   now: Date;
+  /** Catalog items carry the parts up to this many (default manifestPayloadLimits). */
+  inlinePartsLimit?: number;
 }
 
 /**
@@ -57,9 +62,18 @@ async function recordOne(
   const totals = emptySyncTotals();
   const parts: ManifestPart[] = [];
   const failures: RunFailure[] = [];
+  const backup = deps.storeFor(item.region);
+  // A previous manifest passed by reference: a failed range takes its parts from the index.
+  const previousOf = async (range: BucketCopyState | FailedBucketRange) =>
+    range.previousIndexKey !== '' && range.previousParts.length === 0
+      ? partsWithin(
+          (await readManifestIndex(backup, item.backupBucket, range.previousIndexKey)).parts,
+          range.range,
+        )
+      : range.previousParts;
   for (const range of ranges) {
     if ('batchError' in range) {
-      parts.push(...range.previousParts);
+      parts.push(...(await previousOf(range)));
       failures.push({
         sourceId: item.bucket,
         stage: 'bucket-copy',
@@ -69,13 +83,15 @@ async function recordOne(
       });
       continue;
     }
+    for (const listKey of range.partLists)
+      parts.push(...(await readPartList(backup, item.backupBucket, listKey)));
     parts.push(...range.parts);
     failures.push(...range.failures);
     if (range.rangeError) {
       // The range stopped early: the previous run's copies stand in for the keys it did not reach.
       const reached = range.startAfter;
       parts.push(
-        ...range.previousParts.map((part) =>
+        ...(await previousOf(range)).map((part) =>
           reached === undefined ? part : { ...part, onlyAfter: reached },
         ),
       );
@@ -111,7 +127,6 @@ async function recordOne(
     return summary;
   }
 
-  const backup = deps.storeFor(item.region);
   const indexKey = `${manifestPrefix(item.bucket, run.runId)}index.json`;
   const index: ManifestIndex = {
     format: 'backup-orchestrator/bucket-manifest@1',
@@ -162,7 +177,10 @@ async function recordOne(
     manifest: {
       bucket: item.backupBucket,
       indexKey,
-      parts,
+      // A catalog item holds at most 400 KB: a long manifest is read from its index instead.
+      parts:
+        parts.length <= (deps.inlinePartsLimit ?? manifestPayloadLimits.inlineParts) ? parts : [],
+      partCount: parts.length,
       keyPrefix: copyPrefix(item.bucket),
       objects: totals.objects,
       bytes: totals.bytesCopied,

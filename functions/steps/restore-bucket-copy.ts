@@ -1,6 +1,7 @@
 import type { RecoveryPoint } from '../core/recovery-point.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { manifestPartsOf } from './manifest-index.js';
 import { readManifestParts } from './manifest-stream.js';
 import { toFailure } from './work-outcomes.js';
 
@@ -43,7 +44,8 @@ export async function restoreBucketCopy(
     bytes: 0,
     failures: [],
   };
-  for await (const entry of readManifestParts(stores.backup, manifest.bucket, manifest.parts)) {
+  const parts = await manifestPartsOf(stores.backup, manifest);
+  for await (const entry of readManifestParts(stores.backup, manifest.bucket, parts)) {
     if (!entry.key.startsWith(prefix)) continue;
     try {
       await stores.target.copyVersion({

@@ -1,12 +1,14 @@
 import pLimit from 'p-limit';
 import {
   emptySyncTotals,
+  manifestPayloadLimits,
   manifestPrefix,
   type BucketCopyInput,
   type BucketCopyState,
   type BucketCopyStepEvent,
   type SyncTotals,
 } from '../core/bucket-copy-state.js';
+import { partsWithin } from '../core/bucket-key-ranges.js';
 import {
   planObjectSync,
   type ManifestEntry,
@@ -17,6 +19,7 @@ import type { RunFailure } from '../core/volume-backup-state.js';
 import { ChecksumMismatchError, ObjectVanishedError } from '../ports/object-errors.js';
 import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
 import type { ListedObject, ObjectStore } from '../ports/object-store.js';
+import { readManifestIndex, writePartList } from './manifest-index.js';
 import { through, openManifestPart, readManifestParts } from './manifest-stream.js';
 import { toFailure } from './work-outcomes.js';
 
@@ -31,6 +34,8 @@ export interface SyncBucketDeps {
   backup: ObjectStore;
   /** Stops taking new keys when false (the Lambda is near its timeout); the next turn resumes. */
   hasTime: () => boolean;
+  /** Spill the range's parts to a list object at this many (default manifestPayloadLimits). */
+  spillPartsAt?: number;
 }
 
 /** Copies of a source bucket live under its name in the backup bucket. */
@@ -84,10 +89,18 @@ export async function syncBucket(
     ),
     range.endAt,
   );
+  // A large previous manifest comes by reference: this range reads the parts it needs.
+  const previousParts =
+    state.previousIndexKey !== '' && state.previousParts.length === 0
+      ? partsWithin(
+          (await readManifestIndex(deps.backup, item.backupBucket, state.previousIndexKey)).parts,
+          range,
+        )
+      : state.previousParts;
   const previous = readManifestParts(
     deps.backup,
     item.backupBucket,
-    state.previousParts,
+    previousParts,
     state.startAfter,
     range.endAt,
   );
@@ -232,7 +245,7 @@ export async function syncBucket(
       source,
       destination,
       previous,
-      state.previousParts.length > 0,
+      previousParts.length > 0,
     )) {
       chunk.push(decision);
       if (decision.kind === 'copy') bytesInChunk += decision.source.size;
@@ -263,20 +276,30 @@ export async function syncBucket(
     await writer.close();
   }
 
+  let parts = [
+    ...state.parts,
+    {
+      key: partKey,
+      lines: writer.lines,
+      ...(writer.firstKey !== undefined ? { firstKey: writer.firstKey } : {}),
+      ...(writer.lastKey !== undefined ? { lastKey: writer.lastKey } : {}),
+    },
+  ];
+  let partLists = state.partLists;
+  if (parts.length >= (deps.spillPartsAt ?? manifestPayloadLimits.spillPartsAt)) {
+    // Keep the state small however many turns the range takes: the parts go to a list object.
+    const listKey = partKey.replace(/\/part-([^/]*)\.jsonl\.gz$/, '/parts-$1.json');
+    await writePartList(deps.backup, item.backupBucket, listKey, parts);
+    partLists = [...partLists, listKey];
+    parts = [];
+  }
   return {
     ...state,
     ...(lastKey !== undefined ? { startAfter: lastKey } : {}),
     turns: state.turns + 1,
     done,
-    parts: [
-      ...state.parts,
-      {
-        key: partKey,
-        lines: writer.lines,
-        ...(writer.firstKey !== undefined ? { firstKey: writer.firstKey } : {}),
-        ...(writer.lastKey !== undefined ? { lastKey: writer.lastKey } : {}),
-      },
-    ],
+    parts,
+    partLists,
     totals,
     failures,
     ...(rangeError ? { rangeError } : {}),
@@ -291,6 +314,7 @@ function initialState(event: BucketCopyInput): BucketCopyState {
     turns: 0,
     done: false,
     parts: [],
+    partLists: [],
     totals: emptySyncTotals(),
     failures: [],
   };

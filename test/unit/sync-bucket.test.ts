@@ -45,14 +45,15 @@ async function copyRun(
   shortTurns = false,
   overrides: Partial<RunContext['buckets']> = {},
   inventory?: InMemoryInventoryReports,
+  limits: { inlinePartsLimit?: number; spillPartsAt?: number } = {},
 ) {
   const store = cloud.store();
   const context = { ...run(runId), buckets: { ...run(runId).buckets, ...overrides } };
   const { rangeItems } = await planBucketCopies(
     { run: context, bucketItems: [item] },
-    { catalog, ...(inventory ? { inventory } : {}) },
+    { catalog, backupFor: () => store, ...limits, ...(inventory ? { inventory } : {}) },
   );
-  const deps = { source: store, backup: store, hasTime: () => !shortTurns };
+  const deps = { source: store, backup: store, hasTime: () => !shortTurns, ...limits };
   const states: BucketCopyState[] = [];
   let turns = 0;
   for (const rangeItem of rangeItems) {
@@ -66,10 +67,11 @@ async function copyRun(
   }
   const [result] = await recordBucketCopies(
     { run: context, results: states },
-    { storeFor: () => store, catalog, now: new Date('2026-11-22T04:00:00Z') },
+    { storeFor: () => store, catalog, now: new Date('2026-11-22T04:00:00Z'), ...limits },
   );
   return {
     states,
+    rangeItems,
     state: states[states.length - 1]!,
     result: result!,
     turns,
@@ -240,6 +242,55 @@ describe('syncBucket and recordBucketCopy', () => {
     expect(inventory.filesRead).toHaveLength(4);
   });
 
+  it('a long manifest travels by reference: no parts in the Map items, the state or the catalog item', async () => {
+    const { cloud, catalog } = estate(60);
+    const limits = { inlinePartsLimit: 3, spillPartsAt: 4 };
+    // 60 keys in parts of 8 (a turn ends after the chunk that fills its part): one range of 8
+    // turns, spilled to a list object every 4 parts.
+    const first = await copyRun(
+      cloud,
+      catalog,
+      'run-1',
+      false,
+      { objectsPerPart: 5 },
+      undefined,
+      limits,
+    );
+    expect(first.turns).toBe(8);
+    expect(first.state.partLists).toHaveLength(2);
+    expect(first.state.parts).toEqual([]);
+    const [point] = await catalog.list({ sourceId: 'src', kind: 'bucket-copy' });
+    expect(point?.manifest).toMatchObject({ parts: [], partCount: 8 });
+
+    cloud.put('src', 'k/007', 'changed 7');
+    cloud.put('src', 'k/051', 'changed 51');
+    const second = await copyRun(
+      cloud,
+      catalog,
+      'run-2',
+      false,
+      { objectsPerPart: 5, objectsPerRange: 20 },
+      undefined,
+      limits,
+    );
+    // Split along the 8 parts read from the index; each range read its own parts from it.
+    expect(second.rangeItems).toHaveLength(3);
+    for (const rangeItem of second.rangeItems) {
+      expect(rangeItem.previousParts).toEqual([]);
+      expect(rangeItem.previousIndexKey).toBe('.manifests/src/run-1/index.json');
+    }
+    expect(second.result).toMatchObject({ objects: 60, copied: 2, kept: 58, failed: 0 });
+
+    cloud.createBucket('restored');
+    const [latest] = await catalog.list({ sourceId: 'src', kind: 'bucket-copy' });
+    const restored = await restoreBucketCopy(
+      { point: latest!, targetBucket: 'restored' },
+      { backup: cloud.store(), target: cloud.store() },
+    );
+    expect(restored.restored).toBe(60);
+    expect(cloud.latest('restored', 'k/007')?.body.toString()).toBe('changed 7');
+  });
+
   it('a new key whose copy failed verification is copied again on the next run, not trusted', async () => {
     const { cloud, catalog } = estate(2);
     await copyRun(cloud, catalog, 'run-1');
@@ -260,7 +311,7 @@ describe('syncBucket and recordBucketCopy', () => {
     const context = run('run-2');
     const { rangeItems } = await planBucketCopies(
       { run: context, bucketItems: [item] },
-      { catalog },
+      { catalog, backupFor: () => store },
     );
     const deps = { source: store, backup: store, hasTime: () => false };
     const firstTurn = await syncBucket({ run: context, ...rangeItems[0]! }, deps);
