@@ -492,6 +492,7 @@ describe('control', () => {
       ssmCommands: [],
       guestProfiles: {},
       imageMarks: {},
+      snapshotLocks: {},
       settings: { artifactBytes: 64 * 1024 },
     });
     expect((await ec2().send(new DescribeExportImageTasksCommand({}))).ExportImageTasks).toEqual(
