@@ -2,12 +2,14 @@ import {
   CreateBucketCommand,
   GetObjectCommand,
   PutBucketTaggingCommand,
+  PutBucketInventoryConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { ensureCatalogTable } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
 import { DynamoDbRecoveryPointCatalog } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
+import { S3InventoryReports } from '../../functions/adapters/s3-inventory-reports.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import { parseConfig } from '../../functions/core/config.js';
 import { restoreBucketCopy } from '../../functions/steps/restore-bucket-copy.js';
@@ -172,5 +174,111 @@ describe('bucket copies split across Map children along the previous manifest', 
       }),
     ]);
     expect(output.outcome).toBe('partial');
+  });
+
+  it('a first copy of a bucket with an S3 Inventory report is split along the report into parallel ranges', async () => {
+    await emulator.reset();
+    const bucket = 'inventoried';
+    await s3().send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3().send(new CreateBucketCommand({ Bucket: 'inventory-reports' }));
+    await s3().send(
+      new PutBucketTaggingCommand({
+        Bucket: bucket,
+        Tagging: { TagSet: [{ Key: 'backup:policy', Value: 'daily' }] },
+      }),
+    );
+    await s3('us-west-2').send(
+      new CreateBucketCommand({
+        Bucket: 'backup-ranges',
+        CreateBucketConfiguration: { LocationConstraint: 'us-west-2' },
+      }),
+    );
+    await s3('us-west-2').send(
+      new PutBucketVersioningCommand({
+        Bucket: 'backup-ranges',
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    );
+    const put = (key: string) =>
+      s3().send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: `body of ${key}`,
+          ChecksumAlgorithm: 'SHA256',
+        }),
+      );
+    const keys = Array.from(
+      { length: 24 },
+      (_, index) => [`a b/${index}`, `c+d/${index}`, `ü/${index}`][index % 3]!,
+    );
+    for (const key of keys) await put(key);
+    await s3().send(
+      new PutBucketInventoryConfigurationCommand({
+        Bucket: bucket,
+        Id: 'daily-inventory',
+        InventoryConfiguration: {
+          Id: 'daily-inventory',
+          IsEnabled: true,
+          IncludedObjectVersions: 'Current',
+          Schedule: { Frequency: 'Daily' },
+          OptionalFields: ['Size'],
+          Destination: {
+            S3BucketDestination: {
+              Bucket: 'arn:aws:s3:::inventory-reports',
+              Format: 'CSV',
+              Prefix: 'reports',
+            },
+          },
+        },
+      }),
+    );
+    // The report, in shuffled files of 5 rows; then 2 keys arrive that the report does not know.
+    const report = await emulator.testCloud.deliverInventoryReport({
+      sourceBucket: bucket,
+      configurationId: 'daily-inventory',
+      rowsPerFile: 5,
+    });
+    expect(report.files).toHaveLength(5);
+    // The product's reader finds the newest report and decodes every key exactly.
+    const reports = new S3InventoryReports('us-east-1');
+    const found = await reports.latestReport(bucket);
+    expect(found).toMatchObject({ sourceBucket: bucket, destinationBucket: 'inventory-reports' });
+    const read: string[] = [];
+    for (const file of found!.files)
+      for await (const key of reports.keysIn(found!, file.key)) read.push(key);
+    expect(read).not.toEqual([...keys].sort());
+    expect(read.sort()).toEqual([...keys].sort());
+    await put('a b/new after the report');
+    await put('zz/new after the report');
+
+    emulator.testCloud.resetCounts();
+    const first = await run('inventory-1');
+    expect(first.output.bucketCopies).toMatchObject({ objects: 26, copied: 26, failed: 0 });
+    // 24 reported keys in ranges of about 6: four Map children, each listing its own slice.
+    expect(first.transitionsByState.BucketRangeDone).toBe(4);
+    const calls = emulator.testCloud.counts().byOperation;
+    expect(calls['s3:GetBucketInventoryConfiguration']).toBe(1);
+
+    const catalog = new DynamoDbRecoveryPointCatalog(catalogTable);
+    const [point] = await catalog.list({ sourceId: bucket, kind: 'bucket-copy' });
+    await s3().send(new CreateBucketCommand({ Bucket: 'inventoried-restored' }));
+    const restored = await restoreBucketCopy(
+      { point: point!, targetBucket: 'inventoried-restored' },
+      { backup: new S3ObjectStore('us-west-2'), target: new S3ObjectStore('us-east-1') },
+    );
+    expect(restored).toMatchObject({ restored: 26, failures: [] });
+    const object = await s3().send(
+      new GetObjectCommand({ Bucket: 'inventoried-restored', Key: 'zz/new after the report' }),
+    );
+    expect(await object.Body?.transformToString()).toBe('body of zz/new after the report');
+
+    // Later runs split along their manifest and never read the report again.
+    emulator.testCloud.resetCounts();
+    const second = await run('inventory-2');
+    expect(second.output.bucketCopies).toMatchObject({ objects: 26, copied: 0, kept: 26 });
+    expect(
+      emulator.testCloud.counts().byOperation['s3:GetBucketInventoryConfiguration'],
+    ).toBeUndefined();
   });
 });
