@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { AslStateMachine } from './asl-state-machine.js';
 import { MANIFESTS_PREFIX } from './backup-bucket.js';
-import { BackupFunction } from './backup-function.js';
+import type { BackupFunction } from './backup-function.js';
+import { workflowStateMachine, workflowSteps } from './workflow-steps.js';
 import { backupBucketsOf, BucketCopyAccess } from './bucket-copy-access.js';
 import type { CatalogTable } from './catalog-table.js';
 import type { ExportDestinationRef } from './export-destination.js';
@@ -68,23 +67,12 @@ export class BackupWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupWorkflowProps) {
     super(scope, id);
-    const step = (
-      stepId: string,
-      file: string,
-      description: string,
-      timeout: Duration,
-      environment: Record<string, string> = {},
-      memorySize?: number,
-    ) =>
-      new BackupFunction(this, stepId, {
-        entry: join(props.handlersDir, file),
-        description,
-        timeout,
-        logKey: props.logKey,
-        logRetentionDays: props.logRetentionDays,
-        environment: { CATALOG_TABLE_NAME: props.catalog.table.tableName, ...environment },
-        ...(memorySize ? { memorySize } : {}),
-      });
+    const step = workflowSteps(this, {
+      handlersDir: props.handlersDir,
+      logKey: props.logKey,
+      logRetentionDays: props.logRetentionDays,
+      environment: { CATALOG_TABLE_NAME: props.catalog.table.tableName },
+    });
     const drRegions = [...new Set(props.copyTargets.map((target) => target.region))].sort();
     const primaryAndDr = [props.primaryRegion, ...drRegions];
     const { defaults: defaultBuckets, all: backupBuckets } = backupBucketsOf(
@@ -262,17 +250,12 @@ export class BackupWorkflow extends Construct {
       RecordBucketCopiesFunctionArn: recordBucketCopy,
       SummarizeRunFunctionArn: summarize,
     };
-    this.stateMachine = new AslStateMachine(this, 'StateMachine', {
+    this.stateMachine = workflowStateMachine(this, {
       definitionFile: props.definitionFile,
       stateMachineName: props.stateMachineName,
-      functions: Object.fromEntries(
-        Object.entries(this.functions).map(([placeholder, fn]) => [
-          placeholder,
-          (fn as BackupFunction).function,
-        ]),
-      ),
+      functions: this.functions,
       logKey: props.logKey,
       logRetentionDays: props.logRetentionDays,
-    }).stateMachine;
+    });
   }
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,8 +5,8 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ManagedByValue, TagKeys } from '../../functions/core/tag-keys.js';
 import { acknowledge, wildcardResource } from '../nag.js';
-import { AslStateMachine } from './asl-state-machine.js';
-import { BackupFunction } from './backup-function.js';
+import type { BackupFunction } from './backup-function.js';
+import { workflowStateMachine, workflowSteps } from './workflow-steps.js';
 import type { CatalogTable } from './catalog-table.js';
 import { ec2Arn, RESOURCE_TAGGED_MANAGED } from './image-access.js';
 import type { RestoreTestNetwork } from './restore-test-network.js';
@@ -57,15 +56,12 @@ export class RestoreTestWorkflow extends Construct {
       RESTORE_TEST_SECURITY_GROUP_ID: network.instanceSecurityGroup.securityGroupId,
       RESTORE_TEST_INSTANCE_PROFILE: network.instanceProfile.instanceProfileName,
     };
-    const step = (stepId: string, file: string, description: string, timeout: Duration) =>
-      new BackupFunction(this, stepId, {
-        entry: join(props.handlersDir, file),
-        description,
-        timeout,
-        logKey: props.logKey,
-        logRetentionDays: props.logRetentionDays,
-        environment,
-      });
+    const step = workflowSteps(this, {
+      handlersDir: props.handlersDir,
+      logKey: props.logKey,
+      logRetentionDays: props.logRetentionDays,
+      environment,
+    });
 
     const pick = step(
       'PickRestoreCandidates',
@@ -141,18 +137,13 @@ export class RestoreTestWorkflow extends Construct {
       SweepRestoreLeftoversFunctionArn: sweep,
       SummarizeRestoreTestFunctionArn: summarize,
     };
-    this.stateMachine = new AslStateMachine(this, 'StateMachine', {
+    this.stateMachine = workflowStateMachine(this, {
       definitionFile: props.definitionFile,
       stateMachineName: props.stateMachineName,
-      functions: Object.fromEntries(
-        Object.entries(this.functions).map(([placeholder, fn]) => [
-          placeholder,
-          (fn as BackupFunction).function,
-        ]),
-      ),
+      functions: this.functions,
       logKey: props.logKey,
       logRetentionDays: props.logRetentionDays,
-    }).stateMachine;
+    });
   }
 
   /**
