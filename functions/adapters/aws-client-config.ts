@@ -14,3 +14,8 @@ export function awsClientConfig(region?: string): {
     ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
   };
 }
+
+/** S3 clients: path-style keeps emulator endpoints (127.0.0.1) working; AWS accepts it too. */
+export function s3ClientConfig(region?: string) {
+  return { ...awsClientConfig(region), forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL) };
+}

@@ -11,7 +11,7 @@ import { buffer } from 'node:stream/consumers';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import type { InventoryReport, InventoryReports } from '../ports/inventory-reports.js';
-import { awsClientConfig } from './aws-client-config.js';
+import { s3ClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
 
 /** manifest.json of an S3 Inventory report (the fields this product reads). */
@@ -31,12 +31,7 @@ export class S3InventoryReports implements InventoryReports {
   private readonly client: S3Client;
 
   constructor(region: string, client?: S3Client) {
-    this.client =
-      client ??
-      new S3Client({
-        ...awsClientConfig(region),
-        forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL),
-      });
+    this.client = client ?? new S3Client(s3ClientConfig(region));
   }
 
   async latestReport(sourceBucket: string): Promise<InventoryReport | undefined> {

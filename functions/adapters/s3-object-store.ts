@@ -36,7 +36,7 @@ import type {
   ObjectVersionRef,
   VersionDeletionFailure,
 } from '../ports/object-store.js';
-import { awsClientConfig } from './aws-client-config.js';
+import { s3ClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
 import {
   deleteObjectVersions,
@@ -84,13 +84,7 @@ export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
 
   constructor(region: string, client?: S3Client) {
-    // Path-style keeps emulator endpoints (127.0.0.1) working; AWS accepts it for these calls.
-    this.client =
-      client ??
-      new S3Client({
-        ...awsClientConfig(region),
-        forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL),
-      });
+    this.client = client ?? new S3Client(s3ClientConfig(region));
   }
 
   async *listObjects(

@@ -18,9 +18,15 @@ export async function readManifestIndex(
 ): Promise<ManifestIndex> {
   const body = await store.readObject(bucket, key);
   if (!body) throw new ManifestPartMissingError(`manifest index s3://${bucket}/${key} is missing`);
-  const parsed = ManifestIndexSchema.safeParse(
-    JSON.parse((await buffer(body)).toString('utf8')) as unknown,
-  );
+  let json: unknown;
+  try {
+    json = JSON.parse((await buffer(body)).toString('utf8'));
+  } catch (error) {
+    throw new ManifestPartMissingError(
+      `s3://${bucket}/${key} is not JSON: ${(error as Error).message}`,
+    );
+  }
+  const parsed = ManifestIndexSchema.safeParse(json);
   if (!parsed.success)
     throw new ManifestPartMissingError(
       `s3://${bucket}/${key} is not a bucket-copy manifest index: ${parsed.error.issues[0]?.message ?? ''}`,

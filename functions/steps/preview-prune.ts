@@ -1,10 +1,10 @@
 import type { PlanPruneEvent } from '../core/prune-state.js';
-import { planRegionPrune, type PlannedPoint } from '../core/region-prune-plan.js';
+import type { PlannedPoint } from '../core/region-prune-plan.js';
 import type { PrunePlanSummary } from '../core/prune-state.js';
 import type { Ec2RecoveryPointStoreFactory } from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStoreFactory } from '../ports/object-store.js';
 import { planPrune } from './plan-prune.js';
-import { surveyRecoveryPoints } from './survey-recovery-points.js';
+import { surveyAndPlanRegion } from './survey-recovery-points.js';
 
 export interface PrunePreviewRegion {
   region: string;
@@ -34,25 +34,16 @@ export async function previewPrune(
   },
 ): Promise<PrunePreview> {
   const { prune, regions } = planPrune(event, deps.backupBuckets);
-  const now = new Date(prune.now);
   const previews: PrunePreviewRegion[] = [];
   for (const { target } of regions) {
-    const survey = await surveyRecoveryPoints(prune.policyName, target.backupBucket, {
+    const { survey, plan } = await surveyAndPlanRegion(prune, target, {
       ec2: deps.ec2For(target.region),
       objects: deps.objectsFor(target.region),
-      now,
-    });
-    const plan = planRegionPrune(survey.points, {
-      rules: target.retention,
-      timezone: prune.timezone,
-      now,
-      maxDeleteFraction: prune.maxDeleteFraction,
-      force: prune.force,
     });
     previews.push({
       region: target.region,
       entries: plan.entries,
-      summary: { ...plan.summary, problems: [...plan.summary.problems, ...survey.problems] },
+      summary: plan.summary,
       orphanedImageSnapshots: survey.orphanedImageSnapshots.map((orphan) => orphan.snapshotId),
     });
   }

@@ -5,7 +5,7 @@ import {
   type PruneRegionState,
   type PruneTotals,
 } from '../core/prune-state.js';
-import { planRegionPrune, type PlannedPoint } from '../core/region-prune-plan.js';
+import type { PlannedPoint } from '../core/region-prune-plan.js';
 import { TagKeys } from '../core/tag-keys.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -13,7 +13,7 @@ import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { BucketRunNotExpiredError } from '../ports/object-errors.js';
 import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
 import { expireBucketRun } from './expire-bucket-run.js';
-import { surveyRecoveryPoints } from './survey-recovery-points.js';
+import { surveyAndPlanRegion } from './survey-recovery-points.js';
 
 export interface PruneRegionDeps {
   ec2: Ec2RecoveryPointStore;
@@ -37,17 +37,9 @@ export async function pruneRegionTurn(
 ): Promise<PruneRegionState> {
   const { prune, target } = state;
   const now = new Date(prune.now);
-  const survey = await surveyRecoveryPoints(prune.policyName, target.backupBucket, {
+  const { survey, plan } = await surveyAndPlanRegion(prune, target, {
     ec2: deps.ec2,
     objects: deps.objects,
-    now,
-  });
-  const plan = planRegionPrune(survey.points, {
-    rules: target.retention,
-    timezone: prune.timezone,
-    now,
-    maxDeleteFraction: prune.maxDeleteFraction,
-    force: prune.force,
   });
   const totals: PruneTotals = { ...(state.totals ?? emptyPruneTotals()) };
   const failures: PruneFailure[] = [...state.failures];
@@ -57,10 +49,7 @@ export async function pruneRegionTurn(
     target,
     turns: state.turns + 1,
     done,
-    plan: state.plan ?? {
-      ...plan.summary,
-      problems: [...plan.summary.problems, ...survey.problems],
-    },
+    plan: state.plan ?? plan.summary,
     totals,
     gaveUp: [...gaveUp],
     failures,

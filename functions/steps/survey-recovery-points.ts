@@ -1,10 +1,16 @@
-import { buffer } from 'node:stream/consumers';
-import { ManifestIndexSchema, type ManifestIndex } from '../core/bucket-copy-state.js';
-import type { SurveyedPoint } from '../core/region-prune-plan.js';
+import type { ManifestIndex } from '../core/bucket-copy-state.js';
+import type { PruneContext, PruneTarget } from '../core/prune-state.js';
+import {
+  planRegionPrune,
+  type RegionPrunePlan,
+  type SurveyedPoint,
+} from '../core/region-prune-plan.js';
 import type { RecoveryPointState } from '../core/recovery-point.js';
 import { ManagedByValue, TagKeys, type Tags } from '../core/tag-keys.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import { readManifestIndex } from './manifest-index.js';
+import { ManifestPartMissingError } from './manifest-stream.js';
 
 /** Everything pruning found of one policy in one region. */
 export interface RegionSurvey {
@@ -106,6 +112,31 @@ export async function surveyRecoveryPoints(
   return { points, orphanedImageSnapshots, manifests, problems };
 }
 
+/**
+ * What a prune's turn (and its dry run) starts from: the region surveyed and planned with the
+ * target's retention. The plan's problems include what the survey could not read.
+ */
+export async function surveyAndPlanRegion(
+  prune: PruneContext,
+  target: PruneTarget,
+  deps: Omit<SurveyDeps, 'now'>,
+): Promise<{ survey: RegionSurvey; plan: RegionPrunePlan }> {
+  const now = new Date(prune.now);
+  const survey = await surveyRecoveryPoints(prune.policyName, target.backupBucket, {
+    ...deps,
+    now,
+  });
+  const plan = planRegionPrune(survey.points, {
+    rules: target.retention,
+    timezone: prune.timezone,
+    now,
+    maxDeleteFraction: prune.maxDeleteFraction,
+    force: prune.force,
+  });
+  plan.summary.problems.push(...survey.problems);
+  return { survey, plan };
+}
+
 function pointFacts(id: string, tags: Tags, fallbackTime: string | undefined, region: string) {
   const legalHold = tags[TagKeys.legalHold];
   return {
@@ -140,17 +171,16 @@ async function manifestIndexKeys(objects: ObjectStore, bucket: string): Promise<
   return keys;
 }
 
+/** A manifest index, or undefined when the object is not one (kept and reported by the caller). */
 async function readIndex(
   objects: ObjectStore,
   bucket: string,
   key: string,
 ): Promise<ManifestIndex | undefined> {
-  const body = await objects.readObject(bucket, key);
-  if (!body) return undefined;
   try {
-    const parsed = ManifestIndexSchema.safeParse(JSON.parse((await buffer(body)).toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+    return await readManifestIndex(objects, bucket, key);
+  } catch (error) {
+    if (error instanceof ManifestPartMissingError) return undefined;
+    throw error;
   }
 }

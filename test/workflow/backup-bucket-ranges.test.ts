@@ -40,6 +40,22 @@ const s3 = (region = 'us-east-1') =>
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
 
+/** The policy's backup bucket in us-west-2, versioned as the DR stack creates it. */
+async function createBackupBucket() {
+  await s3('us-west-2').send(
+    new CreateBucketCommand({
+      Bucket: 'backup-ranges',
+      CreateBucketConfiguration: { LocationConstraint: 'us-west-2' },
+    }),
+  );
+  await s3('us-west-2').send(
+    new PutBucketVersioningCommand({
+      Bucket: 'backup-ranges',
+      VersioningConfiguration: { Status: 'Enabled' },
+    }),
+  );
+}
+
 async function run(runId: string) {
   process.env.AWS_REGION = 'us-east-1';
   process.env.CATALOG_TABLE_NAME = catalogTable;
@@ -60,18 +76,7 @@ describe('bucket copies split across Map children along the previous manifest', 
         Tagging: { TagSet: [{ Key: 'backup:policy', Value: 'daily' }] },
       }),
     );
-    await s3('us-west-2').send(
-      new CreateBucketCommand({
-        Bucket: 'backup-ranges',
-        CreateBucketConfiguration: { LocationConstraint: 'us-west-2' },
-      }),
-    );
-    await s3('us-west-2').send(
-      new PutBucketVersioningCommand({
-        Bucket: 'backup-ranges',
-        VersioningConfiguration: { Status: 'Enabled' },
-      }),
-    );
+    await createBackupBucket();
     for (let index = 0; index < 12; index += 1) {
       await s3().send(
         new PutObjectCommand({
@@ -187,18 +192,7 @@ describe('bucket copies split across Map children along the previous manifest', 
         Tagging: { TagSet: [{ Key: 'backup:policy', Value: 'daily' }] },
       }),
     );
-    await s3('us-west-2').send(
-      new CreateBucketCommand({
-        Bucket: 'backup-ranges',
-        CreateBucketConfiguration: { LocationConstraint: 'us-west-2' },
-      }),
-    );
-    await s3('us-west-2').send(
-      new PutBucketVersioningCommand({
-        Bucket: 'backup-ranges',
-        VersioningConfiguration: { Status: 'Enabled' },
-      }),
-    );
+    await createBackupBucket();
     const put = (key: string) =>
       s3().send(
         new PutObjectCommand({
