@@ -104,7 +104,7 @@ export function describePrune(summary: PruneSummary): string[] {
     ...summary.regions.map(
       (region) =>
         `  ${region.region}: ${region.totals.snapshotsDeleted} snapshots, ${region.totals.imagesDeregistered} images ` +
-        `(+${region.totals.imageSnapshotsDeleted} of their snapshots), ${region.totals.bucketRunsExpired} bucket-copy runs ` +
+        `(+${region.totals.imageSnapshotsDeleted} of their snapshots, ${region.totals.exportsDeleted} exports), ${region.totals.bucketRunsExpired} bucket-copy runs ` +
         `(${region.totals.objectVersionsDeleted} object versions) in ${region.turns} turn(s)`,
     ),
     ...(summary.blockedByFraction.length > 0

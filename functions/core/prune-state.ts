@@ -58,6 +58,8 @@ export const PruneTotalsSchema = z.object({
   snapshotsDeleted: z.number(),
   imagesDeregistered: z.number(),
   imageSnapshotsDeleted: z.number(),
+  /** Portable exports (ExportImage / store task artifacts) deleted with their images. */
+  exportsDeleted: z.number().default(0),
   bucketRunsExpired: z.number(),
   objectVersionsDeleted: z.number(),
 });
@@ -68,6 +70,7 @@ export function emptyPruneTotals(): PruneTotals {
     snapshotsDeleted: 0,
     imagesDeregistered: 0,
     imageSnapshotsDeleted: 0,
+    exportsDeleted: 0,
     bucketRunsExpired: 0,
     objectVersionsDeleted: 0,
   };

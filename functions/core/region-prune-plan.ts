@@ -8,6 +8,8 @@ export interface SurveyedPoint extends RetentionCandidate {
   kind: Extract<RecoveryPointKind, 'volume-snapshot' | 'image' | 'bucket-copy'>;
   sourceId: string;
   region: string;
+  /** The backup run that made it (`backup:run`), when tagged. */
+  runId?: string;
   /** Images: the snapshots behind the image, deleted with it. */
   snapshotIds?: string[];
   /** Bucket copies: where the run's manifest index is. */

@@ -55,6 +55,7 @@ export function pruneMetrics(summary: PruneSummary): RunMetric[] {
       unit: MetricUnit.Count,
       value: summary.totals.imagesDeregistered,
     },
+    { name: 'ImageExportsDeleted', unit: MetricUnit.Count, value: summary.totals.exportsDeleted },
     { name: 'BucketRunsExpired', unit: MetricUnit.Count, value: summary.totals.bucketRunsExpired },
     {
       name: 'ObjectVersionsDeleted',

@@ -17,3 +17,6 @@ export class BackupBucketUnavailableError extends BackupError {}
 
 /** A bucket-copy run whose copies or manifest S3 would not delete (Object Lock, access): kept. */
 export class BucketRunNotExpiredError extends BackupError {}
+
+/** An image export S3 would not delete (Object Lock, access): its image is kept too. */
+export class ExportNotDeletedError extends BackupError {}

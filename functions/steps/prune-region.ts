@@ -10,7 +10,7 @@ import { TagKeys } from '../core/tag-keys.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
-import { BucketRunNotExpiredError } from '../ports/object-errors.js';
+import { BucketRunNotExpiredError, ExportNotDeletedError } from '../ports/object-errors.js';
 import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
 import { expireBucketRun } from './expire-bucket-run.js';
 import { surveyAndPlanRegion } from './survey-recovery-points.js';
@@ -75,7 +75,7 @@ export async function pruneRegionTurn(
       id: entry.point.id,
       kind: entry.point.kind,
       run: async () => {
-        await deletePoint(entry, plan.entries, survey.manifests, deps, totals);
+        await deletePoint(entry, plan.entries, survey.manifests, deps, totals, now);
         await markExpired(deps.catalog, entry, now);
       },
     });
@@ -108,6 +108,7 @@ async function deletePoint(
   manifests: ReadonlyMap<string, ManifestIndex>,
   deps: PruneRegionDeps,
   totals: PruneTotals,
+  now: Date,
 ): Promise<void> {
   const { point } = entry;
   if (point.kind === 'volume-snapshot') {
@@ -116,6 +117,8 @@ async function deletePoint(
     return;
   }
   if (point.kind === 'image') {
+    // Exports expire with their image, first: a turn that stops after them deletes the image again.
+    totals.exportsDeleted += await deleteExportsOf(point, deps, entry.reasons, now);
     const snapshotIds = point.snapshotIds ?? [];
     // Marked first: if this step stops after the deregistration, the next turn finds the
     // snapshots by the mark and finishes, instead of planning them as points of their own.
@@ -164,6 +167,43 @@ async function deletePoint(
     );
   }
   totals.bucketRunsExpired += 1;
+}
+
+/**
+ * The portable exports of an image's run (catalogued as `image-export` points of the same source
+ * and run in the image's region): every version of each artifact, then their catalog entries.
+ */
+async function deleteExportsOf(
+  image: PlannedPoint['point'],
+  deps: PruneRegionDeps,
+  reasons: string[],
+  now: Date,
+): Promise<number> {
+  if (image.runId === undefined) return 0;
+  const exports = (
+    await deps.catalog.list({
+      sourceId: image.sourceId,
+      kind: 'image-export',
+      region: image.region,
+    })
+  ).filter((point) => point.runId === image.runId && point.state !== 'expired' && point.artifact);
+  for (const point of exports) {
+    const { bucket, key } = point.artifact!;
+    const versions = [];
+    for await (const page of deps.objects.listObjectVersions(bucket, key))
+      versions.push(...page.filter((version) => version.key === key));
+    const result = await deps.objects.deleteObjectVersions(bucket, versions);
+    if (result.failed.length > 0) {
+      const first = result.failed[0]!;
+      throw new ExportNotDeletedError(
+        `export s3://${bucket}/${key} of ${image.id}: S3 refused ${first.versionId}: ${first.code} ${first.message}; the image is kept`,
+      );
+    }
+    await deps.catalog.put([
+      { ...point, state: 'expired', pruned: { at: now.toISOString(), reasons } },
+    ]);
+  }
+  return exports.length;
 }
 
 async function markExpired(

@@ -143,6 +143,7 @@ function pointFacts(id: string, tags: Tags, fallbackTime: string | undefined, re
     id,
     region,
     sourceId: tags[TagKeys.source] ?? 'unknown',
+    ...(tags[TagKeys.run] !== undefined ? { runId: tags[TagKeys.run] } : {}),
     // The tag is the point's time (copies and re-runs keep it); the resource's own time otherwise.
     createdAt: tags[TagKeys.createdAt] ?? fallbackTime ?? '',
     managedByUs: tags[TagKeys.managedBy] === ManagedByValue,

@@ -4,6 +4,7 @@ import { ManagedByValue, TagKeys } from '../../functions/core/tag-keys.js';
 import { acknowledge, wildcardResource } from '../nag.js';
 import { bucketArn } from './backup-bucket.js';
 import type { BackupFunction } from './backup-function.js';
+import type { ExportDestinationRef } from './export-destination.js';
 import { BucketCopyAccess, type BackupBucketTarget } from './bucket-copy-access.js';
 import { ec2Arn, RESOURCE_TAGGED_MANAGED } from './image-access.js';
 import { SnapshotAccess } from './snapshot-access.js';
@@ -86,6 +87,32 @@ export class PruneAccess {
         `Recovery-point snapshots have ids EC2 generated when the backup ran; they may be deleted, or tagged with ${TagKeys.prunedWithImage} only (condition aws:TagKeys), only when tagged ${TagKeys.managedBy}=${ManagedByValue} (condition aws:ResourceTag), in the regions the configuration uses.`,
       );
     }
+  }
+
+  /**
+   * Delete the versions of an expired image's exports in the stack's export bucket (the product
+   * writes nothing else there), after listing them. Decrypting is not needed to delete.
+   */
+  static deleteExports(fn: BackupFunction, exportBucket: ExportDestinationRef): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucketVersions'],
+        resources: [exportBucket.bucketArn],
+      }),
+    );
+    const objects = `${exportBucket.bucketArn}/*`;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DeleteExportVersionsOnlyInExportBucket',
+        actions: ['s3:DeleteObjectVersion'],
+        resources: [objects],
+      }),
+    );
+    acknowledge(
+      fn.role,
+      wildcardResource(objects, fn),
+      "Export artifacts are named by their export task id under a prefix the policy chooses: objects of the export bucket can only be named as <bucket>/*. The bucket holds only the product's exports; versions are deleted only when their image expires.",
+    );
   }
 
   /**

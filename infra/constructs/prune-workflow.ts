@@ -7,6 +7,7 @@ import { workflowStateMachine, workflowSteps } from './workflow-steps.js';
 import type { CopyTarget } from './backup-workflow.js';
 import { backupBucketsOf } from './bucket-copy-access.js';
 import type { CatalogTable } from './catalog-table.js';
+import type { ExportDestinationRef } from './export-destination.js';
 import { PruneAccess } from './prune-access.js';
 
 export interface PruneWorkflowProps {
@@ -23,6 +24,8 @@ export interface PruneWorkflowProps {
   readonly drKeyAlias: string;
   /** Context `prefix`: the DR stacks name their backup buckets `<prefix>-backup-<account>-<region>`. */
   readonly prefix: string;
+  /** The stack's export bucket: an image's exports expire with it. */
+  readonly exportDestination: ExportDestinationRef;
 }
 
 /** The step functions of the prune state machine, keyed by their ASL placeholder. */
@@ -94,8 +97,11 @@ export class PruneWorkflow extends Construct {
     PruneAccess.survey(pruneRegion);
     PruneAccess.deleteRecoveryPoints(pruneRegion, primaryAndDr);
     PruneAccess.expireBucketRuns(pruneRegion, backupBuckets.all, props.drKeyAlias);
-    // GetItem the indexed point, PutItem/BatchWriteItem it back marked expired.
+    PruneAccess.deleteExports(pruneRegion, props.exportDestination);
+    // GetItem the indexed point, PutItem/BatchWriteItem it back marked expired; an image's
+    // exports are found by source (the bySource index).
     props.catalog.grantRecordRecoveryPoints(pruneRegion.role);
+    props.catalog.grantQueryBySource(pruneRegion.role);
 
     const summarize = step(
       'SummarizePrune',

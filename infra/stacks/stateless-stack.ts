@@ -102,6 +102,7 @@ export class StatelessStack extends Stack {
       ...common,
       stateMachineName: `${props.prefix}-prune`,
       definitionFile: join(stateMachinesDir, 'prune.asl.json'),
+      exportDestination: props.exportDestination,
       copyTargets,
       drKeyAlias: props.config.drKeyAlias,
       prefix: props.prefix,

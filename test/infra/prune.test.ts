@@ -223,9 +223,19 @@ describe('prune workflow in the templates', () => {
       ]);
     });
 
-    it('lists, reads and deletes object versions of the backup buckets only', () => {
+    it('lists, reads and deletes object versions of the backup buckets, and deletes exports in the export bucket', () => {
       const bucket = `arn:aws:s3:::backup-orchestrator-backup-${account}-us-west-2`;
-      const list = allowing(statements, 's3:ListBucketVersions');
+      const exportBucket = { 'Fn::ImportValue': expect.stringContaining('ExportBucketArn') };
+      const backupStatements = (action: string) =>
+        allowing(statements, action).filter((statement) =>
+          resources(statement).every((resource) => resource.startsWith(bucket)),
+        );
+      const exportStatements = (action: string) =>
+        allowing(statements, action).filter(
+          (statement) => !resources(statement).every((resource) => resource.startsWith(bucket)),
+        );
+
+      const list = backupStatements('s3:ListBucketVersions');
       expect(list).toHaveLength(1);
       expect(list[0]?.Action).toEqual(['s3:ListBucket', 's3:ListBucketVersions']);
       expect(resources(list[0])).toEqual([bucket]);
@@ -240,13 +250,24 @@ describe('prune workflow in the templates', () => {
       ]);
       expect(resources(read[0])).toEqual([`${bucket}/*`]);
 
-      const remove = allowing(statements, 's3:DeleteObjectVersion');
+      const remove = backupStatements('s3:DeleteObjectVersion');
       expect(remove).toHaveLength(1);
       expect(remove[0]?.Action).toBe('s3:DeleteObjectVersion');
       expect(resources(remove[0])).toEqual([`${bucket}/*`]);
 
-      // Nothing else in S3: no plain deletes, no writes, no bypass of Object Lock, no other bucket.
-      const s3 = actionsOf(statements).filter((action) => action.startsWith('s3:'));
+      // The export bucket: list versions and delete them (an image's exports expire with it).
+      expect(exportStatements('s3:ListBucketVersions')).toEqual([
+        { Action: 's3:ListBucketVersions', Effect: 'Allow', Resource: exportBucket },
+      ]);
+      expect(exportStatements('s3:DeleteObjectVersion')).toEqual([
+        expect.objectContaining({
+          Action: 's3:DeleteObjectVersion',
+          Resource: { 'Fn::Join': ['', [exportBucket, '/*']] },
+        }),
+      ]);
+
+      // Nothing else in S3: no plain deletes, no writes, no bypass of Object Lock.
+      const s3 = [...new Set(actionsOf(statements).filter((action) => action.startsWith('s3:')))];
       expect(s3.sort()).toEqual([
         's3:DeleteObjectVersion',
         's3:GetObject',
@@ -256,13 +277,6 @@ describe('prune workflow in the templates', () => {
         's3:ListBucket',
         's3:ListBucketVersions',
       ]);
-      for (const statement of statements.filter((candidate) =>
-        [candidate.Action].flat().some((action) => action.startsWith('s3:')),
-      )) {
-        for (const resource of resources(statement)) {
-          expect(resource.startsWith(`${bucket}`)).toBe(true);
-        }
-      }
     });
 
     it('decrypts manifests with the DR key, by its alias, through S3 only', () => {
@@ -278,7 +292,7 @@ describe('prune workflow in the templates', () => {
       expect(resources(kms[0])).toEqual([`arn:aws:kms:us-west-2:${account}:key/*`]);
     });
 
-    it('reads and writes the catalog by id (GetItem, PutItem, BatchWriteItem), no Scan or Query', () => {
+    it('reads and writes the catalog by id (GetItem, PutItem, BatchWriteItem), queries the bySource index only, no Scan', () => {
       const catalog = allowing(statements, 'dynamodb:GetItem');
       expect(catalog).toHaveLength(1);
       expect(catalog[0]?.Action).toEqual(
@@ -288,7 +302,9 @@ describe('prune workflow in the templates', () => {
         'Fn::ImportValue': expect.stringContaining('CatalogTable'),
       });
       expect(allowing(statements, 'dynamodb:Scan')).toEqual([]);
-      expect(allowing(statements, 'dynamodb:Query')).toEqual([]);
+      const query = allowing(statements, 'dynamodb:Query');
+      expect(query).toHaveLength(1);
+      expect(JSON.stringify(query[0]?.Resource)).toContain('/index/bySource');
       expect(allowing(statements, 'dynamodb:DeleteItem')).toEqual([]);
     });
   });
@@ -483,7 +499,7 @@ describe('prune workflow in the templates', () => {
     });
   });
 
-  it('without DR regions: deletes in the primary region only and gets no S3 access', () => {
+  it('without DR regions: deletes in the primary region only and gets S3 access to the export bucket only', () => {
     const config = parseConfig({
       primaryRegion: 'eu-central-1',
       policies: { a: { schedule: 'rate(1 day)', retention: { keepLast: 1 } } },
@@ -495,7 +511,10 @@ describe('prune workflow in the templates', () => {
     expect(resources(allowing(statements, 'ec2:DeleteSnapshot')[0])).toEqual([
       'arn:aws:ec2:eu-central-1::snapshot/*',
     ]);
-    expect(actionsOf(statements).filter((action) => action.startsWith('s3:'))).toEqual([]);
+    expect(actionsOf(statements).filter((action) => action.startsWith('s3:'))).toEqual([
+      's3:ListBucketVersions',
+      's3:DeleteObjectVersion',
+    ]);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Name: 'prune.a',
       ScheduleExpression: 'cron(0 3 * * ? *)',

@@ -192,6 +192,47 @@ describe('pruneRegionTurn (in-memory twins)', () => {
     expect((await catalog.get(ids[0]!))?.state).toBe('available');
   });
 
+  it('an image’s exports go with it: every version of the artifact, and the catalog entry', async () => {
+    const { ec2, objects, catalog, deps } = world();
+    objects.createBucket('exports');
+    const images = [0, 1, 2].map((d) =>
+      ec2.addImage(region, tags('i-1', d, { 'backup:run': `run-${d}` }), [
+        ec2.addSnapshot(region, tags('i-1', d, { 'backup:run': `run-${d}` })),
+      ]),
+    );
+    const exportOf = (d: number) => ({
+      id: `s3://exports/exports/daily/export-ami-${d}.vmdk`,
+      kind: 'image-export' as const,
+      sourceId: 'i-1',
+      region,
+      policy: 'daily',
+      runId: `run-${d}`,
+      createdAt: at(d),
+      expiresAt: 'never',
+      state: 'available' as const,
+      artifact: {
+        bucket: 'exports',
+        key: `exports/daily/export-ami-${d}.vmdk`,
+        format: 'VMDK',
+        sizeBytes: 4,
+      },
+    });
+    for (const d of [0, 2]) {
+      objects.put('exports', `exports/daily/export-ami-${d}.vmdk`, 'disk');
+      objects.put('exports', `exports/daily/export-ami-${d}.vmdk`, 'disk, again');
+    }
+    await catalog.put([exportOf(0), exportOf(2)]);
+
+    const state = await untilDone(start(), deps);
+    expect(state.failures).toEqual([]);
+    expect(ec2.images.has(images[2]!)).toBe(false);
+    expect(state.totals).toMatchObject({ imagesDeregistered: 1, exportsDeleted: 1 });
+    expect(objects.versionsOf('exports', 'exports/daily/export-ami-2.vmdk')).toEqual([]);
+    expect(objects.versionsOf('exports', 'exports/daily/export-ami-0.vmdk')).toHaveLength(2);
+    expect((await catalog.get(exportOf(2).id))?.state).toBe('expired');
+    expect((await catalog.get(exportOf(0).id))?.state).toBe('available');
+  });
+
   it('a bucket-copy run whose copy S3 refuses to delete (Object Lock) keeps its manifest and is reported', async () => {
     const { objects, deps } = world();
     objects.createBucket('backup');
