@@ -136,7 +136,12 @@ export class Ec2RecoveryPointStoreAdapter implements Ec2RecoveryPointStore {
     try {
       const pages = paginateDescribeImages(
         { client: this.client, pageSize: 1000 },
-        { Owners: ['self'], ...(filters.length > 0 ? { Filters: filters } : {}) },
+        // Disabled images still own their snapshots: they must be seen (and kept).
+        {
+          Owners: ['self'],
+          IncludeDisabled: true,
+          ...(filters.length > 0 ? { Filters: filters } : {}),
+        },
       );
       for await (const page of pages) images.push(...(page.Images ?? []));
     } catch (error) {

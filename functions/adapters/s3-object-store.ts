@@ -42,6 +42,7 @@ import {
   deleteObjectVersions,
   describeObjectLock,
   listObjectVersions,
+  objectTags,
 } from './s3-object-versions.js';
 
 /** Checksum fields S3 returns, by algorithm name. */
@@ -375,6 +376,10 @@ export class S3ObjectStore implements ObjectStore {
     versions: readonly ObjectVersionRef[],
   ): Promise<{ deleted: number; failed: VersionDeletionFailure[] }> {
     return deleteObjectVersions(this.client, bucket, versions);
+  }
+
+  objectTags(bucket: string, key: string): Promise<Tags> {
+    return objectTags(this.client, bucket, key);
   }
 
   describeObjectLock(bucket: string, key: string): Promise<ObjectLockFacts | undefined> {

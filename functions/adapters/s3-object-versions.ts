@@ -1,10 +1,12 @@
 import {
   DeleteObjectsCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { toBatches } from '../core/batching.js';
+import type { Tags } from '../core/tag-keys.js';
 import type {
   ListedVersion,
   ObjectLockFacts,
@@ -117,5 +119,15 @@ export async function describeObjectLock(
     const name = (error as Error).name;
     if (name === 'NotFound' || name === 'NoSuchKey') return undefined;
     throw translateAwsError('HeadObject', error);
+  }
+}
+
+export async function objectTags(client: S3Client, bucket: string, key: string): Promise<Tags> {
+  try {
+    const output = await client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
+    return Object.fromEntries((output.TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+  } catch (error) {
+    if (['NoSuchKey', 'NotFound'].includes((error as Error).name)) return {};
+    throw translateAwsError('GetObjectTagging', error);
   }
 }

@@ -10,6 +10,8 @@ export const ManifestPartSchema = z.object({
   lines: z.int(),
   /** Read only the part's keys after this one: an earlier run's part standing in for the rest of a failed range. */
   onlyAfter: z.string().optional(),
+  /** ...and only up to and including this one (the failed range's end). */
+  onlyThrough: z.string().optional(),
 });
 export type ManifestPart = z.infer<typeof ManifestPartSchema>;
 

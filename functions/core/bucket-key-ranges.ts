@@ -95,3 +95,23 @@ export function partsWithin<Part extends ManifestPartRef>(
         compareKeys(part.firstKey, endAt) <= 0),
   );
 }
+
+/**
+ * A part standing in for a range's keys: narrowed to the range (after `startAfter`, up to and
+ * including `endAt`) on top of any narrowing it already has, so stand-ins never overlap and a
+ * manifest stays in key order however many runs carry a part forward.
+ */
+export function restrictPart<Part extends ManifestPartRef>(
+  part: Part,
+  range: { startAfter?: string; endAt?: string },
+): Part {
+  const after = [part.onlyAfter, range.startAfter].filter((key) => key !== undefined);
+  const through = [part.onlyThrough, range.endAt].filter((key) => key !== undefined);
+  const onlyAfter = after.sort(compareKeys).at(-1);
+  const onlyThrough = through.sort(compareKeys)[0];
+  return {
+    ...part,
+    ...(onlyAfter !== undefined ? { onlyAfter } : {}),
+    ...(onlyThrough !== undefined ? { onlyThrough } : {}),
+  };
+}

@@ -19,7 +19,9 @@ export async function* versionsOnlyIn(
     let shared = false;
     for (const cursor of cursors) {
       const match = await cursor.seek(entry.key);
-      if (match?.versionId === entry.versionId) shared = true;
+      // A neighbour that lists the key without a version pins nothing we can compare: keep it.
+      if (match && (match.versionId === undefined || match.versionId === entry.versionId))
+        shared = true;
     }
     if (!shared) yield entry;
   }

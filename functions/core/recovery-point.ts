@@ -58,6 +58,8 @@ export interface ManifestPartRef {
   lines: number;
   /** Only the part's keys after this one count (an earlier part standing in for a failed range's rest). */
   onlyAfter?: string;
+  /** ...and only up to and including this one. */
+  onlyThrough?: string;
 }
 
 export interface BucketCopyManifestRef {

@@ -72,7 +72,8 @@ export function planRegionPrune(
       if (decision.action === 'keep') summary.keep += 1;
       else summary.delete += 1;
       for (const reason of decision.reasons)
-        if (reason.startsWith('malformed')) summary.problems.push(`${point.id}: ${reason}`);
+        if (reason.startsWith('malformed') || (point.problems ?? []).includes(reason))
+          summary.problems.push(`${point.id}: ${reason}`);
     }
   }
   return { entries, summary };

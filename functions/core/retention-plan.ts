@@ -28,6 +28,8 @@ export interface RetentionCandidate {
   backsImage?: boolean;
   /** The raw `backup:expires-at` tag value, when the point has one. */
   expiresAtTag?: string;
+  /** What is wrong with the point's tags or records (a missing tag...): each keeps it, reported. */
+  problems?: string[];
 }
 
 export interface RetentionPlanInput {
@@ -100,7 +102,7 @@ export function planRetention(input: RetentionPlanInput): RetentionPlan {
   const count = points.length;
   const createdMs = new Float64Array(count);
   for (let index = 0; index < count; index++) {
-    const parsed = Date.parse(points[index]!.createdAt);
+    const parsed = parseInstant(points[index]!.createdAt);
     // A point whose creation time cannot be read ranks oldest and is kept by a rail below.
     createdMs[index] = Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
   }
@@ -200,10 +202,23 @@ function railsFor(point: RetentionCandidate, created: number, add: (reason: stri
   if (point.locked) add('locked');
   if (point.legalHold) add('legal hold');
   if (point.backsImage) add('backs a registered image');
+  for (const problem of point.problems ?? []) add(problem);
   const tag = point.expiresAtTag;
   if (tag !== undefined && !isWellFormedExpiresAt(tag)) {
     add(`malformed tag backup:expires-at="${tag}"`);
   }
+}
+
+/** An instant with a date, a time and an offset; anything looser is not read (NaN). */
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * `backup:created-at` as the product writes it. Date.parse alone is too lenient ("week 12" is a
+ * date to it) and reads times without an offset in the machine's zone; either would misplace a
+ * point in time, so such values count as malformed and keep the point.
+ */
+export function parseInstant(value: string): number {
+  return isoInstant.test(value) ? Date.parse(value) : Number.NaN;
 }
 
 export function isWellFormedExpiresAt(value: string): boolean {

@@ -101,6 +101,8 @@ export interface ObjectStore {
     bucket: string,
     versions: readonly ObjectVersionRef[],
   ): Promise<{ deleted: number; failed: VersionDeletionFailure[] }>;
+  /** Tags of the key's current version ({} when it has none or is gone). */
+  objectTags(bucket: string, key: string): Promise<Tags>;
   /** Object Lock of the key's current version; undefined when the key is gone. */
   describeObjectLock(bucket: string, key: string): Promise<ObjectLockFacts | undefined>;
 }

@@ -59,10 +59,14 @@ export interface ManifestPartLocation {
   firstKey?: string;
   lastKey?: string;
   onlyAfter?: string;
+  onlyThrough?: string;
 }
 
 /** A manifest part the index names is not in the backup bucket: the point in time is incomplete. */
 export class ManifestPartMissingError extends BackupError {}
+
+/** A manifest's keys do not ascend: it cannot be merged (or pruned against) safely. */
+export class ManifestOrderError extends BackupError {}
 
 /**
  * Entries of the given parts, in order, after `startAfter` and up to `endAt` (S3 key order).
@@ -75,11 +79,18 @@ export async function* readManifestParts(
   startAfter?: string,
   endAt?: string,
 ): AsyncIterable<ManifestEntry> {
+  let last: string | undefined;
   for (const part of parts) {
     if (
       startAfter !== undefined &&
       part.lastKey !== undefined &&
       compareKeys(part.lastKey, startAfter) <= 0
+    )
+      continue;
+    if (
+      startAfter !== undefined &&
+      part.onlyThrough !== undefined &&
+      compareKeys(part.onlyThrough, startAfter) <= 0
     )
       continue;
     if (endAt !== undefined && part.firstKey !== undefined && compareKeys(part.firstKey, endAt) > 0)
@@ -95,8 +106,18 @@ export async function* readManifestParts(
         lines.close();
         return;
       }
+      if (part.onlyThrough !== undefined && compareKeys(entry.key, part.onlyThrough) > 0) {
+        lines.close();
+        break;
+      }
       if (part.onlyAfter !== undefined && compareKeys(entry.key, part.onlyAfter) <= 0) continue;
-      if (startAfter === undefined || compareKeys(entry.key, startAfter) > 0) yield entry;
+      if (startAfter !== undefined && compareKeys(entry.key, startAfter) <= 0) continue;
+      if (last !== undefined && compareKeys(entry.key, last) <= 0)
+        throw new ManifestOrderError(
+          `manifest part s3://${bucket}/${part.key} lists ${JSON.stringify(entry.key)} after ${JSON.stringify(last)}: the manifest is not in key order`,
+        );
+      last = entry.key;
+      yield entry;
     }
   }
 }

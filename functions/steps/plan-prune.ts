@@ -1,4 +1,4 @@
-import { UnknownPolicyError } from '../core/errors.js';
+import { InvalidInputError, UnknownPolicyError } from '../core/errors.js';
 import type { PlanPruneEvent, PruneContext, PruneRegionState } from '../core/prune-state.js';
 
 export interface PlanPruneResult {
@@ -10,17 +10,28 @@ export interface PlanPruneResult {
  * Where a policy's recovery points live and which retention rules each place: the primary region
  * with the policy's own, each copyTo region with its entry's (or the policy's).
  */
+/** Clocks disagree a little; a day is not a little. */
+const maxLookAheadMs = 86_400_000;
+
 export function planPrune(
   event: PlanPruneEvent,
   backupBuckets: Record<string, string> = {},
+  options: { preview?: boolean } = {},
 ): PlanPruneResult {
   const { config, policyName } = event.request;
   const policy = config.policies[policyName];
   if (!policy) throw new UnknownPolicyError(policyName, Object.keys(config.policies));
+  const now = event.request.now ?? event.executionStartTime;
+  // Planning from the future deletes what today's rules keep: only a dry run may look ahead.
+  if (!options.preview && Date.parse(now) > Date.parse(event.executionStartTime) + maxLookAheadMs) {
+    throw new InvalidInputError(
+      `now ${now} is later than the prune's start ${event.executionStartTime}: a prune cannot plan from the future (a dry run can)`,
+    );
+  }
   const prune: PruneContext = {
     runId: event.executionName,
     policyName,
-    now: event.request.now ?? event.executionStartTime,
+    now,
     timezone: policy.timezone,
     maxDeleteFraction: policy.prune?.maxDeleteFraction ?? 0.5,
     force: event.request.force ?? false,

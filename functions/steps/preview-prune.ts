@@ -33,7 +33,7 @@ export async function previewPrune(
     backupBuckets?: Record<string, string>;
   },
 ): Promise<PrunePreview> {
-  const { prune, regions } = planPrune(event, deps.backupBuckets);
+  const { prune, regions } = planPrune(event, deps.backupBuckets, { preview: true });
   const previews: PrunePreviewRegion[] = [];
   for (const { target } of regions) {
     const { survey, plan } = await surveyAndPlanRegion(prune, target, {

@@ -1,4 +1,3 @@
-import type { ManifestIndex } from '../core/bucket-copy-state.js';
 import {
   emptyPruneTotals,
   type PruneFailure,
@@ -13,7 +12,7 @@ import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { BucketRunNotExpiredError, ExportNotDeletedError } from '../ports/object-errors.js';
 import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
 import { expireBucketRun } from './expire-bucket-run.js';
-import { surveyAndPlanRegion } from './survey-recovery-points.js';
+import { surveyAndPlanRegion, type SurveyedBucketRun } from './survey-recovery-points.js';
 
 export interface PruneRegionDeps {
   ec2: Ec2RecoveryPointStore;
@@ -22,6 +21,10 @@ export interface PruneRegionDeps {
   /** False once the invocation should stop starting deletions. */
   hasTime: () => boolean;
 }
+
+/** Bounds on what the state carries between turns (Step Functions passes at most 256 KB). */
+const maxRefusals = 500;
+const maxReportedFailures = 100;
 
 /** Images go before loose snapshots (their snapshots are only free once they are deregistered). */
 const kindOrder = { image: 0, 'volume-snapshot': 1, 'bucket-copy': 2 } as const;
@@ -67,15 +70,22 @@ export async function pruneRegionTurn(
       },
     });
   }
+  // Bucket-copy runs go newest first: a run can name an older run's parts (a stand-in for a
+  // failed range), so the older one's parts are only free once the newer one is gone.
   const due = plan.entries
     .filter((entry) => entry.action === 'delete' && !gaveUp.has(entry.point.id))
-    .sort((a, b) => kindOrder[a.point.kind] - kindOrder[b.point.kind]);
+    .sort(
+      (a, b) =>
+        kindOrder[a.point.kind] - kindOrder[b.point.kind] ||
+        (a.point.kind === 'bucket-copy' ? b.point.createdAt.localeCompare(a.point.createdAt) : 0),
+    );
+  const bucketRuns = new BucketRunsInRegion(survey.bucketRuns);
   for (const entry of due) {
     work.push({
       id: entry.point.id,
       kind: entry.point.kind,
       run: async () => {
-        await deletePoint(entry, plan.entries, survey.manifests, deps, totals, now);
+        await deletePoint(entry, bucketRuns, deps, totals, now);
         await markExpired(deps.catalog, entry, now);
       },
     });
@@ -89,6 +99,19 @@ export async function pruneRegionTurn(
       // Slow down: the next turn (after the workflow's wait) carries on where this one stopped.
       if (error instanceof ThrottledError || error instanceof TransientAwsError) return next(false);
       gaveUp.add(item.id);
+      // The state carries every refused id: past a bound, something is wrong for the whole
+      // region (permissions, a lock on everything) and the rest waits for the next prune.
+      if (gaveUp.size > maxRefusals) {
+        failures.push({
+          id: target.region,
+          kind: 'region',
+          region: target.region,
+          name: 'TooManyRefusalsError',
+          message: `${gaveUp.size} deletions were refused in ${target.region}; the prune stops there`,
+        });
+        return next(true);
+      }
+      if (failures.length >= maxReportedFailures) continue;
       failures.push({
         id: item.id,
         kind: item.kind,
@@ -104,8 +127,7 @@ export async function pruneRegionTurn(
 /** A point's removal as one step: an image with its snapshots, a snapshot, a bucket run. */
 async function deletePoint(
   entry: PlannedPoint,
-  everything: readonly PlannedPoint[],
-  manifests: ReadonlyMap<string, ManifestIndex>,
+  bucketRuns: BucketRunsInRegion,
   deps: PruneRegionDeps,
   totals: PruneTotals,
   now: Date,
@@ -132,33 +154,16 @@ async function deletePoint(
     }
     return;
   }
-  const run = manifests.get(point.id);
-  if (!run || !point.manifest)
-    throw new BucketRunNotExpiredError(`manifest of ${point.id} was not read`);
-  const sameSource = everything.filter(
-    (other) => other.point.kind === 'bucket-copy' && other.point.sourceId === point.sourceId,
-  );
-  const kept = sameSource.filter((other) => other.action === 'keep');
-  const keptIndexes = kept
-    .map((other) => manifests.get(other.point.id))
-    .filter((index): index is ManifestIndex => index !== undefined);
-  const position = sameSource.indexOf(entry);
-  const before = sameSource
-    .slice(0, position)
-    .reverse()
-    .find((other) => other.action === 'keep');
-  const after = sameSource.slice(position + 1).find((other) => other.action === 'keep');
-  const neighbours = [before, after]
-    .map((other) => (other ? manifests.get(other.point.id) : undefined))
-    .filter((index): index is ManifestIndex => index !== undefined);
-  const partsNamed = new Set(keptIndexes.flatMap((index) => index.parts.map((part) => part.key)));
+  const run = bucketRuns.get(point.id);
+  if (!run) throw new BucketRunNotExpiredError(`manifest of ${point.id} was not read`);
   const expiry = await expireBucketRun(
     deps.objects,
-    point.manifest.bucket,
-    run,
-    neighbours,
-    partsNamed,
+    run.backupBucket,
+    run.index,
+    bucketRuns.neighboursOf(run).map((neighbour) => neighbour.index),
+    bucketRuns.partsNamedBesides(run),
   );
+  if (expiry.manifestRemoved) bucketRuns.expired(run);
   totals.objectVersionsDeleted += expiry.objectVersionsDeleted;
   if (!expiry.manifestRemoved) {
     const first = expiry.refused[0];
@@ -216,4 +221,50 @@ async function markExpired(
   await catalog.put([
     { ...indexed, state: 'expired', pruned: { at: now.toISOString(), reasons: entry.reasons } },
   ]);
+}
+
+/**
+ * The bucket-copy runs of a region as the turn works through them. A run being expired is
+ * compared with the nearest runs still there on either side (same source and backup bucket, any
+ * policy, whether kept, refused or still due), and only its own manifest objects that no other
+ * run still there names are deleted: every expiry deletes only what no neighbour needs.
+ */
+class BucketRunsInRegion {
+  private readonly present: Map<string, SurveyedBucketRun>;
+
+  constructor(runs: readonly SurveyedBucketRun[]) {
+    this.present = new Map(runs.map((run) => [run.id, run]));
+  }
+
+  get(id: string): SurveyedBucketRun | undefined {
+    return this.present.get(id);
+  }
+
+  expired(run: SurveyedBucketRun): void {
+    this.present.delete(run.id);
+  }
+
+  neighboursOf(run: SurveyedBucketRun): SurveyedBucketRun[] {
+    const timeline = [...this.present.values()]
+      .filter(
+        (other) =>
+          other.backupBucket === run.backupBucket &&
+          other.index.sourceBucket === run.index.sourceBucket,
+      )
+      .sort(
+        (a, b) => a.index.createdAt.localeCompare(b.index.createdAt) || a.id.localeCompare(b.id),
+      );
+    const position = timeline.findIndex((other) => other.id === run.id);
+    return [timeline[position - 1], timeline[position + 1]].filter(
+      (other): other is SurveyedBucketRun => other !== undefined,
+    );
+  }
+
+  partsNamedBesides(run: SurveyedBucketRun): Set<string> {
+    return new Set(
+      [...this.present.values()]
+        .filter((other) => other.id !== run.id && other.backupBucket === run.backupBucket)
+        .flatMap((other) => other.index.parts.map((part) => part.key)),
+    );
+  }
 }

@@ -18,7 +18,7 @@ import type {
 } from '../core/volume-backup-state.js';
 import type { ObjectStoreFactory } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
-import { partsWithin } from '../core/bucket-key-ranges.js';
+import { partsWithin, restrictPart } from '../core/bucket-key-ranges.js';
 import { readManifestIndex, readPartList } from './manifest-index.js';
 import { copyPrefix } from './sync-bucket.js';
 
@@ -73,7 +73,7 @@ async function recordOne(
       : range.previousParts;
   for (const range of ranges) {
     if ('batchError' in range) {
-      parts.push(...(await previousOf(range)));
+      parts.push(...(await previousOf(range)).map((part) => restrictPart(part, range.range)));
       failures.push({
         sourceId: item.bucket,
         stage: 'bucket-copy',
@@ -92,7 +92,12 @@ async function recordOne(
       const reached = range.startAfter;
       parts.push(
         ...(await previousOf(range)).map((part) =>
-          reached === undefined ? part : { ...part, onlyAfter: reached },
+          restrictPart(part, {
+            ...((reached ?? range.range.startAfter) !== undefined
+              ? { startAfter: (reached ?? range.range.startAfter)! }
+              : {}),
+            ...(range.range.endAt !== undefined ? { endAt: range.range.endAt } : {}),
+          }),
         ),
       );
       failures.push({

@@ -1,4 +1,4 @@
-import type { ManifestIndex } from '../core/bucket-copy-state.js';
+import { manifestPrefix, type ManifestIndex } from '../core/bucket-copy-state.js';
 import type { PruneContext, PruneTarget } from '../core/prune-state.js';
 import {
   planRegionPrune,
@@ -11,14 +11,26 @@ import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js
 import type { ObjectStore } from '../ports/object-store.js';
 import { readManifestIndex } from './manifest-index.js';
 import { ManifestPartMissingError } from './manifest-stream.js';
+import { copyPrefix } from './sync-bucket.js';
+
+/** A bucket-copy run found in a backup bucket: its manifest index, whatever its policy. */
+export interface SurveyedBucketRun {
+  id: string;
+  backupBucket: string;
+  indexKey: string;
+  index: ManifestIndex;
+}
 
 /** Everything pruning found of one policy in one region. */
 export interface RegionSurvey {
   points: SurveyedPoint[];
   /** Snapshots of an image an earlier prune deregistered: finishing that deletion is due. */
   orphanedImageSnapshots: { snapshotId: string; imageId: string }[];
-  /** Bucket-copy manifests, by recovery point id, read once for the executor. */
-  manifests: Map<string, ManifestIndex>;
+  /**
+   * Every readable bucket-copy run in the region's backup bucket, of any policy: runs of other
+   * policies are never deleted here, but they share copies with this policy's runs.
+   */
+  bucketRuns: SurveyedBucketRun[];
   /** What could not be read (a manifest index that does not parse): kept, reported. */
   problems: string[];
 }
@@ -28,6 +40,9 @@ export interface SurveyDeps {
   objects: ObjectStore;
   now: Date;
 }
+
+/** `backup:pruned-with-image` as the product writes it: an AMI id. */
+const amiId = /^ami-[0-9a-f]{8,17}$/;
 
 /**
  * Reads the recovery points of a policy in a region from the resources themselves (their tags and
@@ -49,17 +64,28 @@ export async function surveyRecoveryPoints(
   const orphanedImageSnapshots: RegionSurvey['orphanedImageSnapshots'] = [];
 
   const ownImageSnapshots = new Set(images.flatMap((image) => image.snapshotIds));
+  const snapshotTags = new Map(snapshots.map((snapshot) => [snapshot.snapshotId, snapshot.tags]));
   for (const snapshot of snapshots) {
     const id = snapshot.snapshotId;
     // A snapshot of one of the policy's images is part of that image's recovery point.
     if (ownImageSnapshots.has(id)) continue;
+    const facts = pointFacts(id, snapshot.tags, snapshot.startTime, ec2.region);
+    // Finishing an earlier prune's image deletion skips the plan, so only the product's own mark
+    // on the product's own, unheld, unlocked snapshot counts; anything else is planned as a point.
     const prunedWith = snapshot.tags[TagKeys.prunedWithImage];
-    if (prunedWith !== undefined && !imageBacked.has(id)) {
+    if (
+      prunedWith !== undefined &&
+      amiId.test(prunedWith) &&
+      !imageBacked.has(id) &&
+      facts.managedByUs &&
+      !facts.legalHold &&
+      !locked.has(id)
+    ) {
       orphanedImageSnapshots.push({ snapshotId: id, imageId: prunedWith });
       continue;
     }
     points.push({
-      ...pointFacts(id, snapshot.tags, snapshot.startTime, ec2.region),
+      ...facts,
       kind: 'volume-snapshot',
       state: snapshotState(snapshot.state),
       locked: locked.has(id),
@@ -68,48 +94,63 @@ export async function surveyRecoveryPoints(
   }
   const lockedImageSnapshots = await ec2.lockedSnapshotIds([...ownImageSnapshots]);
   for (const image of images) {
+    const facts = pointFacts(image.imageId, image.tags, image.creationDate, ec2.region);
     points.push({
-      ...pointFacts(image.imageId, image.tags, image.creationDate, ec2.region),
+      ...facts,
       kind: 'image',
       state: imageState(image.state),
       // A locked snapshot cannot be deleted, so neither can the image it belongs to.
       locked: image.snapshotIds.some((id) => lockedImageSnapshots.has(id)),
+      // A hold on any piece of the image holds all of it.
+      legalHold:
+        facts.legalHold ||
+        image.snapshotIds.some((id) => isLegalHold(snapshotTags.get(id)?.[TagKeys.legalHold])),
       verified: image.tags[TagKeys.restoreTestVerdict] === 'passed',
       snapshotIds: image.snapshotIds,
     });
   }
 
-  const manifests = new Map<string, ManifestIndex>();
+  const bucketRuns: SurveyedBucketRun[] = [];
   const problems: string[] = [];
   if (backupBucket) {
+    const unreadableSources = new Set<string>();
     for (const indexKey of await manifestIndexKeys(deps.objects, backupBucket)) {
       const id = `s3://${backupBucket}/${indexKey}`;
       const index = await readIndex(deps.objects, backupBucket, indexKey);
-      if (!index) {
-        problems.push(`${id}: manifest index is not a bucket-copy manifest; kept`);
+      // An index must describe the run its key names: expiry deletes by what the index says.
+      if (!index || !describesItsOwnKey(index, indexKey)) {
+        // Its copies cannot be told apart from the others': no run of that source is expired.
+        unreadableSources.add(indexKey.split('/')[1] ?? '');
+        problems.push(`${id}: not a readable bucket-copy manifest; no run of its source is pruned`);
         continue;
       }
+      bucketRuns.push({ id, backupBucket, indexKey, index });
       if (index.policy !== policy) continue;
       const lock = await deps.objects.describeObjectLock(backupBucket, indexKey);
       if (!lock) continue;
-      manifests.set(id, index);
+      const tags = await deps.objects.objectTags(backupBucket, indexKey);
       points.push({
         id,
         kind: 'bucket-copy',
         sourceId: index.sourceBucket,
         region: ec2.region,
+        runId: index.runId,
         createdAt: index.createdAt,
         state: 'available',
         managedByUs: true,
         locked: lock.retainUntil !== undefined && lock.retainUntil > deps.now.toISOString(),
-        legalHold: lock.legalHold,
+        legalHold: lock.legalHold || isLegalHold(tags[TagKeys.legalHold]),
         verified: index.totals.failed === 0,
         expiresAtTag: index.expiresAt,
         manifest: { bucket: backupBucket, indexKey },
       });
     }
+    for (const point of points) {
+      if (point.kind === 'bucket-copy' && unreadableSources.has(point.sourceId))
+        (point.problems ??= []).push('a manifest of the same source is unreadable');
+    }
   }
-  return { points, orphanedImageSnapshots, manifests, problems };
+  return { points, orphanedImageSnapshots, bucketRuns, problems };
 }
 
 /**
@@ -138,18 +179,25 @@ export async function surveyAndPlanRegion(
 }
 
 function pointFacts(id: string, tags: Tags, fallbackTime: string | undefined, region: string) {
-  const legalHold = tags[TagKeys.legalHold];
+  const source = tags[TagKeys.source];
   return {
     id,
     region,
-    sourceId: tags[TagKeys.source] ?? 'unknown',
+    // Without a source a point has no group to be planned in: it is kept alone, and reported.
+    sourceId: source ?? `(no ${TagKeys.source}) ${id}`,
+    ...(source === undefined ? { problems: [`missing tag ${TagKeys.source}`] } : {}),
     ...(tags[TagKeys.run] !== undefined ? { runId: tags[TagKeys.run] } : {}),
     // The tag is the point's time (copies and re-runs keep it); the resource's own time otherwise.
     createdAt: tags[TagKeys.createdAt] ?? fallbackTime ?? '',
     managedByUs: tags[TagKeys.managedBy] === ManagedByValue,
-    legalHold: legalHold !== undefined && legalHold.toLowerCase() !== 'false',
+    legalHold: isLegalHold(tags[TagKeys.legalHold]),
     ...(tags[TagKeys.expiresAt] !== undefined ? { expiresAtTag: tags[TagKeys.expiresAt] } : {}),
   };
+}
+
+/** `backup:legal-hold` holds while present, whatever its value, unless it says `false`. */
+function isLegalHold(value: string | undefined): boolean {
+  return value !== undefined && value.toLowerCase() !== 'false';
 }
 
 function snapshotState(state: string): RecoveryPointState {
@@ -184,4 +232,11 @@ async function readIndex(
     if (error instanceof ManifestPartMissingError) return undefined;
     throw error;
   }
+}
+
+function describesItsOwnKey(index: ManifestIndex, indexKey: string): boolean {
+  return (
+    indexKey === `${manifestPrefix(index.sourceBucket, index.runId)}index.json` &&
+    index.keyPrefix === copyPrefix(index.sourceBucket)
+  );
 }

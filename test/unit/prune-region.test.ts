@@ -7,6 +7,8 @@ import { versionsOnlyIn } from '../../functions/core/manifest-version-diff.js';
 import type { ManifestEntry } from '../../functions/core/object-sync.js';
 import type { PruneRegionState } from '../../functions/core/prune-state.js';
 import { ThrottledError } from '../../functions/ports/snapshot-errors.js';
+import { parseConfig, type Retention } from '../../functions/core/config.js';
+import { planPrune } from '../../functions/steps/plan-prune.js';
 import { pruneRegionTurn } from '../../functions/steps/prune-region.js';
 
 const region = 'us-east-1';
@@ -24,7 +26,7 @@ function tags(source: string, d: number, extra: Record<string, string> = {}) {
   };
 }
 
-function start(retention = { keepLast: 2 }, backupBucket?: string): PruneRegionState {
+function start(retention: Retention = { keepLast: 2 }, backupBucket?: string): PruneRegionState {
   return {
     prune: {
       runId: 'prune-1',
@@ -147,6 +149,58 @@ describe('pruneRegionTurn (in-memory twins)', () => {
       'malformed tag backup:expires-at': 1,
     });
     expect(state.plan?.problems).toEqual([`${badTag}: malformed tag backup:expires-at="soon"`]);
+  });
+
+  it('finishes an image’s leftover snapshots only when they are the product’s own, unheld and marked with an AMI id', async () => {
+    const { ec2, deps } = world();
+    ec2.addSnapshot(region, tags('vol-1', 0));
+    const leftover = ec2.addSnapshot(
+      region,
+      tags('i-1', 3, { 'backup:pruned-with-image': 'ami-0123456789abcdef0' }),
+    );
+    const held = ec2.addSnapshot(
+      region,
+      tags('vol-1', 1, {
+        'backup:legal-hold': 'case-7',
+        'backup:pruned-with-image': 'ami-0123456789abcdef0',
+      }),
+    );
+    const foreign = ec2.addSnapshot(region, {
+      'backup:policy': 'daily',
+      'backup:source': 'vol-2',
+      'backup:pruned-with-image': 'ami-0123456789abcdef0',
+    });
+    const notAnAmi = ec2.addSnapshot(region, tags('vol-1', 2, { 'backup:pruned-with-image': 'x' }));
+    const state = await untilDone(start({ keepLast: 5 }), deps);
+    expect(ec2.snapshots.has(leftover)).toBe(false);
+    expect(state.totals?.imageSnapshotsDeleted).toBe(1);
+    for (const kept of [held, foreign, notAnAmi]) expect(ec2.snapshots.has(kept)).toBe(true);
+  });
+
+  it('a created-at that only a lenient parser reads, or a missing source, keeps the point and is reported', async () => {
+    const { ec2, deps } = world();
+    ec2.addSnapshot(region, tags('vol-1', 0));
+    const weekTwelve = ec2.addSnapshot(region, {
+      ...tags('vol-1', 1),
+      'backup:created-at': 'week 12',
+    });
+    const noOffset = ec2.addSnapshot(region, {
+      ...tags('vol-1', 1),
+      'backup:created-at': '2026-01-01T00:00:00',
+    });
+    const { 'backup:source': _source, ...withoutSource } = tags('vol-9', 40);
+    const lonely = [ec2.addSnapshot(region, withoutSource), ec2.addSnapshot(region, withoutSource)];
+    const state = await untilDone(start({ keepLast: 1, maxAgeDays: 30 }), deps);
+    for (const kept of [weekTwelve, noOffset, ...lonely])
+      expect(ec2.snapshots.has(kept)).toBe(true);
+    expect(state.plan?.problems).toEqual(
+      expect.arrayContaining([
+        `${weekTwelve}: malformed createdAt="week 12"`,
+        `${noOffset}: malformed createdAt="2026-01-01T00:00:00"`,
+        `${lonely[0]}: missing tag backup:source`,
+        `${lonely[1]}: missing tag backup:source`,
+      ]),
+    );
   });
 
   it('a deletion the cloud refuses is reported once and not retried by later turns', async () => {
@@ -281,6 +335,49 @@ describe('pruneRegionTurn (in-memory twins)', () => {
     expect(objects.latest('backup', '.manifests/src/run-2/index.json')).toBeDefined();
     expect(objects.versionsOf('backup', 'src/a.txt').map((version) => version.versionId)).toEqual(
       runs,
+    );
+  });
+});
+
+describe('planPrune', () => {
+  const config = parseConfig({
+    primaryRegion: 'us-east-1',
+    policies: {
+      daily: {
+        schedule: 'cron(0 3 * * ? *)',
+        timezone: 'Europe/Berlin',
+        retention: { daily: 7 },
+        copyTo: [{ region: 'us-west-2', retention: { keepLast: 2 } }],
+        prune: { maxDeleteFraction: 0.25 },
+      },
+    },
+  });
+  const event = (now?: string) => ({
+    request: { policyName: 'daily', config, ...(now ? { now } : {}) },
+    executionName: 'prune-1',
+    executionStartTime: '2026-11-22T03:00:00.000Z',
+  });
+
+  it('plans each region with its own retention, the policy’s time zone and fraction', () => {
+    const { prune, regions } = planPrune(event(), { 'us-west-2': 'backup-west' });
+    expect(prune).toMatchObject({
+      now: '2026-11-22T03:00:00.000Z',
+      timezone: 'Europe/Berlin',
+      maxDeleteFraction: 0.25,
+      force: false,
+    });
+    expect(regions.map((region) => region.target)).toEqual([
+      { region: 'us-east-1', retention: { daily: 7 } },
+      { region: 'us-west-2', retention: { keepLast: 2 }, backupBucket: 'backup-west' },
+    ]);
+  });
+
+  it('refuses to prune from the future; a dry run may look ahead', () => {
+    expect(() => planPrune(event('2026-12-22T03:00:00.000Z'))).toThrow(
+      expect.objectContaining({ name: 'InvalidInputError' }),
+    );
+    expect(planPrune(event('2026-12-22T03:00:00.000Z'), {}, { preview: true }).prune.now).toBe(
+      '2026-12-22T03:00:00.000Z',
     );
   });
 });

@@ -273,6 +273,10 @@ export class InMemoryObjectCloud {
         }
         return { deleted, failed };
       },
+      objectTags: async (bucket, key) => {
+        count('GetObjectTagging');
+        return { ...(this.latest(bucket, key)?.tags ?? {}) };
+      },
       describeObjectLock: async (bucket, key) => {
         count('HeadObject');
         const version = this.latest(bucket, key);
