@@ -5,6 +5,7 @@ import {
   type PruneTotals,
 } from '../core/prune-state.js';
 import type { PlannedPoint } from '../core/region-prune-plan.js';
+import { parseInstant } from '../core/retention-plan.js';
 import { TagKeys } from '../core/tag-keys.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -77,7 +78,9 @@ export async function pruneRegionTurn(
     .sort(
       (a, b) =>
         kindOrder[a.point.kind] - kindOrder[b.point.kind] ||
-        (a.point.kind === 'bucket-copy' ? b.point.createdAt.localeCompare(a.point.createdAt) : 0),
+        (a.point.kind === 'bucket-copy'
+          ? parseInstant(b.point.createdAt) - parseInstant(a.point.createdAt)
+          : 0),
     );
   const bucketRuns = new BucketRunsInRegion(survey.bucketRuns);
   for (const entry of due) {
@@ -252,7 +255,9 @@ class BucketRunsInRegion {
           other.index.sourceBucket === run.index.sourceBucket,
       )
       .sort(
-        (a, b) => a.index.createdAt.localeCompare(b.index.createdAt) || a.id.localeCompare(b.id),
+        (a, b) =>
+          parseInstant(a.index.createdAt) - parseInstant(b.index.createdAt) ||
+          a.id.localeCompare(b.id),
       );
     const position = timeline.findIndex((other) => other.id === run.id);
     return [timeline[position - 1], timeline[position + 1]].filter(

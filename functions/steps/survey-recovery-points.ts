@@ -6,6 +6,7 @@ import {
   type SurveyedPoint,
 } from '../core/region-prune-plan.js';
 import type { RecoveryPointState } from '../core/recovery-point.js';
+import { parseInstant } from '../core/retention-plan.js';
 import { ManagedByValue, TagKeys, type Tags } from '../core/tag-keys.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -234,9 +235,11 @@ async function readIndex(
   }
 }
 
+/** The run's key, copies and time as its index says: expiry orders runs and deletes by them. */
 function describesItsOwnKey(index: ManifestIndex, indexKey: string): boolean {
   return (
     indexKey === `${manifestPrefix(index.sourceBucket, index.runId)}index.json` &&
-    index.keyPrefix === copyPrefix(index.sourceBucket)
+    index.keyPrefix === copyPrefix(index.sourceBucket) &&
+    !Number.isNaN(parseInstant(index.createdAt))
   );
 }

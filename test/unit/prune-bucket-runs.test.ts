@@ -180,4 +180,24 @@ describe('pruning bucket-copy runs keeps every copy a remaining run lists', () =
     await prune('daily', 1);
     expect(gone(newest)).toEqual([]);
   });
+
+  it('a manifest that cannot be read or placed in time keeps every run of its source, reported', async () => {
+    const { cloud, copyRun, prune } = history();
+    await copyRun('run-1');
+    await copyRun('run-2');
+    await copyRun('run-3');
+    const indexKey = '.manifests/src/run-2/index.json';
+    const index = JSON.parse(cloud.latest('bak', indexKey)!.body.toString()) as Record<
+      string,
+      unknown
+    >;
+    cloud.put('bak', indexKey, JSON.stringify({ ...index, createdAt: 'week 12' }));
+    const state = await prune('daily', 1);
+    expect(state.totals?.bucketRunsExpired).toBe(0);
+    expect(state.plan?.problems).toEqual(
+      expect.arrayContaining([
+        `s3://bak/${indexKey}: not a readable bucket-copy manifest; no run of its source is pruned`,
+      ]),
+    );
+  });
 });
