@@ -85,12 +85,20 @@ export type BucketCopyState = z.infer<typeof BucketCopyStateSchema>;
 
 export const BucketCopyStepEventSchema = z.union([BucketCopyStateSchema, BucketCopyInputSchema]);
 
-/** What the Catch path hands on for a range that failed as a whole. */
+/**
+ * What the Catch path hands on for a range that failed as a whole: its state up to then (the
+ * parts of turns it finished count) and the error.
+ */
 export const FailedBucketRangeSchema = z.object({
   item: BucketCopyItemSchema,
   range: KeyRangeSchema,
   previousParts: z.array(ManifestPartSchema).default([]),
   previousIndexKey: z.string().default(''),
+  startAfter: z.string().optional(),
+  parts: z.array(ManifestPartSchema).default([]),
+  partLists: z.array(z.string()).default([]),
+  totals: SyncTotalsSchema.optional(),
+  failures: z.array(RunFailureSchema).default([]),
   batchError: z.object({ Error: z.string(), Cause: z.string().optional() }),
 });
 export type FailedBucketRange = z.infer<typeof FailedBucketRangeSchema>;
@@ -103,7 +111,8 @@ export type PlanBucketCopiesEvent = z.infer<typeof PlanBucketCopiesEventSchema>;
 
 export const RecordBucketCopiesEventSchema = z.object({
   run: RunContextSchema,
-  results: z.array(z.union([BucketCopyStateSchema, FailedBucketRangeSchema])),
+  // The failed shape first: it is a state plus `batchError`, which the plain state would strip.
+  results: z.array(z.union([FailedBucketRangeSchema, BucketCopyStateSchema])),
 });
 export type RecordBucketCopiesEvent = z.infer<typeof RecordBucketCopiesEventSchema>;
 export type BucketCopyStepEvent = z.infer<typeof BucketCopyStepEventSchema>;

@@ -30,7 +30,12 @@ export function planKeyRanges(
     group.push(part);
     lines += part.lines;
     const last = index === previousParts.length - 1;
-    if (lines >= perRange && !last && part.lastKey !== undefined) {
+    // A boundary must come after the last one, whatever the parts say (a malformed manifest
+    // must not produce overlapping or backward ranges).
+    const advances =
+      part.lastKey !== undefined &&
+      (startAfter === undefined || compareKeys(part.lastKey, startAfter) > 0);
+    if (lines >= perRange && !last && advances) {
       ranges.push({
         range: {
           index: ranges.length,
@@ -99,18 +104,44 @@ export function partsWithin<Part extends ManifestPartRef>(
 /**
  * A part standing in for a range's keys: narrowed to the range (after `startAfter`, up to and
  * including `endAt`) on top of any narrowing it already has, so stand-ins never overlap and a
- * manifest stays in key order however many runs carry a part forward.
+ * manifest stays in key order however many runs carry a part forward. Its `lastKey` is clamped to
+ * the narrowing (later runs cut ranges at it); a part left with no keys is dropped (undefined).
  */
 export function restrictPart<Part extends ManifestPartRef>(
   part: Part,
   range: { startAfter?: string; endAt?: string },
-): Part {
+): Part | undefined {
   const after = [part.onlyAfter, range.startAfter].filter((key) => key !== undefined);
   const through = [part.onlyThrough, range.endAt].filter((key) => key !== undefined);
   const onlyAfter = after.sort(compareKeys).at(-1);
   const onlyThrough = through.sort(compareKeys)[0];
+  if (
+    onlyAfter !== undefined &&
+    part.lastKey !== undefined &&
+    compareKeys(part.lastKey, onlyAfter) <= 0
+  )
+    return undefined;
+  if (
+    onlyThrough !== undefined &&
+    part.firstKey !== undefined &&
+    compareKeys(part.firstKey, onlyThrough) > 0
+  )
+    return undefined;
+  if (
+    onlyAfter !== undefined &&
+    onlyThrough !== undefined &&
+    compareKeys(onlyThrough, onlyAfter) <= 0
+  )
+    return undefined;
+  const lastKey =
+    onlyThrough !== undefined &&
+    part.lastKey !== undefined &&
+    compareKeys(onlyThrough, part.lastKey) < 0
+      ? onlyThrough
+      : part.lastKey;
   return {
     ...part,
+    ...(lastKey !== undefined ? { lastKey } : {}),
     ...(onlyAfter !== undefined ? { onlyAfter } : {}),
     ...(onlyThrough !== undefined ? { onlyThrough } : {}),
   };

@@ -21,6 +21,7 @@ import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { partsWithin, restrictPart } from '../core/bucket-key-ranges.js';
 import { readManifestIndex, readPartList } from './manifest-index.js';
 import { copyPrefix } from './sync-bucket.js';
+import { toFailure } from './work-outcomes.js';
 
 export interface RecordBucketCopiesDeps {
   storeFor: ObjectStoreFactory;
@@ -72,44 +73,45 @@ async function recordOne(
         )
       : range.previousParts;
   for (const range of ranges) {
-    if ('batchError' in range) {
-      parts.push(...(await previousOf(range)).map((part) => restrictPart(part, range.range)));
-      failures.push({
-        sourceId: item.bucket,
-        stage: 'bucket-copy',
-        region: item.region,
-        name: range.batchError.Error,
-        message: `keys ${describeRange(range.range)} of ${item.bucket} were not copied (${range.batchError.Cause ?? 'no cause given'}); the previous copies stay in this run's manifest`,
-      });
-      continue;
-    }
+    // What the range copied before it stopped, in key order: spilled lists, then its last parts.
     for (const listKey of range.partLists)
       parts.push(...(await readPartList(backup, item.backupBucket, listKey)));
     parts.push(...range.parts);
     failures.push(...range.failures);
-    if (range.rangeError) {
-      // The range stopped early: the previous run's copies stand in for the keys it did not reach.
-      const reached = range.startAfter;
-      parts.push(
-        ...(await previousOf(range)).map((part) =>
-          restrictPart(part, {
-            ...((reached ?? range.range.startAfter) !== undefined
-              ? { startAfter: (reached ?? range.range.startAfter)! }
-              : {}),
-            ...(range.range.endAt !== undefined ? { endAt: range.range.endAt } : {}),
-          }),
-        ),
-      );
+    if (range.totals)
+      for (const [name, value] of Object.entries(range.totals) as [keyof SyncTotals, number][])
+        totals[name] += value;
+    const stoppedBy =
+      'batchError' in range
+        ? { name: range.batchError.Error, message: range.batchError.Cause ?? 'no cause given' }
+        : range.rangeError;
+    if (!stoppedBy) continue;
+    // The range stopped early: the previous run's copies stand in for the keys it did not reach.
+    const reached = range.startAfter ?? range.range.startAfter;
+    try {
+      for (const part of await previousOf(range)) {
+        const standIn = restrictPart(part, {
+          ...(reached !== undefined ? { startAfter: reached } : {}),
+          ...(range.range.endAt !== undefined ? { endAt: range.range.endAt } : {}),
+        });
+        if (standIn) parts.push(standIn);
+      }
+    } catch (error) {
       failures.push({
         sourceId: item.bucket,
         stage: 'bucket-copy',
         region: item.region,
-        name: range.rangeError.name,
-        message: `copy of ${item.bucket} stopped ${reached === undefined ? 'at the start' : `after ${JSON.stringify(reached)}`}: ${range.rangeError.message}; the previous copies stand in for the rest`,
+        ...toFailure(error),
+        message: `the previous manifest cannot stand in for keys ${describeRange({ ...(reached !== undefined ? { startAfter: reached } : {}), ...(range.range.endAt !== undefined ? { endAt: range.range.endAt } : {}) })} of ${item.bucket}: ${(error as Error).message}; this run's manifest does not list them`,
       });
     }
-    for (const [name, value] of Object.entries(range.totals) as [keyof SyncTotals, number][])
-      totals[name] += value;
+    failures.push({
+      sourceId: item.bucket,
+      stage: 'bucket-copy',
+      region: item.region,
+      name: stoppedBy.name,
+      message: `copy of ${item.bucket} (keys ${describeRange(range.range)}) stopped ${reached === undefined ? 'at the start' : `after ${JSON.stringify(reached)}`}: ${stoppedBy.message}; the previous copies stand in for the rest`,
+    });
   }
 
   const summary = {

@@ -3,6 +3,7 @@ import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memor
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
 import type { BucketCopyState } from '../../functions/core/bucket-copy-state.js';
 import { BucketCopyOptionsSchema } from '../../functions/core/config.js';
+import { compareKeys } from '../../functions/core/object-sync.js';
 import { PacingSchema, type RunContext } from '../../functions/core/volume-backup-state.js';
 import { planBucketCopies } from '../../functions/steps/plan-bucket-copies.js';
 import { recordBucketCopies } from '../../functions/steps/record-bucket-copy.js';
@@ -300,6 +301,52 @@ describe('syncBucket and recordBucketCopy', () => {
     expect(second.result).toMatchObject({ failed: 1 });
     const third = await copyRun(cloud, catalog, 'run-3');
     expect(third.result).toMatchObject({ copied: 1, verified: 1, failed: 0 });
+  });
+
+  it('after a range stops early, later runs still plan ordered ranges and restore every key once', async () => {
+    const { cloud, catalog } = estate(30);
+    const store = cloud.store();
+    // One copy at a time: parts of 4 keys, ranges of 4 parts.
+    const sizes = { objectsPerPart: 4, objectsPerRange: 16, concurrency: 1 };
+    await copyRun(cloud, catalog, 'run-1', false, sizes);
+    // Run 2: the first range stops after one turn (the source denies access), the second completes.
+    const context = { ...run('run-2'), buckets: { ...run('run-2').buckets, ...sizes } };
+    const { rangeItems } = await planBucketCopies(
+      { run: context, bucketItems: [item] },
+      { catalog, backupFor: () => store },
+    );
+    expect(rangeItems).toHaveLength(2);
+    // Three turns (up to k/011), then the source denies access: k/012..k/015 are not reached.
+    const short = { source: store, backup: store, hasTime: () => false };
+    let stopped = await syncBucket({ run: context, ...rangeItems[0]! }, short);
+    for (let turn = 1; turn < 3; turn++) stopped = await syncBucket(stopped, short);
+    expect(stopped.startAfter).toBe('k/011');
+    cloud.denied.add('src');
+    stopped = await syncBucket(stopped, short);
+    cloud.denied.delete('src');
+    expect(stopped.rangeError?.name).toBe('SourceBucketUnavailableError');
+    const full = { source: store, backup: store, hasTime: () => true };
+    let second = await syncBucket({ run: context, ...rangeItems[1]! }, full);
+    while (!second.done) second = await syncBucket(second, full);
+    await recordBucketCopies(
+      { run: context, results: [stopped, second] },
+      { storeFor: () => store, catalog, now: new Date('2026-11-22T05:00:00Z') },
+    );
+
+    for (const runId of ['run-3', 'run-4']) {
+      const next = await copyRun(cloud, catalog, runId, false, sizes);
+      const bounds = next.rangeItems.map((rangeItem) => rangeItem.range.endAt).filter(Boolean);
+      expect([...bounds].sort(compareKeys)).toEqual(bounds);
+      expect(new Set(bounds).size).toBe(bounds.length);
+      expect(next.result).toMatchObject({ objects: 30, copied: 0, kept: 30, failed: 0 });
+    }
+    cloud.createBucket('restored');
+    const [latest] = await catalog.list({ sourceId: 'src', kind: 'bucket-copy' });
+    const restored = await restoreBucketCopy(
+      { point: latest!, targetBucket: 'restored' },
+      { backup: store, target: store },
+    );
+    expect(restored).toMatchObject({ restored: 30, failures: [] });
   });
 
   it('a range that stops on an error keeps what it copied and lets the previous copies stand in for the rest', async () => {
