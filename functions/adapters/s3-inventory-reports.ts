@@ -6,7 +6,7 @@ import {
   type InventoryConfiguration,
 } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
@@ -58,7 +58,11 @@ export class S3InventoryReports implements InventoryReports {
     const markerColumn = report.columns.indexOf('IsDeleteMarker');
     const body = await this.read(report.destinationBucket, fileKey);
     if (!body) return;
-    const rows = body.pipe(createGunzip()).pipe(parse({ relaxColumnCount: true }));
+    // pipeline, not pipe: a dropped connection or a broken gzip must fail the reading loop.
+    const rows = parse({ relaxColumnCount: true });
+    pipeline(body, createGunzip(), rows, (error) => {
+      if (error) rows.destroy(error);
+    });
     for await (const row of rows as AsyncIterable<string[]>) {
       // Reports of all versions list each key once per version; the current one stands for it.
       if (latestColumn >= 0 && row[latestColumn] !== 'true') continue;

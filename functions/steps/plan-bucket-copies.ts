@@ -1,11 +1,13 @@
 import { manifestPayloadLimits, type PlanBucketCopiesEvent } from '../core/bucket-copy-state.js';
 import { planKeyRanges, planKeyRangesAt, type PlannedRange } from '../core/bucket-key-ranges.js';
 import { boundariesFromSample } from '../core/key-sample.js';
+import type { ManifestPartRef, RecoveryPoint } from '../core/recovery-point.js';
 import type { BucketCopyItem } from '../core/volume-backup-state.js';
 import type { InventoryReports } from '../ports/inventory-reports.js';
 import type { ObjectStoreFactory } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { manifestPartsOf } from './manifest-index.js';
+import { ManifestPartMissingError } from './manifest-stream.js';
 import { sampleInventory } from './sample-inventory.js';
 
 export interface RangeItem {
@@ -49,12 +51,7 @@ export async function planBucketCopies(
   const perRange = event.run.buckets.objectsPerRange;
   const samples = new Map<string, Promise<string[] | undefined>>();
   for (const item of event.bucketItems) {
-    const previous = (
-      await deps.catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
-    ).find((point) => point.state === 'available' && point.manifest);
-    const parts = previous?.manifest
-      ? await manifestPartsOf(deps.backupFor(item.region), previous.manifest)
-      : [];
+    const { previous, parts } = await previousRun(item, deps);
     // Past the payload budget the ranges name the index, and each reads its own parts from it.
     const byReference =
       previous?.manifest !== undefined &&
@@ -80,17 +77,47 @@ export async function planBucketCopies(
   return { rangeItems };
 }
 
+/**
+ * The newest copy run to that region whose manifest can be read (the same run when it is
+ * re-run). A run whose index is gone or unreadable is passed over for the one before it.
+ */
+async function previousRun(
+  item: BucketCopyItem,
+  deps: PlanBucketCopiesDeps,
+): Promise<{ previous?: RecoveryPoint; parts: ManifestPartRef[] }> {
+  const candidates = (
+    await deps.catalog.list({ sourceId: item.bucket, kind: 'bucket-copy', region: item.region })
+  ).filter((point) => point.state === 'available' && point.manifest);
+  for (const previous of candidates) {
+    try {
+      return {
+        previous,
+        parts: await manifestPartsOf(deps.backupFor(item.region), previous.manifest!),
+      };
+    } catch (error) {
+      if (!(error instanceof ManifestPartMissingError)) throw error;
+    }
+  }
+  return { parts: [] };
+}
+
 async function boundariesOf(
   bucket: string,
   perRange: number,
   deps: PlanBucketCopiesDeps,
 ): Promise<string[] | undefined> {
-  const sample = await sampleInventory(
-    deps.inventory!,
-    bucket,
-    inventorySampleSize,
-    deps.hasTime ?? (() => true),
-  );
-  if (!sample) return undefined;
-  return boundariesFromSample(sample.keys, sample.estimatedKeys, perRange, maxRanges);
+  try {
+    const sample = await sampleInventory(
+      deps.inventory!,
+      bucket,
+      inventorySampleSize,
+      deps.hasTime ?? (() => true),
+    );
+    if (!sample) return undefined;
+    return boundariesFromSample(sample.keys, sample.estimatedKeys, perRange, maxRanges);
+  } catch {
+    // The report only makes a first copy faster: a report that cannot be read (another
+    // account's destination, a key, a broken file) leaves the bucket as one range.
+    return undefined;
+  }
 }

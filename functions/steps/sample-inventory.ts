@@ -21,17 +21,30 @@ export async function sampleInventory(
   sampleSize: number,
   hasTime: () => boolean,
 ): Promise<InventorySample | undefined> {
+  if (!hasTime()) return undefined;
   const report = await reports.latestReport(sourceBucket);
   if (!report || report.files.length === 0) return undefined;
   const sample = new KeySample(sampleSize);
   let bytesRead = 0;
   let filesRead = 0;
+  let outOfTime = false;
   for (const file of report.files) {
     if (filesRead > 0 && !hasTime()) break;
-    for await (const key of reports.keysIn(report, file.key)) sample.add(key);
+    let keysInFile = 0;
+    for await (const key of reports.keysIn(report, file.key)) {
+      sample.add(key);
+      // A file can hold millions of keys: time is checked while it is read, not only between files.
+      if (++keysInFile % 10_000 === 0 && !hasTime()) {
+        outOfTime = true;
+        break;
+      }
+    }
+    // A file cut short counts whole: the estimate then runs low, which only widens the ranges.
     bytesRead += file.size;
     filesRead += 1;
+    if (outOfTime) break;
   }
+
   const totalBytes = report.files.reduce((sum, file) => sum + file.size, 0);
   const estimatedKeys =
     filesRead === report.files.length || bytesRead === 0

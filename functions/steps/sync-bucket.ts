@@ -90,13 +90,19 @@ export async function syncBucket(
     range.endAt,
   );
   // A large previous manifest comes by reference: this range reads the parts it needs.
-  const previousParts =
-    state.previousIndexKey !== '' && state.previousParts.length === 0
-      ? partsWithin(
-          (await readManifestIndex(deps.backup, item.backupBucket, state.previousIndexKey)).parts,
-          range,
-        )
-      : state.previousParts;
+  let previousParts = state.previousParts;
+  if (state.previousIndexKey !== '' && previousParts.length === 0) {
+    try {
+      previousParts = partsWithin(
+        (await readManifestIndex(deps.backup, item.backupBucket, state.previousIndexKey)).parts,
+        range,
+      );
+    } catch (error) {
+      if (error instanceof ThrottledError || error instanceof TransientAwsError) throw error;
+      // Without the previous manifest nothing can be compared: the range stops, reported.
+      return { ...state, turns: state.turns + 1, done: true, rangeError: toFailure(error) };
+    }
+  }
   const previous = readManifestParts(
     deps.backup,
     item.backupBucket,

@@ -5,6 +5,7 @@ import type { BucketCopyState } from '../../functions/core/bucket-copy-state.js'
 import { BucketCopyOptionsSchema } from '../../functions/core/config.js';
 import { compareKeys } from '../../functions/core/object-sync.js';
 import { PacingSchema, type RunContext } from '../../functions/core/volume-backup-state.js';
+import type { InventoryReports } from '../../functions/ports/inventory-reports.js';
 import { planBucketCopies } from '../../functions/steps/plan-bucket-copies.js';
 import { recordBucketCopies } from '../../functions/steps/record-bucket-copy.js';
 import { restoreBucketCopy } from '../../functions/steps/restore-bucket-copy.js';
@@ -45,7 +46,7 @@ async function copyRun(
   runId: string,
   shortTurns = false,
   overrides: Partial<RunContext['buckets']> = {},
-  inventory?: InMemoryInventoryReports,
+  inventory?: InventoryReports,
   limits: { inlinePartsLimit?: number; spillPartsAt?: number } = {},
 ) {
   const store = cloud.store();
@@ -243,6 +244,53 @@ describe('syncBucket and recordBucketCopy', () => {
     expect(inventory.filesRead).toHaveLength(4);
   });
 
+  it('a report that cannot be read leaves a first copy as one range; a lost index falls back to the run before', async () => {
+    const { cloud, catalog } = estate(40);
+    const store = cloud.store();
+    const broken: InventoryReports = {
+      latestReport: async () => {
+        throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+      },
+      keysIn: async function* () {},
+    };
+    const first = await copyRun(
+      cloud,
+      catalog,
+      'run-1',
+      false,
+      { objectsPerRange: 10, objectsPerPart: 8 },
+      broken,
+    );
+    expect(first.ranges).toBe(1);
+    expect(first.result).toMatchObject({ copied: 40, failed: 0 });
+    // Manifests by reference (the catalog holds no parts): the planner reads each index.
+    const byReference = { inlinePartsLimit: 1 };
+    await copyRun(
+      cloud,
+      catalog,
+      'run-2',
+      false,
+      { objectsPerRange: 10, objectsPerPart: 8 },
+      undefined,
+      byReference,
+    );
+    // run-2's index is lost (deleted by hand): run-3 plans along run-1's manifest instead.
+    const run2Index = '.manifests/src/run-2/index.json';
+    await store.deleteObjectVersions(
+      'bak',
+      cloud
+        .versionsOf('bak', run2Index)
+        .map((version) => ({ key: run2Index, versionId: version.versionId })),
+    );
+    const third = await copyRun(cloud, catalog, 'run-3', false, {
+      objectsPerRange: 10,
+      objectsPerPart: 8,
+    });
+    expect(third.rangeItems.every((rangeItem) => rangeItem.previousRunId === 'run-1')).toBe(true);
+    expect(third.ranges).toBeGreaterThan(1);
+    expect(third.result).toMatchObject({ objects: 40, failed: 0 });
+  });
+
   it('a long manifest travels by reference: no parts in the Map items, the state or the catalog item', async () => {
     const { cloud, catalog } = estate(60);
     const limits = { inlinePartsLimit: 3, spillPartsAt: 4 };
@@ -335,7 +383,9 @@ describe('syncBucket and recordBucketCopy', () => {
 
     for (const runId of ['run-3', 'run-4']) {
       const next = await copyRun(cloud, catalog, runId, false, sizes);
-      const bounds = next.rangeItems.map((rangeItem) => rangeItem.range.endAt).filter(Boolean);
+      const bounds = next.rangeItems
+        .map((rangeItem) => rangeItem.range.endAt)
+        .filter((key): key is string => key !== undefined);
       expect([...bounds].sort(compareKeys)).toEqual(bounds);
       expect(new Set(bounds).size).toBe(bounds.length);
       expect(next.result).toMatchObject({ objects: 30, copied: 0, kept: 30, failed: 0 });
