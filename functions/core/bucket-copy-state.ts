@@ -109,10 +109,14 @@ export const PlanBucketCopiesEventSchema = z.object({
 });
 export type PlanBucketCopiesEvent = z.infer<typeof PlanBucketCopiesEventSchema>;
 
+/** A range's last state, as the Map hands it on: without the run context (the record step has it). */
+export const BucketRangeResultSchema = BucketCopyStateSchema.omit({ run: true });
+export type BucketRangeResult = z.infer<typeof BucketRangeResultSchema>;
+
 export const RecordBucketCopiesEventSchema = z.object({
   run: RunContextSchema,
   // The failed shape first: it is a state plus `batchError`, which the plain state would strip.
-  results: z.array(z.union([FailedBucketRangeSchema, BucketCopyStateSchema])),
+  results: z.array(z.union([FailedBucketRangeSchema, BucketRangeResultSchema])),
 });
 export type RecordBucketCopiesEvent = z.infer<typeof RecordBucketCopiesEventSchema>;
 export type BucketCopyStepEvent = z.infer<typeof BucketCopyStepEventSchema>;
@@ -148,8 +152,15 @@ export type ManifestIndex = z.infer<typeof ManifestIndexSchema>;
  * at most 400 KB; a manifest part reference is about 150 bytes.
  */
 export const manifestPayloadLimits = {
-  /** Above this many parts a manifest is passed by its index key, not part by part. */
+  /** Range items of one plan carry at most this many previous parts; past it, the index key. */
   inlineParts: 100,
   /** A range spills its parts to a list object once it holds this many. */
   spillPartsAt: 200,
+  /** ...and, when it is done, past this many: its result joins every other range's in one payload. */
+  resultParts: 2,
+  /**
+   * Ranges of one run, across buckets and regions: the Map's results (about 1.5 KB a range) come
+   * back in one payload. Past it, ranges are widened (fewer children, each through more turns).
+   */
+  rangesPerRun: 64,
 };

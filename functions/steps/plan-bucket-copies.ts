@@ -25,6 +25,8 @@ export interface PlanBucketCopiesDeps {
   backupFor: ObjectStoreFactory;
   /** Range items carry parts inline up to this many in all (default manifestPayloadLimits). */
   inlinePartsLimit?: number;
+  /** At most this many ranges in the plan, across buckets and regions (default manifestPayloadLimits). */
+  rangesPerRun?: number;
   /** S3 Inventory of the source buckets (primary region), when the deployment reads it. */
   inventory?: InventoryReports;
   hasTime?: () => boolean;
@@ -32,7 +34,6 @@ export interface PlanBucketCopiesDeps {
 
 /** Keys sampled from an inventory report: enough for 200 even ranges, about 2 MB of memory. */
 const inventorySampleSize = 10_000;
-const maxRanges = 200;
 
 /**
  * Before the bucket Map: finds each bucket's previous copy run in the catalog (the newest one to
@@ -50,17 +51,24 @@ export async function planBucketCopies(
   const rangeItems: RangeItem[] = [];
   const perRange = event.run.buckets.objectsPerRange;
   const samples = new Map<string, Promise<string[] | undefined>>();
+  // The whole plan, and the Map's results, travel as one payload: budgets are per run.
+  const maxRanges = Math.max(
+    1,
+    Math.floor(
+      (deps.rangesPerRun ?? manifestPayloadLimits.rangesPerRun) / event.bucketItems.length,
+    ),
+  );
+  let inlinePartsLeft = deps.inlinePartsLimit ?? manifestPayloadLimits.inlineParts;
   for (const item of event.bucketItems) {
     const { previous, parts } = await previousRun(item, deps);
     // Past the payload budget the ranges name the index, and each reads its own parts from it.
-    const byReference =
-      previous?.manifest !== undefined &&
-      parts.length > (deps.inlinePartsLimit ?? manifestPayloadLimits.inlineParts);
+    const byReference = previous?.manifest !== undefined && parts.length > inlinePartsLeft;
+    if (!byReference) inlinePartsLeft -= parts.length;
     let planned: PlannedRange[] = planKeyRanges(parts, perRange, maxRanges);
     if (parts.length === 0 && deps.inventory) {
       // One read of the report per bucket, shared by its DR regions.
       if (!samples.has(item.bucket))
-        samples.set(item.bucket, boundariesOf(item.bucket, perRange, deps));
+        samples.set(item.bucket, boundariesOf(item.bucket, perRange, maxRanges, deps));
       const boundaries = await samples.get(item.bucket)!;
       if (boundaries && boundaries.length > 0) planned = planKeyRangesAt(boundaries, parts);
     }
@@ -104,6 +112,7 @@ async function previousRun(
 async function boundariesOf(
   bucket: string,
   perRange: number,
+  maxRanges: number,
   deps: PlanBucketCopiesDeps,
 ): Promise<string[] | undefined> {
   try {

@@ -2,7 +2,7 @@ import {
   emptySyncTotals,
   manifestPayloadLimits,
   manifestPrefix,
-  type BucketCopyState,
+  type BucketRangeResult,
   type FailedBucketRange,
   type ManifestIndex,
   type ManifestPart,
@@ -41,7 +41,7 @@ export async function recordBucketCopies(
   event: RecordBucketCopiesEvent,
   deps: RecordBucketCopiesDeps,
 ): Promise<BucketCopyResult[]> {
-  const groups = new Map<string, (BucketCopyState | FailedBucketRange)[]>();
+  const groups = new Map<string, (BucketRangeResult | FailedBucketRange)[]>();
   for (const result of event.results) {
     const key = `${result.item.bucket}\u0000${result.item.region}`;
     groups.set(key, [...(groups.get(key) ?? []), result]);
@@ -57,7 +57,7 @@ export async function recordBucketCopies(
 async function recordOne(
   run: RunContext,
   item: BucketCopyItem,
-  ranges: (BucketCopyState | FailedBucketRange)[],
+  ranges: (BucketRangeResult | FailedBucketRange)[],
   deps: RecordBucketCopiesDeps,
 ): Promise<BucketCopyResult> {
   const totals = emptySyncTotals();
@@ -65,7 +65,7 @@ async function recordOne(
   const failures: RunFailure[] = [];
   const backup = deps.storeFor(item.region);
   // A previous manifest passed by reference: a failed range takes its parts from the index.
-  const previousOf = async (range: BucketCopyState | FailedBucketRange) =>
+  const previousOf = async (range: BucketRangeResult | FailedBucketRange) =>
     range.previousIndexKey !== '' && range.previousParts.length === 0
       ? partsWithin(
           (await readManifestIndex(backup, item.backupBucket, range.previousIndexKey)).parts,

@@ -292,7 +292,10 @@ export async function syncBucket(
     },
   ];
   let partLists = state.partLists;
-  if (parts.length >= (deps.spillPartsAt ?? manifestPayloadLimits.spillPartsAt)) {
+  if (
+    parts.length >= (deps.spillPartsAt ?? manifestPayloadLimits.spillPartsAt) ||
+    (done && parts.length > manifestPayloadLimits.resultParts)
+  ) {
     // Keep the state small however many turns the range takes: the parts go to a list object.
     const listKey = partKey.replace(/\/part-([^/]*)\.jsonl\.gz$/, '/parts-$1.json');
     await writePartList(deps.backup, item.backupBucket, listKey, parts);

@@ -98,9 +98,16 @@ describe('syncBucket and recordBucketCopy', () => {
     expect(turns).toBe(3);
     expect(result).toMatchObject({ objects: 20, copied: 20, verified: 20, failed: 0 });
     expect(cloud.calls.CopyObject).toBe(20);
-    expect(state.parts).toHaveLength(turns);
+    // One part per turn; a finished range hands them on in a list object, not in its result.
+    expect(state.parts).toEqual([]);
+    expect(state.partLists).toHaveLength(1);
     const [point] = await catalog.list({ sourceId: 'src', kind: 'bucket-copy' });
-    expect(point?.manifest).toMatchObject({ objects: 20, copied: 20, keyPrefix: 'src/' });
+    expect(point?.manifest).toMatchObject({
+      objects: 20,
+      copied: 20,
+      keyPrefix: 'src/',
+      partCount: turns,
+    });
   });
 
   it('a no-change run reads no object and keeps every version id from the previous manifest', async () => {
@@ -177,8 +184,9 @@ describe('syncBucket and recordBucketCopy', () => {
   it('splits a later run into key ranges along the previous manifest parts, covering every key once', async () => {
     const { cloud, catalog } = estate(30);
     // First run: parts of at most 8 keys (one per chunk of 8 with concurrency 2).
-    const first = await copyRun(cloud, catalog, 'run-1', false, { objectsPerPart: 8 });
-    expect(first.states[0]?.parts.length).toBe(4);
+    await copyRun(cloud, catalog, 'run-1', false, { objectsPerPart: 8 });
+    const [firstPoint] = await catalog.list({ sourceId: 'src', kind: 'bucket-copy' });
+    expect(firstPoint?.manifest?.partCount).toBe(4);
     cloud.put('src', 'k/005', 'changed 5');
     cloud.put('src', 'k/025', 'changed 25');
     cloud.put('src', 'k/0125', 'new, between two boundaries');
@@ -289,6 +297,31 @@ describe('syncBucket and recordBucketCopy', () => {
     expect(third.rangeItems.every((rangeItem) => rangeItem.previousRunId === 'run-1')).toBe(true);
     expect(third.ranges).toBeGreaterThan(1);
     expect(third.result).toMatchObject({ objects: 40, failed: 0 });
+  });
+
+  it('shares one range budget among the buckets and regions of a run', async () => {
+    const catalog = new InMemoryRecoveryPointCatalog();
+    const inventory = new InMemoryInventoryReports();
+    const keys = Array.from({ length: 100 }, (_, index) => `k/${String(index).padStart(3, '0')}`);
+    inventory.deliver('a', keys);
+    inventory.deliver('b', keys);
+    const items = ['a', 'b'].flatMap((bucket) =>
+      ['us-west-2', 'eu-west-1'].map((region) => ({ ...item, bucket, region })),
+    );
+    const context = { ...run('run-1'), buckets: { ...run('run-1').buckets, objectsPerRange: 5 } };
+    const { rangeItems } = await planBucketCopies(
+      { run: context, bucketItems: items },
+      { catalog, backupFor: () => new InMemoryObjectCloud().store(), inventory, rangesPerRun: 8 },
+    );
+    // 100 keys would make 20 ranges of 5 per bucket and region; 8 are shared by 4 items.
+    expect(rangeItems).toHaveLength(8);
+    for (const each of items)
+      expect(
+        rangeItems.filter(
+          (rangeItem) =>
+            rangeItem.item.bucket === each.bucket && rangeItem.item.region === each.region,
+        ),
+      ).toHaveLength(2);
   });
 
   it('a long manifest travels by reference: no parts in the Map items, the state or the catalog item', async () => {
