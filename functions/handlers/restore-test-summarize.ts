@@ -1,16 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SummarizeRestoreTestEventSchema } from '../core/restore-test-state.js';
-import { logger, metrics } from '../observability/powertools.js';
+import { logger, publishPolicyMetrics } from '../observability/powertools.js';
 import { restoreTestMetrics, summarizeRestoreTest } from '../steps/restore-test-summarize.js';
 import { lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(SummarizeRestoreTestEventSchema, async (event) => {
   const summary = summarizeRestoreTest(event, new Date());
-  metrics.addDimension('Policy', summary.policy);
-  for (const metric of restoreTestMetrics(summary)) {
-    metrics.addMetric(metric.name, MetricUnit[metric.unit], metric.value);
-  }
-  metrics.publishStoredMetrics();
+  publishPolicyMetrics(
+    summary.policy,
+    restoreTestMetrics(summary).map((metric) => ({ ...metric, unit: MetricUnit[metric.unit] })),
+  );
   logger.info('restore test finished', {
     runId: summary.runId,
     outcome: summary.outcome,

@@ -1,15 +1,12 @@
 import { SummarizePruneEventSchema } from '../core/prune-state.js';
-import { logger, metrics } from '../observability/powertools.js';
+import { logger, publishPolicyMetrics } from '../observability/powertools.js';
 import { pruneMetrics } from '../observability/run-metrics.js';
 import { summarizePrune } from '../steps/summarize-prune.js';
 import { lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(SummarizePruneEventSchema, async (event) => {
   const summary = summarizePrune(event);
-  metrics.addDimension('Policy', summary.policy);
-  for (const metric of pruneMetrics(summary))
-    metrics.addMetric(metric.name, metric.unit, metric.value);
-  metrics.publishStoredMetrics();
+  publishPolicyMetrics(summary.policy, pruneMetrics(summary));
   logger.info('prune finished', {
     runId: summary.runId,
     outcome: summary.outcome,
