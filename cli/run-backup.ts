@@ -4,7 +4,14 @@ import type { BackupRunRequest, Pacing } from '../functions/core/volume-backup-s
 import type { RunSummary } from '../functions/steps/summarize-run.js';
 import { backupDefinitionFile } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';
-import { runInProcess, runOnDeployedStateMachine } from './workflow-execution.js';
+import { runWorkflow, type WorkflowKind } from './workflow-execution.js';
+
+const backupWorkflow: WorkflowKind = {
+  label: 'run',
+  definitionFile: backupDefinitionFile,
+  batchDoneState: 'RecordRecoveryPoints',
+  environmentVariable: 'BACKUP_STATE_MACHINE_ARN',
+};
 
 export interface BackupRunOptions {
   config: BackupConfig;
@@ -33,38 +40,14 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunOut
     config,
     ...(options.pacing ? { pacing: options.pacing } : {}),
   };
-  return options.local ? runLocally(options, request) : runDeployed(options, request);
-}
-
-async function runLocally(
-  options: BackupRunOptions,
-  request: BackupRunRequest,
-): Promise<BackupRunOutcome> {
-  const { output, stateTransitions } = await runInProcess<RunSummary>({
-    label: 'run',
+  const { output, stateTransitions } = await runWorkflow<RunSummary>(backupWorkflow, {
     runId: options.runId,
-    region: options.config.primaryRegion,
+    region: config.primaryRegion,
     request,
-    definitionFile: backupDefinitionFile,
+    local: options.local,
     catalogTable: options.catalogTable,
-    batchDoneState: 'RecordRecoveryPoints',
-    ...(options.progress ? { progress: options.progress } : {}),
-  });
-  return { summary: output, stateTransitions };
-}
-
-async function runDeployed(
-  options: BackupRunOptions,
-  request: BackupRunRequest,
-): Promise<BackupRunOutcome> {
-  const summary = await runOnDeployedStateMachine<RunSummary>({
-    label: 'run',
-    runId: options.runId,
-    region: options.config.primaryRegion,
-    request,
-    environmentVariable: 'BACKUP_STATE_MACHINE_ARN',
     ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
     ...(options.progress ? { progress: options.progress } : {}),
   });
-  return { summary };
+  return { summary: output, ...(stateTransitions !== undefined ? { stateTransitions } : {}) };
 }

@@ -8,7 +8,14 @@ import { previewPrune, type PrunePreview } from '../functions/steps/preview-prun
 import type { PruneSummary } from '../functions/steps/summarize-prune.js';
 import { pruneDefinitionFile } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';
-import { runInProcess, runOnDeployedStateMachine } from './workflow-execution.js';
+import { runWorkflow, type WorkflowKind } from './workflow-execution.js';
+
+const pruneWorkflow: WorkflowKind = {
+  label: 'prune',
+  definitionFile: pruneDefinitionFile,
+  batchDoneState: 'PruneRegion',
+  environmentVariable: 'PRUNE_STATE_MACHINE_ARN',
+};
 
 export interface PruneRunOptions {
   config: BackupConfig;
@@ -25,29 +32,16 @@ export interface PruneRunOptions {
 
 /** One prune: in-process with the real handlers (--local), or on the deployed state machine. */
 export async function runPrune(options: PruneRunOptions): Promise<PruneSummary> {
-  const request = pruneRequest(options);
-  if (options.local) {
-    const { output } = await runInProcess<PruneSummary>({
-      label: 'prune',
-      runId: options.runId,
-      region: options.config.primaryRegion,
-      request,
-      definitionFile: pruneDefinitionFile,
-      catalogTable: options.catalogTable,
-      batchDoneState: 'PruneRegion',
-      ...(options.progress ? { progress: options.progress } : {}),
-    });
-    return output;
-  }
-  return runOnDeployedStateMachine<PruneSummary>({
-    label: 'prune',
+  const { output } = await runWorkflow<PruneSummary>(pruneWorkflow, {
     runId: options.runId,
     region: options.config.primaryRegion,
-    request,
-    environmentVariable: 'PRUNE_STATE_MACHINE_ARN',
+    request: pruneRequest(options),
+    local: options.local,
+    catalogTable: options.catalogTable,
     ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
     ...(options.progress ? { progress: options.progress } : {}),
   });
+  return output;
 }
 
 /** The dry run reads the regions directly (read-only calls) and changes nothing anywhere. */

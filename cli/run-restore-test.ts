@@ -12,9 +12,16 @@ import type {
 import type { RestoreTestSummary } from '../functions/steps/restore-test-summarize.js';
 import { stateMachinesDir } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';
-import { runInProcess, runOnDeployedStateMachine } from './workflow-execution.js';
+import { runWorkflow, type WorkflowKind } from './workflow-execution.js';
 
 export const restoreTestDefinitionFile = join(stateMachinesDir, 'restore-test.asl.json');
+
+const restoreTestWorkflow: WorkflowKind = {
+  label: 'restore test',
+  definitionFile: restoreTestDefinitionFile,
+  batchDoneState: 'RecordRestoreVerdicts',
+  environmentVariable: 'RESTORE_TEST_STATE_MACHINE_ARN',
+};
 
 export interface RestoreTestRunOptions {
   config: BackupConfig;
@@ -51,14 +58,21 @@ export async function runRestoreTest(
     config,
     ...(options.options ? { options: options.options } : {}),
   };
-  return options.local ? runLocally(options, request) : runDeployed(options, request);
+  if (options.local) useLocalNetwork(options.network ?? {});
+  const { output, stateTransitions } = await runWorkflow<RestoreTestSummary>(restoreTestWorkflow, {
+    runId: options.runId,
+    region: config.primaryRegion,
+    request,
+    local: options.local,
+    catalogTable: options.catalogTable,
+    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+  return { summary: output, ...(stateTransitions !== undefined ? { stateTransitions } : {}) };
 }
 
-async function runLocally(
-  options: RestoreTestRunOptions,
-  request: RestoreTestRequest,
-): Promise<RestoreTestRunOutcome> {
-  const given = options.network ?? {};
+/** A local run takes the test network from the environment, as the Lambdas do; given values win. */
+function useLocalNetwork(given: NonNullable<RestoreTestRunOptions['network']>): void {
   if (given.subnetId) process.env[RestoreNetworkVariables.subnetId] = given.subnetId;
   if (given.securityGroupIds)
     process.env[RestoreNetworkVariables.securityGroupIds] = given.securityGroupIds;
@@ -66,31 +80,4 @@ async function runLocally(
     process.env[RestoreNetworkVariables.instanceProfile] = given.instanceProfile;
   // Fail before the workflow starts, naming every missing setting.
   restoreNetworkFrom(process.env);
-  const { output, stateTransitions } = await runInProcess<RestoreTestSummary>({
-    label: 'restore test',
-    runId: options.runId,
-    region: options.config.primaryRegion,
-    request,
-    definitionFile: restoreTestDefinitionFile,
-    catalogTable: options.catalogTable,
-    batchDoneState: 'RecordRestoreVerdicts',
-    ...(options.progress ? { progress: options.progress } : {}),
-  });
-  return { summary: output, stateTransitions };
-}
-
-async function runDeployed(
-  options: RestoreTestRunOptions,
-  request: RestoreTestRequest,
-): Promise<RestoreTestRunOutcome> {
-  const summary = await runOnDeployedStateMachine<RestoreTestSummary>({
-    label: 'restore test',
-    runId: options.runId,
-    region: options.config.primaryRegion,
-    request,
-    environmentVariable: 'RESTORE_TEST_STATE_MACHINE_ARN',
-    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
-    ...(options.progress ? { progress: options.progress } : {}),
-  });
-  return { summary };
 }

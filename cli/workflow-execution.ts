@@ -20,7 +20,7 @@ export interface WorkflowRun {
  * their settings from the environment, as in Lambda; against an emulator nothing takes time, so
  * Wait states do not wait (against AWS they do).
  */
-export async function runInProcess<Output>(
+async function runInProcess<Output>(
   run: WorkflowRun & { definitionFile: string; catalogTable: string; batchDoneState: string },
 ): Promise<{ output: Output; stateTransitions: number }> {
   process.env.AWS_REGION = run.region;
@@ -45,7 +45,7 @@ export async function runInProcess<Output>(
 }
 
 /** Starts the deployed state machine with the run id as execution name and follows it to the end. */
-export async function runOnDeployedStateMachine<Output>(
+async function runOnDeployedStateMachine<Output>(
   run: WorkflowRun & { stateMachineArn?: string; environmentVariable: string },
 ): Promise<Output> {
   const stateMachineArn = run.stateMachineArn ?? process.env[run.environmentVariable];
@@ -60,4 +60,45 @@ export async function runOnDeployedStateMachine<Output>(
     run.progress?.update(`${run.label} ${run.runId}: ${status}`),
   );
   return finished.output as Output;
+}
+
+/** What tells one of the product's workflows from the others, wherever it runs. */
+export interface WorkflowKind {
+  /** For progress lines: "run R", "restore test R". */
+  label: string;
+  definitionFile: string;
+  /** The state whose exits count as finished batches in local progress lines. */
+  batchDoneState: string;
+  /** Where the deployed state machine's ARN is read from when none is given. */
+  environmentVariable: string;
+}
+
+/**
+ * One execution of a workflow: in-process with the real handlers (`local`), or on the deployed
+ * state machine. Local runs also report their state transitions.
+ */
+export async function runWorkflow<Output>(
+  kind: WorkflowKind,
+  run: Omit<WorkflowRun, 'label'> & {
+    local: boolean;
+    catalogTable: string;
+    stateMachineArn?: string;
+  },
+): Promise<{ output: Output; stateTransitions?: number }> {
+  const { local, catalogTable, stateMachineArn, ...common } = run;
+  if (local)
+    return runInProcess<Output>({
+      ...common,
+      label: kind.label,
+      definitionFile: kind.definitionFile,
+      catalogTable,
+      batchDoneState: kind.batchDoneState,
+    });
+  const output = await runOnDeployedStateMachine<Output>({
+    ...common,
+    label: kind.label,
+    environmentVariable: kind.environmentVariable,
+    ...(stateMachineArn ? { stateMachineArn } : {}),
+  });
+  return { output };
 }
