@@ -16,9 +16,9 @@ import {
   synthesize,
   templatesOf,
   type Statement,
+  account,
 } from './synth.js';
 
-const account = '123456789012';
 const drBucketName = (region: string, prefix = 'backup-orchestrator') =>
   `${prefix}-backup-${account}-${region}`;
 

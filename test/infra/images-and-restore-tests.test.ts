@@ -2,20 +2,21 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type BackupApp } from '../../infra/build-app.js';
 import { RUN_METRICS } from '../../infra/constructs/backup-alarms.js';
 import { parseConfig } from '../../functions/core/config.js';
-import { allowing, exampleConfig, policyStatementsOf, type Statement } from './synth.js';
+import {
+  account,
+  allowing,
+  exampleConfig,
+  policyStatementsOf,
+  resourceText as text,
+  type Statement,
+} from './synth.js';
 
-const account = '123456789012';
 const managedByRequest = {
   StringEquals: { 'aws:RequestTag/backup:managed-by': 'backup-orchestrator' },
 };
 const managedByResource = {
   StringEquals: { 'aws:ResourceTag/backup:managed-by': 'backup-orchestrator' },
 };
-
-/** A resource (or list) as text, with the partition reference flattened, for matching. */
-function text(resource: unknown): string {
-  return JSON.stringify(resource).replace(/\{"Ref":"AWS::Partition"\}/g, 'aws');
-}
 
 describe('boot images, exports and restore tests in the templates', () => {
   let built: BackupApp;

@@ -10,9 +10,18 @@ import {
 } from '../../infra/constructs/policy-schedules.js';
 import { repoRoot } from '../../infra/paths.js';
 import { parseConfig, type BackupConfig } from '../../functions/core/config.js';
-import { allowing, exampleConfig, policyStatementsOf, type Statement } from './synth.js';
+import {
+  account,
+  actionsOf,
+  allowing,
+  exampleConfig,
+  expectScheduleTarget,
+  policyStatementsOf,
+  resourceText as text,
+  resourcesOf as resources,
+  type Statement,
+} from './synth.js';
 
-const account = '123456789012';
 const managedByResource = {
   StringEquals: { 'aws:ResourceTag/backup:managed-by': 'backup-orchestrator' },
 };
@@ -21,23 +30,6 @@ const placeholders = [
   'PruneRegionFunctionArn',
   'SummarizePruneFunctionArn',
 ] as const;
-
-/** A resource (or list) as text, with the partition reference flattened, for matching. */
-function text(resource: unknown): string {
-  return JSON.stringify(resource).replace(/\{"Ref":"AWS::Partition"\}/g, 'aws');
-}
-
-/** Every resource of a statement as flat text (`arn:aws:...`), one per entry. */
-function resources(statement: Statement | undefined): string[] {
-  return [statement?.Resource]
-    .flat()
-    .map((resource) =>
-      text(resource).replace(/^\{"Fn::Join":\["",\["arn:",aws,"(.*)"\]\]\}$/, 'arn:aws$1'),
-    );
-}
-
-const actionsOf = (statements: Statement[]) =>
-  statements.flatMap((statement) => [statement.Action].flat());
 
 const twoRegions = (): BackupConfig =>
   parseConfig({
@@ -339,15 +331,9 @@ describe('prune workflow in the templates', () => {
             State: 'ENABLED',
           }),
         );
-        const target = schedule?.Properties.Target;
-        expect(target.Arn).toEqual({ Ref: expect.stringMatching(/^PruneStateMachine/) });
-        expect(JSON.parse(target.Input)).toEqual({ policyName: name, config: built.config });
-        expect(target.RetryPolicy).toEqual({
-          MaximumRetryAttempts: expect.any(Number),
-          MaximumEventAgeInSeconds: expect.any(Number),
-        });
-        expect(target.DeadLetterConfig).toEqual({
-          Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] },
+        expectScheduleTarget(schedule?.Properties.Target, /^PruneStateMachine/, {
+          policyName: name,
+          config: built.config,
         });
       }
     });

@@ -8,6 +8,9 @@ import { loadConfigFile } from '../../functions/config/load-config-file.js';
 import type { BackupConfig } from '../../functions/core/config.js';
 import { repoRoot } from '../../infra/paths.js';
 
+/** The account the infra tests synthesize for. */
+export const account = '123456789012';
+
 /** The root example configuration, the one `npx cdk synth` uses. */
 export function exampleConfig(): BackupConfig {
   return loadConfigFile(join(repoRoot, 'backup.config.json'));
@@ -24,7 +27,7 @@ export interface Synthesized {
 /** Builds and synthesizes the app into a fresh temporary directory. */
 export function synthesize(options: BuildAppOptions = {}): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'backup-infra-'));
-  const built = buildApp({ config: exampleConfig(), account: '123456789012', ...options, outdir });
+  const built = buildApp({ config: exampleConfig(), account, ...options, outdir });
   try {
     return { built, assembly: built.app.synth(), outdir };
   } catch (error) {
@@ -100,4 +103,40 @@ export function policyStatementsOf(template: AssertionTemplate, logicalId: RegEx
 /** The statements that allow an action (alone or among others). */
 export function allowing(statements: Statement[], action: string): Statement[] {
   return statements.filter((statement) => [statement.Action].flat().includes(action));
+}
+
+/** Every action a list of statements allows. */
+export function actionsOf(statements: Statement[]): string[] {
+  return statements.flatMap((statement) => [statement.Action].flat());
+}
+
+/** A resource (or list) as text, with the partition reference flattened, for matching. */
+export function resourceText(resource: unknown): string {
+  return JSON.stringify(resource).replace(/\{"Ref":"AWS::Partition"\}/g, 'aws');
+}
+
+/** Every resource of a statement as flat text (`arn:aws:...`), one per entry. */
+export function resourcesOf(statement: Statement | undefined): string[] {
+  return [statement?.Resource]
+    .flat()
+    .map((resource) =>
+      resourceText(resource).replace(/^\{"Fn::Join":\["",\["arn:",aws,"(.*)"\]\]\}$/, 'arn:aws$1'),
+    );
+}
+
+/** A schedule's target: which state machine it starts, with what input, retries and the DLQ. */
+export function expectScheduleTarget(
+  target: { Arn: unknown; Input: string; RetryPolicy: unknown; DeadLetterConfig: unknown },
+  stateMachineId: RegExp,
+  input: unknown,
+): void {
+  expect(target.Arn).toEqual({ Ref: expect.stringMatching(stateMachineId) });
+  expect(JSON.parse(target.Input)).toEqual(input);
+  expect(target.RetryPolicy).toEqual({
+    MaximumRetryAttempts: expect.any(Number),
+    MaximumEventAgeInSeconds: expect.any(Number),
+  });
+  expect(target.DeadLetterConfig).toEqual({
+    Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] },
+  });
 }
