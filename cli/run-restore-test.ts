@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { BackupConfig } from '../functions/core/config.js';
 import { InvalidInputError, UnknownPolicyError } from '../functions/core/errors.js';
 import {
@@ -10,11 +9,9 @@ import type {
   RestoreTestRequest,
 } from '../functions/core/restore-test-state.js';
 import type { RestoreTestSummary } from '../functions/steps/restore-test-summarize.js';
-import { stateMachinesDir } from '../statemachines/definitions.js';
+import { restoreTestDefinitionFile } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';
 import { runWorkflow, type WorkflowKind } from './workflow-execution.js';
-
-export const restoreTestDefinitionFile = join(stateMachinesDir, 'restore-test.asl.json');
 
 const restoreTestWorkflow: WorkflowKind = {
   label: 'restore test',

@@ -5,5 +5,4 @@ import { join } from 'node:path';
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export const handlersDir = join(repoRoot, 'functions', 'handlers');
-export const stateMachinesDir = join(repoRoot, 'statemachines');
 export const lockFilePath = join(repoRoot, 'package-lock.json');

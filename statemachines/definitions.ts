@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const stateMachinesDir = dirname(fileURLToPath(import.meta.url));
 
 export const backupDefinitionFile = join(stateMachinesDir, 'backup.asl.json');
+export const restoreTestDefinitionFile = join(stateMachinesDir, 'restore-test.asl.json');
 export const pruneDefinitionFile = join(stateMachinesDir, 'prune.asl.json');
 
 export function aslFiles(): string[] {

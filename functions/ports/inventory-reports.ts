@@ -21,5 +21,3 @@ export interface InventoryReports {
   /** The keys one data file of the report lists, in no particular order. */
   keysIn(report: InventoryReport, fileKey: string): AsyncIterable<string>;
 }
-
-export type InventoryReportsFactory = (region: string) => InventoryReports;

@@ -1,4 +1,5 @@
 import { InvalidInputError, UnknownPolicyError } from '../core/errors.js';
+import { defaultMaxDeleteFraction } from '../core/retention-plan.js';
 import type { PlanPruneEvent, PruneContext, PruneRegionState } from '../core/prune-state.js';
 
 export interface PlanPruneResult {
@@ -33,7 +34,7 @@ export function planPrune(
     policyName,
     now,
     timezone: policy.timezone,
-    maxDeleteFraction: policy.prune?.maxDeleteFraction ?? 0.5,
+    maxDeleteFraction: policy.prune?.maxDeleteFraction ?? defaultMaxDeleteFraction,
     force: event.request.force ?? false,
   };
   const start = (target: PruneRegionState['target']): PruneRegionState => ({

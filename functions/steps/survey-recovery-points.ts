@@ -49,7 +49,7 @@ const amiId = /^ami-[0-9a-f]{8,17}$/;
  * Reads the recovery points of a policy in a region from the resources themselves (their tags and
  * manifests), not from the catalog: what pruning deletes must be what is really there.
  */
-export async function surveyRecoveryPoints(
+async function surveyRecoveryPoints(
   policy: string,
   backupBucket: string | undefined,
   deps: SurveyDeps,

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -11,7 +10,12 @@ import { PolicySchedules } from '../constructs/policy-schedules.js';
 import { PruneWorkflow } from '../constructs/prune-workflow.js';
 import { RestoreTestNetwork } from '../constructs/restore-test-network.js';
 import { RestoreTestWorkflow } from '../constructs/restore-test-workflow.js';
-import { handlersDir, stateMachinesDir } from '../paths.js';
+import {
+  backupDefinitionFile,
+  pruneDefinitionFile,
+  restoreTestDefinitionFile,
+} from '../../statemachines/definitions.js';
+import { handlersDir } from '../paths.js';
 
 export interface StatelessStackProps extends StackProps {
   readonly prefix: string;
@@ -60,7 +64,7 @@ export class StatelessStack extends Stack {
     this.backup = new BackupWorkflow(this, 'Backup', {
       ...common,
       stateMachineName: `${props.prefix}-backup`,
-      definitionFile: join(stateMachinesDir, 'backup.asl.json'),
+      definitionFile: backupDefinitionFile,
       exportDestination: props.exportDestination,
       copyTargets,
       drKeyAlias: props.config.drKeyAlias,
@@ -78,7 +82,7 @@ export class StatelessStack extends Stack {
     this.restoreTest = new RestoreTestWorkflow(this, 'RestoreTest', {
       ...common,
       stateMachineName: `${props.prefix}-restore-test`,
-      definitionFile: join(stateMachinesDir, 'restore-test.asl.json'),
+      definitionFile: restoreTestDefinitionFile,
       network: this.restoreTestNetwork,
     });
     new CfnOutput(this, 'RestoreTestStateMachineArn', {
@@ -101,7 +105,7 @@ export class StatelessStack extends Stack {
     this.prune = new PruneWorkflow(this, 'Prune', {
       ...common,
       stateMachineName: `${props.prefix}-prune`,
-      definitionFile: join(stateMachinesDir, 'prune.asl.json'),
+      definitionFile: pruneDefinitionFile,
       exportDestination: props.exportDestination,
       copyTargets,
       drKeyAlias: props.config.drKeyAlias,
