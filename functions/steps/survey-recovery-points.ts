@@ -60,11 +60,15 @@ async function surveyRecoveryPoints(
     ec2.listPolicyImages(policy),
     ec2.imageBackedSnapshotIds(),
   ]);
-  const locked = await ec2.lockedSnapshotIds(snapshots.map((snapshot) => snapshot.snapshotId));
+
   const points: SurveyedPoint[] = [];
   const orphanedImageSnapshots: RegionSurvey['orphanedImageSnapshots'] = [];
 
   const ownImageSnapshots = new Set(images.flatMap((image) => image.snapshotIds));
+  // One lock lookup for the loose snapshots and the images' snapshots together.
+  const locked = await ec2.lockedSnapshotIds([
+    ...new Set([...snapshots.map((snapshot) => snapshot.snapshotId), ...ownImageSnapshots]),
+  ]);
   const snapshotTags = new Map(snapshots.map((snapshot) => [snapshot.snapshotId, snapshot.tags]));
   for (const snapshot of snapshots) {
     const id = snapshot.snapshotId;
@@ -93,7 +97,6 @@ async function surveyRecoveryPoints(
       backsImage: imageBacked.has(id),
     });
   }
-  const lockedImageSnapshots = await ec2.lockedSnapshotIds([...ownImageSnapshots]);
   for (const image of images) {
     const facts = pointFacts(image.imageId, image.tags, image.creationDate, ec2.region);
     points.push({
@@ -101,7 +104,7 @@ async function surveyRecoveryPoints(
       kind: 'image',
       state: imageState(image.state),
       // A locked snapshot cannot be deleted, so neither can the image it belongs to.
-      locked: image.snapshotIds.some((id) => lockedImageSnapshots.has(id)),
+      locked: image.snapshotIds.some((id) => locked.has(id)),
       // A hold on any piece of the image holds all of it.
       legalHold:
         facts.legalHold ||

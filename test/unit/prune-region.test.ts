@@ -203,6 +203,23 @@ describe('pruneRegionTurn (in-memory twins)', () => {
     );
   });
 
+  it('keeps an image whose snapshot is locked, and one whose snapshot is under a legal hold', async () => {
+    const { ec2, deps } = world();
+    ec2.addImage(region, tags('i-1', 0), [ec2.addSnapshot(region, tags('i-1', 0))]);
+    const lockedSnapshot = ec2.addSnapshot(region, tags('i-1', 5));
+    ec2.locked.add(lockedSnapshot);
+    const locked = ec2.addImage(region, tags('i-1', 5), [lockedSnapshot]);
+    const heldSnapshot = ec2.addSnapshot(region, tags('i-1', 6, { 'backup:legal-hold': 'case-9' }));
+    const held = ec2.addImage(region, tags('i-1', 6), [heldSnapshot]);
+    const doomed = ec2.addImage(region, tags('i-1', 7), [ec2.addSnapshot(region, tags('i-1', 7))]);
+    const state = await untilDone(start({ keepLast: 1 }), deps);
+    expect(state.failures).toEqual([]);
+    expect(ec2.images.has(locked) && ec2.images.has(held)).toBe(true);
+    expect(ec2.snapshots.has(lockedSnapshot) && ec2.snapshots.has(heldSnapshot)).toBe(true);
+    expect(ec2.images.has(doomed)).toBe(false);
+    expect(state.plan?.keptBy).toMatchObject({ locked: 1, 'legal hold': 1 });
+  });
+
   it('a deletion the cloud refuses is reported once and not retried by later turns', async () => {
     const { ec2, deps } = world();
     for (let d = 0; d < 4; d++) ec2.addSnapshot(region, tags('vol-1', d));
