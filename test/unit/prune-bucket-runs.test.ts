@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { InMemoryEc2RecoveryPoints } from '../../functions/adapters/in-memory/in-memory-ec2-recovery-points.js';
 import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memory-object-store.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
@@ -5,12 +6,13 @@ import type { BucketCopyState } from '../../functions/core/bucket-copy-state.js'
 import { BucketCopyOptionsSchema } from '../../functions/core/config.js';
 import type { PruneRegionState } from '../../functions/core/prune-state.js';
 import { PacingSchema, type RunContext } from '../../functions/core/volume-backup-state.js';
-import { readManifestIndex } from '../../functions/steps/manifest-index.js';
-import { readManifestParts } from '../../functions/steps/manifest-stream.js';
 import { planBucketCopies } from '../../functions/steps/plan-bucket-copies.js';
 import { pruneRegionTurn } from '../../functions/steps/prune-region.js';
 import { recordBucketCopies } from '../../functions/steps/record-bucket-copy.js';
 import { syncBucket } from '../../functions/steps/sync-bucket.js';
+
+/** S3 key order: UTF-8 bytes. */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /**
  * Bucket-copy runs made by the real backup steps on the twins, then pruned: the copies every run
@@ -63,12 +65,25 @@ function history() {
     );
   }
 
-  /** `key versionId` of each copy a run's manifest lists, in the order the manifest reads. */
+  /**
+   * `key versionId` of each copy a run's manifest lists, read straight from the twin's objects
+   * (index JSON, gzip JSON Lines parts, narrowed as the format says), not through the product.
+   */
   async function listedBy(runId: string): Promise<string[]> {
-    const index = await readManifestIndex(store, 'bak', `.manifests/src/${runId}/index.json`);
+    const body = (key: string) => cloud.latest('bak', key)!.body;
+    const index = JSON.parse(body(`.manifests/src/${runId}/index.json`).toString()) as {
+      parts: { key: string; onlyAfter?: string; onlyThrough?: string }[];
+    };
     const listed: string[] = [];
-    for await (const entry of readManifestParts(store, 'bak', index.parts))
-      listed.push(`${entry.key} ${entry.versionId ?? '-'}`);
+    for (const part of index.parts) {
+      for (const line of gunzipSync(body(part.key)).toString().split('\n')) {
+        if (line === '') continue;
+        const entry = JSON.parse(line) as { key: string; versionId?: string };
+        if (part.onlyAfter !== undefined && !(byteOrder(entry.key, part.onlyAfter) > 0)) continue;
+        if (part.onlyThrough !== undefined && byteOrder(entry.key, part.onlyThrough) > 0) continue;
+        listed.push(`${entry.key} ${entry.versionId ?? '-'}`);
+      }
+    }
     return listed;
   }
 
