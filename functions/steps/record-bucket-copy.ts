@@ -20,6 +20,7 @@ import type { ObjectStoreFactory } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { partsWithin, restrictPart } from '../core/bucket-key-ranges.js';
 import { readManifestIndex, readPartList } from './manifest-index.js';
+import { ManifestPartMissingError } from './manifest-stream.js';
 import { copyPrefix } from './sync-bucket.js';
 import { toFailure } from './work-outcomes.js';
 
@@ -97,6 +98,8 @@ async function recordOne(
         if (standIn) parts.push(standIn);
       }
     } catch (error) {
+      // Only a manifest that is gone or unreadable is reported here; throttling is retried.
+      if (!(error instanceof ManifestPartMissingError)) throw error;
       failures.push({
         sourceId: item.bucket,
         stage: 'bucket-copy',
