@@ -5,7 +5,9 @@ import type {
   ObjectVersionRef,
   VersionDeletionFailure,
 } from '../ports/object-store.js';
+import { parseInstant } from '../core/retention-plan.js';
 import { readManifestParts } from './manifest-stream.js';
+import type { SurveyedBucketRun } from './survey-recovery-points.js';
 
 /** DeleteObjects takes up to 1,000 keys; the executor fills each request. */
 const deleteBatch = 1000;
@@ -63,4 +65,52 @@ export async function expireBucketRun(
     if (result.failed.length > 0) break;
   }
   return { objectVersionsDeleted, refused, manifestRemoved: refused.length === 0 };
+}
+
+/**
+ * The bucket-copy runs of a region as the turn works through them. A run being expired is
+ * compared with the nearest runs still there on either side (same source and backup bucket, any
+ * policy, whether kept, refused or still due), and only its own manifest objects that no other
+ * run still there names are deleted: every expiry deletes only what no neighbour needs.
+ */
+export class BucketRunsInRegion {
+  private readonly present: Map<string, SurveyedBucketRun>;
+
+  constructor(runs: readonly SurveyedBucketRun[]) {
+    this.present = new Map(runs.map((run) => [run.id, run]));
+  }
+
+  get(id: string): SurveyedBucketRun | undefined {
+    return this.present.get(id);
+  }
+
+  expired(run: SurveyedBucketRun): void {
+    this.present.delete(run.id);
+  }
+
+  neighboursOf(run: SurveyedBucketRun): SurveyedBucketRun[] {
+    const timeline = [...this.present.values()]
+      .filter(
+        (other) =>
+          other.backupBucket === run.backupBucket &&
+          other.index.sourceBucket === run.index.sourceBucket,
+      )
+      .sort(
+        (a, b) =>
+          parseInstant(a.index.createdAt) - parseInstant(b.index.createdAt) ||
+          a.id.localeCompare(b.id),
+      );
+    const position = timeline.findIndex((other) => other.id === run.id);
+    return [timeline[position - 1], timeline[position + 1]].filter(
+      (other): other is SurveyedBucketRun => other !== undefined,
+    );
+  }
+
+  partsNamedBesides(run: SurveyedBucketRun): Set<string> {
+    return new Set(
+      [...this.present.values()]
+        .filter((other) => other.id !== run.id && other.backupBucket === run.backupBucket)
+        .flatMap((other) => other.index.parts.map((part) => part.key)),
+    );
+  }
 }

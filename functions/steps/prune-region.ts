@@ -10,10 +10,11 @@ import { TagKeys } from '../core/tag-keys.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
-import { BucketRunNotExpiredError, ExportNotDeletedError } from '../ports/object-errors.js';
+import { BucketRunNotExpiredError } from '../ports/object-errors.js';
 import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
-import { expireBucketRun } from './expire-bucket-run.js';
-import { surveyAndPlanRegion, type SurveyedBucketRun } from './survey-recovery-points.js';
+import { BucketRunsInRegion, expireBucketRun } from './expire-bucket-run.js';
+import { deleteExportsOf } from './expire-image-exports.js';
+import { surveyAndPlanRegion } from './survey-recovery-points.js';
 
 export interface PruneRegionDeps {
   ec2: Ec2RecoveryPointStore;
@@ -177,43 +178,6 @@ async function deletePoint(
   totals.bucketRunsExpired += 1;
 }
 
-/**
- * The portable exports of an image's run (catalogued as `image-export` points of the same source
- * and run in the image's region): every version of each artifact, then their catalog entries.
- */
-async function deleteExportsOf(
-  image: PlannedPoint['point'],
-  deps: PruneRegionDeps,
-  reasons: string[],
-  now: Date,
-): Promise<number> {
-  if (image.runId === undefined) return 0;
-  const exports = (
-    await deps.catalog.list({
-      sourceId: image.sourceId,
-      kind: 'image-export',
-      region: image.region,
-    })
-  ).filter((point) => point.runId === image.runId && point.state !== 'expired' && point.artifact);
-  for (const point of exports) {
-    const { bucket, key } = point.artifact!;
-    const versions = [];
-    for await (const page of deps.objects.listObjectVersions(bucket, key))
-      versions.push(...page.filter((version) => version.key === key));
-    const result = await deps.objects.deleteObjectVersions(bucket, versions);
-    if (result.failed.length > 0) {
-      const first = result.failed[0]!;
-      throw new ExportNotDeletedError(
-        `export s3://${bucket}/${key} of ${image.id}: S3 refused ${first.versionId}: ${first.code} ${first.message}; the image is kept`,
-      );
-    }
-    await deps.catalog.put([
-      { ...point, state: 'expired', pruned: { at: now.toISOString(), reasons } },
-    ]);
-  }
-  return exports.length;
-}
-
 async function markExpired(
   catalog: RecoveryPointCatalog,
   entry: PlannedPoint,
@@ -224,52 +188,4 @@ async function markExpired(
   await catalog.put([
     { ...indexed, state: 'expired', pruned: { at: now.toISOString(), reasons: entry.reasons } },
   ]);
-}
-
-/**
- * The bucket-copy runs of a region as the turn works through them. A run being expired is
- * compared with the nearest runs still there on either side (same source and backup bucket, any
- * policy, whether kept, refused or still due), and only its own manifest objects that no other
- * run still there names are deleted: every expiry deletes only what no neighbour needs.
- */
-class BucketRunsInRegion {
-  private readonly present: Map<string, SurveyedBucketRun>;
-
-  constructor(runs: readonly SurveyedBucketRun[]) {
-    this.present = new Map(runs.map((run) => [run.id, run]));
-  }
-
-  get(id: string): SurveyedBucketRun | undefined {
-    return this.present.get(id);
-  }
-
-  expired(run: SurveyedBucketRun): void {
-    this.present.delete(run.id);
-  }
-
-  neighboursOf(run: SurveyedBucketRun): SurveyedBucketRun[] {
-    const timeline = [...this.present.values()]
-      .filter(
-        (other) =>
-          other.backupBucket === run.backupBucket &&
-          other.index.sourceBucket === run.index.sourceBucket,
-      )
-      .sort(
-        (a, b) =>
-          parseInstant(a.index.createdAt) - parseInstant(b.index.createdAt) ||
-          a.id.localeCompare(b.id),
-      );
-    const position = timeline.findIndex((other) => other.id === run.id);
-    return [timeline[position - 1], timeline[position + 1]].filter(
-      (other): other is SurveyedBucketRun => other !== undefined,
-    );
-  }
-
-  partsNamedBesides(run: SurveyedBucketRun): Set<string> {
-    return new Set(
-      [...this.present.values()]
-        .filter((other) => other.id !== run.id && other.backupBucket === run.backupBucket)
-        .flatMap((other) => other.index.parts.map((part) => part.key)),
-    );
-  }
 }
