@@ -21,3 +21,22 @@ export function startProgress(text: string): Progress {
     fail: (next) => void spinner.fail(next),
   };
 }
+
+/**
+ * Runs one workflow under a spinner labelled `label` ("run R", "prune R"): its progress lines while
+ * it runs, then the outcome it names, or the error it failed with (rethrown).
+ */
+export async function withProgress<Result extends { outcome: string }>(
+  label: string,
+  run: (progress: Progress) => Promise<Result>,
+): Promise<Result> {
+  const progress = startProgress(`${label}: starting`);
+  try {
+    const result = await run(progress);
+    progress.succeed(`${label}: ${result.outcome}`);
+    return result;
+  } catch (error) {
+    progress.fail(`${label}: ${(error as Error).message}`);
+    throw error;
+  }
+}

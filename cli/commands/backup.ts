@@ -4,7 +4,7 @@ import type { RunSummary } from '../../functions/steps/summarize-run.js';
 import { ExitCode } from '../exit-codes.js';
 import { catalogTableName, type GlobalOptions } from '../global-options.js';
 import { formatTable, printJson, printLines } from '../output.js';
-import { startProgress } from '../progress.js';
+import { withProgress } from '../progress.js';
 import { runBackup } from '../run-backup.js';
 import { checkRunId, newRunId } from '../run-id.js';
 
@@ -21,10 +21,8 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
     throw new UnknownPolicyError(options.policy, Object.keys(config.policies));
   }
   const runId = checkRunId(options.runId ?? newRunId(options.policy, new Date()));
-  const progress = startProgress(`run ${runId}: starting`);
-  let outcome;
-  try {
-    outcome = await runBackup({
+  const { summary } = await withProgress(`run ${runId}`, async (progress) => {
+    const outcome = await runBackup({
       config,
       policyName: options.policy,
       runId,
@@ -33,12 +31,8 @@ export async function backupCommand(options: BackupCommandOptions): Promise<numb
       ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
       progress,
     });
-  } catch (error) {
-    progress.fail(`run ${runId}: ${(error as Error).message}`);
-    throw error;
-  }
-  const { summary } = outcome;
-  progress.succeed(`run ${runId}: ${summary.outcome}`);
+    return { ...outcome, outcome: outcome.summary.outcome };
+  });
   if (options.json) printJson(summary);
   else printLines(describeRun(summary));
   return summary.failures.length > 0 ? ExitCode.somethingFailed : ExitCode.ok;

@@ -5,7 +5,7 @@ import type { PruneSummary } from '../../functions/steps/summarize-prune.js';
 import { ExitCode } from '../exit-codes.js';
 import { catalogTableName, type GlobalOptions } from '../global-options.js';
 import { formatTable, printJson, printLines } from '../output.js';
-import { startProgress } from '../progress.js';
+import { withProgress } from '../progress.js';
 import { checkRunId, newRunId } from '../run-id.js';
 import { previewPruneRun, runPrune } from '../run-prune.js';
 
@@ -39,15 +39,9 @@ export async function pruneCommand(options: PruneCommandOptions): Promise<number
     else printLines(describePreview(preview));
     return ExitCode.ok;
   }
-  const progress = startProgress(`prune ${runId}: starting`);
-  let summary: PruneSummary;
-  try {
-    summary = await runPrune({ ...run, progress });
-  } catch (error) {
-    progress.fail(`prune ${runId}: ${(error as Error).message}`);
-    throw error;
-  }
-  progress.succeed(`prune ${runId}: ${summary.outcome}`);
+  const summary = await withProgress(`prune ${runId}`, (progress) =>
+    runPrune({ ...run, progress }),
+  );
   if (options.json) printJson(summary);
   else printLines(describePrune(summary));
   return summary.failures.length > 0 ? ExitCode.somethingFailed : ExitCode.ok;

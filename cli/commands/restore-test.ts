@@ -5,7 +5,7 @@ import type { RestoreTestSummary } from '../../functions/steps/restore-test-summ
 import { ExitCode } from '../exit-codes.js';
 import { catalogTableName, type GlobalOptions } from '../global-options.js';
 import { printJson, printLines } from '../output.js';
-import { startProgress } from '../progress.js';
+import { withProgress } from '../progress.js';
 import { runRestoreTest } from '../run-restore-test.js';
 import { checkRunId, newRunId } from '../run-id.js';
 
@@ -25,10 +25,8 @@ export async function restoreTestCommand(options: RestoreTestCommandOptions): Pr
     throw new UnknownPolicyError(options.policy, Object.keys(config.policies));
   }
   const runId = checkRunId(options.runId ?? newRunId(`${options.policy}-rt`, new Date()));
-  const progress = startProgress(`restore test ${runId}: starting`);
-  let outcome;
-  try {
-    outcome = await runRestoreTest({
+  const { summary } = await withProgress(`restore test ${runId}`, async (progress) => {
+    const outcome = await runRestoreTest({
       config,
       policyName: options.policy,
       runId,
@@ -42,12 +40,8 @@ export async function restoreTestCommand(options: RestoreTestCommandOptions): Pr
       },
       progress,
     });
-  } catch (error) {
-    progress.fail(`restore test ${runId}: ${(error as Error).message}`);
-    throw error;
-  }
-  const { summary } = outcome;
-  progress.succeed(`restore test ${runId}: ${summary.outcome}`);
+    return { ...outcome, outcome: outcome.summary.outcome };
+  });
   if (options.json) printJson(summary);
   else printLines(describeRestoreTest(summary));
   return summary.failed > 0 ? ExitCode.somethingFailed : ExitCode.ok;
