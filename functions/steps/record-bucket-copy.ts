@@ -22,6 +22,7 @@ import { partsWithin, restrictPart } from '../core/bucket-key-ranges.js';
 import { readManifestIndex, readPartList } from './manifest-index.js';
 import { ManifestPartMissingError } from './manifest-stream.js';
 import { copyPrefix } from './sync-bucket.js';
+import { parseCause } from './lambda-cause.js';
 import { toFailure } from './work-outcomes.js';
 
 export interface RecordBucketCopiesDeps {
@@ -84,7 +85,7 @@ async function recordOne(
         totals[name] += value;
     const stoppedBy =
       'batchError' in range
-        ? { name: range.batchError.Error, message: range.batchError.Cause ?? 'no cause given' }
+        ? { name: range.batchError.Error, message: parseCause(range.batchError.Cause) }
         : range.rangeError;
     if (!stoppedBy) continue;
     // The range stopped early: the previous run's copies stand in for the keys it did not reach.

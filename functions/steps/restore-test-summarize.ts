@@ -6,6 +6,7 @@ import type {
   SummarizeRestoreTestEvent,
   SweepResult,
 } from '../core/restore-test-state.js';
+import { parseCause } from './lambda-cause.js';
 
 export interface RestoreTestSummary {
   runId: string;
@@ -91,15 +92,4 @@ function failedBatchResults(batch: FailedRestoreBatch, now: Date): RestoreTestRe
       ? [`cleanup: ${batch.cleanupError.name}: ${batch.cleanupError.message} (the sweeper retries)`]
       : [],
   }));
-}
-
-/** Lambda errors arrive as a JSON Cause ({ errorType, errorMessage }); show the message. */
-function parseCause(cause: string | undefined): string {
-  if (!cause) return 'no cause given';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    return parsed.errorMessage ?? cause;
-  } catch {
-    return cause;
-  }
 }

@@ -5,6 +5,7 @@ import {
   type PruneTotals,
   type SummarizePruneEvent,
 } from '../core/prune-state.js';
+import { parseCause } from './lambda-cause.js';
 
 export interface PruneRegionSummary {
   region: string;
@@ -50,7 +51,7 @@ export function summarizePrune(event: SummarizePruneEvent): PruneSummary {
         kind: 'region',
         region: result.target.region,
         name: result.regionError.Error,
-        message: result.regionError.Cause ?? 'the region could not be pruned',
+        message: parseCause(result.regionError.Cause, 'the region could not be pruned'),
       });
     } else if (!result.done) {
       failures.push({

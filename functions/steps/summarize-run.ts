@@ -7,6 +7,7 @@ import type {
   RunFailure,
   SummarizeRunEvent,
 } from '../core/volume-backup-state.js';
+import { parseCause } from './lambda-cause.js';
 
 interface SourceCounts {
   optedIn: number;
@@ -224,15 +225,4 @@ function failedBatchFailures(batch: FailedBatch | FailedImageBatch, region: stri
     name: batch.batchError.Error,
     message: `batch ${batch.batchIndex} failed as a whole: ${cause}`,
   }));
-}
-
-/** Lambda errors arrive as a JSON Cause ({ errorType, errorMessage }); show the message. */
-function parseCause(cause: string | undefined): string {
-  if (!cause) return 'no cause given';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    return parsed.errorMessage ?? cause;
-  } catch {
-    return cause;
-  }
 }
