@@ -1,9 +1,10 @@
-import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { BackupConfig, Retention } from '../../functions/core/config.js';
 import { accessLogsBucket } from './access-logs-bucket.js';
+import { privateDataBucketProps } from './data-bucket-props.js';
 
 /**
  * Days a noncurrent version outlives the longest retention horizon of the policies copying to a
@@ -107,16 +108,10 @@ export class BackupBucket extends Construct {
     }
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: backupBucketName(props.prefix, stack.account, stack.region),
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'backup-bucket/',
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...privateDataBucketProps(props.encryptionKey, {
+        bucket: this.accessLogsBucket,
+        prefix: 'backup-bucket/',
+      }),
       lifecycleRules,
       ...(props.objectLockDays !== undefined
         ? {

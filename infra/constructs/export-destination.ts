@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardResource } from '../nag.js';
 import { accessLogsBucket } from './access-logs-bucket.js';
+import { privateDataBucketProps } from './data-bucket-props.js';
 
 /**
  * What another stack of the region needs of the export destination. The values are imported from
@@ -55,20 +56,13 @@ export class ExportDestination extends Construct {
     this.accessLogsBucket = accessLogsBucket(this, 'AccessLogs', 'export');
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      // SSE-KMS with the primary key, with an S3 Bucket Key (one KMS data key per bucket and
-      // period instead of one KMS call per object part). ExportImage writes through the
-      // vmimport role and CreateStoreImageTask with the caller's permissions; both are granted
-      // the key below and in the export function's role.
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'export-bucket/',
-      removalPolicy: RemovalPolicy.RETAIN,
+      // SSE-KMS with the primary key. ExportImage writes through the vmimport role and
+      // CreateStoreImageTask with the caller's permissions; both are granted the key below and
+      // in the export function's role.
+      ...privateDataBucketProps(props.encryptionKey, {
+        bucket: this.accessLogsBucket,
+        prefix: 'export-bucket/',
+      }),
       lifecycleRules: [
         // Exports and stored images are multi-GiB multipart uploads; a failed one leaves parts.
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
