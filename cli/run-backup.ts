@@ -1,6 +1,6 @@
 import type { BackupConfig } from '../functions/core/config.js';
 import { UnknownPolicyError } from '../functions/core/errors.js';
-import type { BackupRunRequest, Pacing } from '../functions/core/volume-backup-state.js';
+import type { BackupRunRequest, Pacing } from '../functions/core/run-state/backup-run.js';
 import type { RunSummary } from '../functions/steps/summarize-run.js';
 import { backupDefinitionFile } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';

@@ -2,7 +2,7 @@ import { Ec2RecoveryPointStoreAdapter } from '../functions/adapters/ec2-recovery
 import { S3ObjectStore } from '../functions/adapters/s3-object-store.js';
 import type { BackupConfig } from '../functions/core/config.js';
 import { UnknownPolicyError } from '../functions/core/errors.js';
-import type { PruneRequest } from '../functions/core/prune-state.js';
+import type { PruneRequest } from '../functions/core/run-state/prune-run.js';
 import { backupBucketsFromEnvironment } from '../functions/handlers/backup-buckets.js';
 import { previewPrune, type PrunePreview } from '../functions/steps/preview-prune.js';
 import type { PruneSummary } from '../functions/steps/summarize-prune.js';

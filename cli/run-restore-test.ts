@@ -7,8 +7,8 @@ import {
 import type {
   RestoreTestOptionsInput,
   RestoreTestRequest,
-} from '../functions/core/restore-test-state.js';
-import type { RestoreTestSummary } from '../functions/steps/restore-test-summarize.js';
+} from '../functions/core/run-state/restore-test-run.js';
+import type { RestoreTestSummary } from '../functions/steps/summarize-restore-test.js';
 import { restoreTestDefinitionFile } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';
 import { runWorkflow, type WorkflowKind } from './workflow-execution.js';

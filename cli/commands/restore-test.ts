@@ -1,7 +1,7 @@
 import { configPath, loadConfigFile } from '../../functions/config/load-config-file.js';
 import { UnknownPolicyError } from '../../functions/core/errors.js';
-import type { RestoreTestResult } from '../../functions/core/restore-test-state.js';
-import type { RestoreTestSummary } from '../../functions/steps/restore-test-summarize.js';
+import type { RestoreTestResult } from '../../functions/core/run-state/restore-test-run.js';
+import type { RestoreTestSummary } from '../../functions/steps/summarize-restore-test.js';
 import { ExitCode } from '../exit-codes.js';
 import { catalogTableName, type GlobalOptions } from '../global-options.js';
 import { printJson, printLines } from '../output.js';

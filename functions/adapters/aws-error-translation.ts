@@ -1,6 +1,10 @@
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { SdkError } from '@smithy/types';
-import { AwsRequestError, ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
+import {
+  AwsRequestError,
+  ThrottledError,
+  TransientAwsError,
+} from '../ports/errors/aws-request-errors.js';
 
 /** Codes EC2 uses for "too many at once" that the SDK does not list as throttling. */
 const concurrencyLimitCodes = new Set([

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { exportExtension } from '../core/image-exportability.js';
 import { TagKeys, type Tags } from '../core/tag-keys.js';
-import { ImageNotFoundError } from '../ports/image-errors.js';
+import { ImageNotFoundError } from '../ports/errors/image-errors.js';
 import type {
   ExportImageRequest,
   ExportTaskRecord,

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { toBatches } from '../core/batching.js';
 import { ManagedByValue, TagKeys, type Tags } from '../core/tag-keys.js';
-import { ImageNotFoundError, InstanceNotImageableError } from '../ports/image-errors.js';
+import { ImageNotFoundError, InstanceNotImageableError } from '../ports/errors/image-errors.js';
 import type {
   CopyImageRequest,
   CreateImageRequest,

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { toBatches } from '../core/batching.js';
 import { ManagedByValue, TagKeys, type Tags } from '../core/tag-keys.js';
-import { SnapshotNotFoundError, VolumeNotFoundError } from '../ports/snapshot-errors.js';
+import { SnapshotNotFoundError, VolumeNotFoundError } from '../ports/errors/snapshot-errors.js';
 import type {
   CopySnapshotRequest,
   CreateSnapshotRequest,

@@ -1,4 +1,5 @@
-import type { Pacing, PollLoop } from './volume-backup-state.js';
+import type { Pacing } from './run-state/backup-run.js';
+import type { PollLoop } from './run-state/volume-batch.js';
 
 /** A fresh loop for a phase: nothing waited yet. */
 export function startPollLoop(phase: PollLoop['phase'], pacing: Pacing): PollLoop {

@@ -1,5 +1,5 @@
 import type { Retention } from './config.js';
-import type { PrunePlanSummary } from './prune-state.js';
+import type { PrunePlanSummary } from './run-state/prune-run.js';
 import type { RecoveryPointKind } from './recovery-point.js';
 import { planRetention, type RetentionAction, type RetentionCandidate } from './retention-plan.js';
 

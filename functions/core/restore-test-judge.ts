@@ -1,5 +1,5 @@
 import { failedSelfChecks, parseSelfCheckOutput } from './guest-self-check.js';
-import type { RestoreFacts, RestoreOutcome } from './restore-test-state.js';
+import type { RestoreFacts, RestoreOutcome } from './run-state/restore-test-run.js';
 
 /** Instance states a healthy test machine never reaches on its own. */
 const downStates = new Set(['stopping', 'stopped', 'shutting-down', 'terminated']);

@@ -1,4 +1,4 @@
-import type { RestoreLoop, RestoreTestOptionsInput } from './restore-test-state.js';
+import type { RestoreLoop, RestoreTestOptionsInput } from './run-state/restore-test-run.js';
 
 type LoopPacing = Pick<RestoreTestOptionsInput, 'firstPollSeconds' | 'maxPollSeconds'>;
 

@@ -1,5 +1,5 @@
 import { InvalidInputError } from './errors.js';
-import type { RestoreNetwork } from './restore-test-state.js';
+import type { RestoreNetwork } from './run-state/restore-test-run.js';
 
 /** The environment variables through which the stack hands the isolated test network over. */
 export const RestoreNetworkVariables = {

@@ -1,5 +1,5 @@
 import type { RecoveryPoint } from './recovery-point.js';
-import type { ImageRef } from './restore-test-state.js';
+import type { ImageRef } from './run-state/restore-test-run.js';
 
 export interface PickCriteria {
   policy: string;
@@ -20,7 +20,7 @@ export interface Pick {
  * is available in the region (not a copy). With a sample, the sources whose last restore test
  * (of any of their images) is oldest go first, never-tested ones before all, ties by source id.
  */
-export function pickRestoreCandidates(
+export function selectRestoreCandidates(
   points: readonly RecoveryPoint[],
   criteria: PickCriteria,
 ): Pick {

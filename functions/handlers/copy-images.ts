@@ -1,4 +1,4 @@
-import { ImageBatchStateSchema } from '../core/image-backup-state.js';
+import { ImageBatchStateSchema } from '../core/run-state/image-batch.js';
 import { copyImages } from '../steps/copy-images.js';
 import { pacerOf } from '../steps/pacer.js';
 import { imageStoreFor } from './aws-ports.js';

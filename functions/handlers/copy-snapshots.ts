@@ -1,4 +1,4 @@
-import { BatchStateSchema } from '../core/volume-backup-state.js';
+import { BatchStateSchema } from '../core/run-state/volume-batch.js';
 import { copySnapshots } from '../steps/copy-snapshots.js';
 import { pacerOf } from '../steps/pacer.js';
 import { snapshotStoreFor } from './aws-ports.js';

@@ -1,7 +1,7 @@
 import { Ec2InstanceInventory } from '../adapters/ec2-instance-inventory.js';
 import { Ec2VolumeInventory } from '../adapters/ec2-volume-inventory.js';
 import { TaggingBucketInventory } from '../adapters/tagging-bucket-inventory.js';
-import { DiscoverResourcesEventSchema } from '../core/volume-backup-state.js';
+import { DiscoverResourcesEventSchema } from '../core/run-state/backup-run.js';
 import { logger } from '../observability/powertools.js';
 import { discoverResources } from '../steps/discover-resources.js';
 import { backupBucketsFromEnvironment } from './backup-buckets.js';

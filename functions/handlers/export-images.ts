@@ -1,4 +1,4 @@
-import { ImageBatchStateSchema } from '../core/image-backup-state.js';
+import { ImageBatchStateSchema } from '../core/run-state/image-batch.js';
 import { exportImages } from '../steps/export-images.js';
 import { artifactStoreFor, imageExporterFor, imageStoreFor } from './aws-ports.js';
 import { lambdaHandler, timeLeft } from './lambda-handler.js';

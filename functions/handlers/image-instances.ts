@@ -1,4 +1,4 @@
-import { ImageBatchStepEventSchema } from '../core/image-backup-state.js';
+import { ImageBatchStepEventSchema } from '../core/run-state/image-batch.js';
 import { imageInstances } from '../steps/image-instances.js';
 import { pacerOf } from '../steps/pacer.js';
 import { imageStoreFor } from './aws-ports.js';

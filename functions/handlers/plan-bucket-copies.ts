@@ -1,4 +1,4 @@
-import { PlanBucketCopiesEventSchema } from '../core/bucket-copy-state.js';
+import { PlanBucketCopiesEventSchema } from '../core/run-state/bucket-copy.js';
 import { planBucketCopies } from '../steps/plan-bucket-copies.js';
 import { inventoryReportsFor, objectStoreFor, recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler, timeLeft } from './lambda-handler.js';

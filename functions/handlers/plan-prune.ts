@@ -1,4 +1,4 @@
-import { PlanPruneEventSchema } from '../core/prune-state.js';
+import { PlanPruneEventSchema } from '../core/run-state/prune-run.js';
 import { logger } from '../observability/powertools.js';
 import { planPrune } from '../steps/plan-prune.js';
 import { backupBucketsFromEnvironment } from './backup-buckets.js';

@@ -1,4 +1,4 @@
-import { PruneRegionStateSchema } from '../core/prune-state.js';
+import { PruneRegionStateSchema } from '../core/run-state/prune-run.js';
 import { logger } from '../observability/powertools.js';
 import { pruneRegionTurn } from '../steps/prune-region.js';
 import { ec2RecoveryPointStoreFor, objectStoreFor, recoveryPointCatalog } from './aws-ports.js';

@@ -1,5 +1,5 @@
-import { RecordBucketCopiesEventSchema } from '../core/bucket-copy-state.js';
-import { recordBucketCopies } from '../steps/record-bucket-copy.js';
+import { RecordBucketCopiesEventSchema } from '../core/run-state/bucket-copy.js';
+import { recordBucketCopies } from '../steps/record-bucket-copies.js';
 import { objectStoreFor, recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';
 

@@ -1,4 +1,4 @@
-import { ImageBatchStateSchema } from '../core/image-backup-state.js';
+import { ImageBatchStateSchema } from '../core/run-state/image-batch.js';
 import { recordImages } from '../steps/record-images.js';
 import { imageStoreFor, recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';

@@ -1,4 +1,4 @@
-import { BatchStateSchema } from '../core/volume-backup-state.js';
+import { BatchStateSchema } from '../core/run-state/volume-batch.js';
 import { recordRecoveryPoints } from '../steps/record-recovery-points.js';
 import { recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';

@@ -1,4 +1,4 @@
-import { BatchStepEventSchema } from '../core/volume-backup-state.js';
+import { BatchStepEventSchema } from '../core/run-state/volume-batch.js';
 import { pacerOf } from '../steps/pacer.js';
 import { snapshotVolumes } from '../steps/snapshot-volumes.js';
 import { snapshotStoreFor } from './aws-ports.js';

@@ -1,4 +1,4 @@
-import { SummarizePruneEventSchema } from '../core/prune-state.js';
+import { SummarizePruneEventSchema } from '../core/run-state/prune-run.js';
 import { logger, publishPolicyMetrics } from '../observability/powertools.js';
 import { pruneMetrics } from '../observability/run-metrics.js';
 import { summarizePrune } from '../steps/summarize-prune.js';

@@ -1,4 +1,4 @@
-import { SummarizeRunEventSchema } from '../core/volume-backup-state.js';
+import { SummarizeRunEventSchema } from '../core/run-state/backup-run-summary.js';
 import { logger, publishPolicyMetrics } from '../observability/powertools.js';
 import { runMetrics } from '../observability/run-metrics.js';
 import { summarizeRun } from '../steps/summarize-run.js';

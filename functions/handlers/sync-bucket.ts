@@ -1,4 +1,4 @@
-import { BucketCopyStepEventSchema } from '../core/bucket-copy-state.js';
+import { BucketCopyStepEventSchema } from '../core/run-state/bucket-copy.js';
 import { syncBucket } from '../steps/sync-bucket.js';
 import { objectStoreFor } from './aws-ports.js';
 import { lambdaHandler, timeLeft } from './lambda-handler.js';

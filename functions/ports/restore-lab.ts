@@ -77,7 +77,7 @@ export interface LabNetworkInterface {
 /**
  * Where restore tests boot images (EC2 + SSM in one region). Implementations translate provider
  * errors into ThrottledError / TransientAwsError / InsufficientCapacityError / AwsRequestError
- * (functions/ports/snapshot-errors) so the steps can tell "try later" from "this failed".
+ * (functions/ports/errors) so the steps can tell "try later" from "this failed".
  */
 export interface RestoreLab {
   readonly region: string;

@@ -32,7 +32,7 @@ export interface CopySnapshotRequest {
 
 /**
  * EBS snapshots in one region. Implementations translate provider errors into the classes in
- * core/errors and functions/ports/snapshot-errors, so callers can decide retry versus failure.
+ * core/errors and functions/ports/errors, so callers can decide retry versus failure.
  */
 export interface SnapshotStore {
   readonly region: string;

@@ -1,9 +1,9 @@
-import type { ImageBatchState, ImageWork } from '../core/image-backup-state.js';
+import type { ImageBatchState, ImageWork } from '../core/run-state/image-batch.js';
 import { imageName } from '../core/image-naming.js';
 import { recordPoll, startPollLoop } from '../core/poll-loop.js';
 import { parseCopyOf, recoveryPointTags } from '../core/recovery-point.js';
 import { TagKeys } from '../core/tag-keys.js';
-import type { CopyWork } from '../core/volume-backup-state.js';
+import type { CopyWork } from '../core/run-state/volume-batch.js';
 import type { ImageStore, ImageStoreFactory } from '../ports/image-store.js';
 import { asObservation, imagesById } from './image-observation.js';
 import type { Pacer } from './pacer.js';

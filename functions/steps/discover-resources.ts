@@ -6,13 +6,15 @@ import { formatExpiresAt, retentionHorizon } from '../core/retention-horizon.js'
 import {
   PacingSchema,
   type DiscoverResourcesEvent,
+  type ImageExportPlan,
+  type RunFailure,
+} from '../core/run-state/backup-run.js';
+import {
   type DiscoverResourcesResult,
   type BucketCopyItem,
-  type ImageExportPlan,
   type InstanceRef,
-  type RunFailure,
-  type VolumeRef,
-} from '../core/volume-backup-state.js';
+} from '../core/run-state/discovery.js';
+import { type VolumeRef } from '../core/run-state/volume-batch.js';
 import type { BucketInventory } from '../ports/bucket-inventory.js';
 import type { InstanceInventory } from '../ports/instance-inventory.js';
 import type { VolumeInventory } from '../ports/volume-inventory.js';

@@ -1,4 +1,4 @@
-import { manifestPrefix, type ManifestIndex } from '../core/bucket-copy-state.js';
+import { manifestPrefix, type ManifestIndex } from '../core/run-state/bucket-copy.js';
 import { versionsOnlyIn } from '../core/manifest-version-diff.js';
 import type {
   ObjectStore,

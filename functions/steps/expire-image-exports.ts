@@ -1,5 +1,5 @@
 import type { PlannedPoint } from '../core/region-prune-plan.js';
-import { ExportNotDeletedError } from '../ports/object-errors.js';
+import { ExportNotDeletedError } from '../ports/errors/object-errors.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 

@@ -1,11 +1,11 @@
-import type { ExportWork, ImageBatchState, ImageWork } from '../core/image-backup-state.js';
+import type { ExportWork, ImageBatchState, ImageWork } from '../core/run-state/image-batch.js';
 import { exportBlockers } from '../core/image-exportability.js';
 import { exportClientToken } from '../core/image-naming.js';
 import { recordPoll, startPollLoop } from '../core/poll-loop.js';
 import { recoveryPointTags } from '../core/recovery-point.js';
 import { TagKeys, type Tags } from '../core/tag-keys.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
-import { ExportFailedError, ImageNotExportableError } from '../ports/image-errors.js';
+import { ExportFailedError, ImageNotExportableError } from '../ports/errors/image-errors.js';
 import type { ExportTaskRecord, ImageExporter } from '../ports/image-exporter.js';
 import type { ImageStore } from '../ports/image-store.js';
 import { afterStartFailure, toFailure } from './work-outcomes.js';

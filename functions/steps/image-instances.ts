@@ -3,7 +3,7 @@ import type {
   ImageBatchState,
   ImageBatchStepEvent,
   ImageWork,
-} from '../core/image-backup-state.js';
+} from '../core/run-state/image-batch.js';
 import { recordPoll, startPollLoop } from '../core/poll-loop.js';
 import { recoveryPointTags } from '../core/recovery-point.js';
 import { TagKeys } from '../core/tag-keys.js';

@@ -5,7 +5,7 @@ import {
   ManifestPartSchema,
   type ManifestIndex,
   type ManifestPart,
-} from '../core/bucket-copy-state.js';
+} from '../core/run-state/bucket-copy.js';
 import type { BucketCopyManifestRef } from '../core/recovery-point.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { ManifestPartMissingError } from './manifest-stream.js';

@@ -1,8 +1,11 @@
-import { manifestPayloadLimits, type PlanBucketCopiesEvent } from '../core/bucket-copy-state.js';
+import {
+  manifestPayloadLimits,
+  type PlanBucketCopiesEvent,
+} from '../core/run-state/bucket-copy.js';
 import { planKeyRanges, planKeyRangesAt, type PlannedRange } from '../core/bucket-key-ranges.js';
 import { boundariesFromSample } from '../core/key-sample.js';
 import type { ManifestPartRef, RecoveryPoint } from '../core/recovery-point.js';
-import type { BucketCopyItem } from '../core/volume-backup-state.js';
+import type { BucketCopyItem } from '../core/run-state/discovery.js';
 import type { InventoryReports } from '../ports/inventory-reports.js';
 import type { ObjectStoreFactory } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';

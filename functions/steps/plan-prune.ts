@@ -1,6 +1,10 @@
 import { InvalidInputError, UnknownPolicyError } from '../core/errors.js';
 import { defaultMaxDeleteFraction } from '../core/retention-plan.js';
-import type { PlanPruneEvent, PruneContext, PruneRegionState } from '../core/prune-state.js';
+import type {
+  PlanPruneEvent,
+  PruneContext,
+  PruneRegionState,
+} from '../core/run-state/prune-run.js';
 
 export interface PlanPruneResult {
   prune: PruneContext;

@@ -1,6 +1,6 @@
-import type { PlanPruneEvent } from '../core/prune-state.js';
+import type { PlanPruneEvent } from '../core/run-state/prune-run.js';
 import type { PlannedPoint } from '../core/region-prune-plan.js';
-import type { PrunePlanSummary } from '../core/prune-state.js';
+import type { PrunePlanSummary } from '../core/run-state/prune-run.js';
 import type { Ec2RecoveryPointStoreFactory } from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStoreFactory } from '../ports/object-store.js';
 import { planPrune } from './plan-prune.js';

@@ -3,15 +3,15 @@ import {
   type PruneFailure,
   type PruneRegionState,
   type PruneTotals,
-} from '../core/prune-state.js';
+} from '../core/run-state/prune-run.js';
 import type { PlannedPoint } from '../core/region-prune-plan.js';
 import { parseInstant } from '../core/retention-plan.js';
 import { TagKeys } from '../core/tag-keys.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
-import { BucketRunNotExpiredError } from '../ports/object-errors.js';
-import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
+import { BucketRunNotExpiredError } from '../ports/errors/object-errors.js';
+import { ThrottledError, TransientAwsError } from '../ports/errors/aws-request-errors.js';
 import { BucketRunsInRegion, expireBucketRun } from './expire-bucket-run.js';
 import { deleteExportsOf } from './expire-image-exports.js';
 import { surveyAndPlanRegion } from './survey-recovery-points.js';

@@ -1,6 +1,7 @@
-import type { ImageBatchState, ImageWork } from '../core/image-backup-state.js';
+import type { ImageBatchState, ImageWork } from '../core/run-state/image-batch.js';
 import { recoveryPointTags, type RecoveryPoint } from '../core/recovery-point.js';
-import type { BatchResult, RunFailure } from '../core/volume-backup-state.js';
+import type { BatchResult } from '../core/run-state/volume-batch.js';
+import type { RunFailure } from '../core/run-state/backup-run.js';
 import type { ImageStoreFactory } from '../ports/image-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { availableRefs, workFacts } from './recovery-point-facts.js';

@@ -1,10 +1,6 @@
 import type { RecoveryPoint } from '../core/recovery-point.js';
-import type {
-  BatchResult,
-  BatchState,
-  RunFailure,
-  SnapshotWork,
-} from '../core/volume-backup-state.js';
+import type { BatchResult, BatchState, SnapshotWork } from '../core/run-state/volume-batch.js';
+import type { RunFailure } from '../core/run-state/backup-run.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { availableRefs, workFacts } from './recovery-point-facts.js';
 

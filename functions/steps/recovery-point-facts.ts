@@ -1,5 +1,6 @@
 import { formatCopyOf, type RecoveryPoint } from '../core/recovery-point.js';
-import type { RecoveryPointRef, SnapshotWork } from '../core/volume-backup-state.js';
+import type { RecoveryPointRef } from '../core/run-state/backup-run.js';
+import type { SnapshotWork } from '../core/run-state/volume-batch.js';
 
 /** What a piece of work says about the recovery point it made: its state and the facts observed. */
 export function workFacts(

@@ -1,7 +1,7 @@
 import { recordPoll, startPollLoop } from '../core/poll-loop.js';
 import { recoveryPointTags } from '../core/recovery-point.js';
 import { TagKeys } from '../core/tag-keys.js';
-import type { BatchState, BatchStepEvent, VolumeWork } from '../core/volume-backup-state.js';
+import type { BatchState, BatchStepEvent, VolumeWork } from '../core/run-state/volume-batch.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
 import type { Pacer } from './pacer.js';
 import {

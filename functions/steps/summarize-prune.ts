@@ -4,7 +4,7 @@ import {
   type PrunePlanSummary,
   type PruneTotals,
   type SummarizePruneEvent,
-} from '../core/prune-state.js';
+} from '../core/run-state/prune-run.js';
 import { parseCause } from './lambda-cause.js';
 
 export interface PruneRegionSummary {

@@ -1,12 +1,10 @@
+import type { BatchResult, FailedBatch } from '../core/run-state/volume-batch.js';
 import type {
-  BatchResult,
-  FailedBatch,
   FailedBranch,
   FailedImageBatch,
-  RecoveryPointRef,
-  RunFailure,
   SummarizeRunEvent,
-} from '../core/volume-backup-state.js';
+} from '../core/run-state/backup-run-summary.js';
+import type { RecoveryPointRef, RunFailure } from '../core/run-state/backup-run.js';
 import { parseCause } from './lambda-cause.js';
 
 interface SourceCounts {

@@ -1,5 +1,5 @@
-import { manifestPrefix, type ManifestIndex } from '../core/bucket-copy-state.js';
-import type { PruneContext, PruneTarget } from '../core/prune-state.js';
+import { manifestPrefix, type ManifestIndex } from '../core/run-state/bucket-copy.js';
+import type { PruneContext, PruneTarget } from '../core/run-state/prune-run.js';
 import {
   planRegionPrune,
   type RegionPrunePlan,

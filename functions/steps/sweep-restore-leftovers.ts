@@ -1,4 +1,4 @@
-import type { RestoreRunContext, SweepResult } from '../core/restore-test-state.js';
+import type { RestoreRunContext, SweepResult } from '../core/run-state/restore-test-run.js';
 import { TagKeys } from '../core/tag-keys.js';
 import type { LabInstance, RestoreLab } from '../ports/restore-lab.js';
 import { toFailure } from './work-outcomes.js';

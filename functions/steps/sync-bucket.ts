@@ -7,7 +7,7 @@ import {
   type BucketCopyState,
   type BucketCopyStepEvent,
   type SyncTotals,
-} from '../core/bucket-copy-state.js';
+} from '../core/run-state/bucket-copy.js';
 import { partsWithin } from '../core/bucket-key-ranges.js';
 import {
   planObjectSync,
@@ -15,9 +15,9 @@ import {
   type ObjectEntry,
   type SyncDecision,
 } from '../core/object-sync.js';
-import type { RunFailure } from '../core/volume-backup-state.js';
-import { ChecksumMismatchError, ObjectVanishedError } from '../ports/object-errors.js';
-import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
+import type { RunFailure } from '../core/run-state/backup-run.js';
+import { ChecksumMismatchError, ObjectVanishedError } from '../ports/errors/object-errors.js';
+import { ThrottledError, TransientAwsError } from '../ports/errors/aws-request-errors.js';
 import type { ListedObject, ObjectStore } from '../ports/object-store.js';
 import { readManifestIndex, writePartList } from './manifest-index.js';
 import { through, openManifestPart, readManifestParts } from './manifest-stream.js';

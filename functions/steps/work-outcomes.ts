@@ -1,10 +1,7 @@
 import type { SnapshotRecord, SnapshotStore } from '../ports/snapshot-store.js';
-import {
-  SnapshotFailedError,
-  ThrottledError,
-  TransientAwsError,
-} from '../ports/snapshot-errors.js';
-import type { SnapshotWork } from '../core/volume-backup-state.js';
+import { SnapshotFailedError } from '../ports/errors/snapshot-errors.js';
+import { ThrottledError, TransientAwsError } from '../ports/errors/aws-request-errors.js';
+import type { SnapshotWork } from '../core/run-state/volume-batch.js';
 
 /** Polls a started snapshot may stay invisible to Describe before it is declared lost. */
 const maxUnseenPolls = 3;

@@ -35,7 +35,7 @@ export const RUN_METRICS = {
    * not a bucket whose copy failed as a whole (missing or denied source bucket).
    */
   backupFailures: 'FailuresTotal',
-  /** functions/steps/restore-test-summarize.ts. */
+  /** functions/steps/summarize-restore-test.ts. */
   restoreTestFailures: 'RestoreTestsFailed',
   /**
    * functions/observability/run-metrics.ts pruneMetrics (functions/steps/summarize-prune.ts):

@@ -65,7 +65,7 @@ export class RestoreTestWorkflow extends Construct {
 
     const pick = step(
       'PickRestoreCandidates',
-      'restore-test-pick.ts',
+      'pick-restore-candidates.ts',
       'Restore test: pick the newest available image of each opted-in instance from the catalog',
       Duration.seconds(100),
     );
@@ -73,7 +73,7 @@ export class RestoreTestWorkflow extends Construct {
 
     const test = step(
       'TestRestores',
-      'restore-test-turn.ts',
+      'test-restores.ts',
       'Restore test: launch, observe and verify (SSM self-check) one batch of images, then terminate them',
       Duration.minutes(5),
     );
@@ -91,7 +91,7 @@ export class RestoreTestWorkflow extends Construct {
 
     const record = step(
       'RecordRestoreVerdicts',
-      'restore-test-record.ts',
+      'record-restore-verdicts.ts',
       "Restore test: record one batch's verdicts and RTOs on the images' tags and in the catalog",
       Duration.seconds(100),
     );
@@ -100,7 +100,7 @@ export class RestoreTestWorkflow extends Construct {
 
     const cleanUp = step(
       'CleanUpRestoreBatch',
-      'restore-test-cleanup.ts',
+      'clean-up-restore-batch.ts',
       'Restore test: terminate what a failed batch launched',
       Duration.seconds(100),
     );
@@ -109,7 +109,7 @@ export class RestoreTestWorkflow extends Construct {
 
     const sweep = step(
       'SweepRestoreLeftovers',
-      'restore-test-sweep.ts',
+      'sweep-restore-leftovers.ts',
       'Restore test: terminate and delete leftovers of restore tests (instances, volumes, network interfaces) by tag',
       Duration.seconds(270),
     );
@@ -123,7 +123,7 @@ export class RestoreTestWorkflow extends Construct {
 
     const summarize = step(
       'SummarizeRestoreTest',
-      'restore-test-summarize.ts',
+      'summarize-restore-test.ts',
       'Restore test: summarize the verdicts and publish the restore-test metrics',
       Duration.minutes(1),
     );

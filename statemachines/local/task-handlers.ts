@@ -13,12 +13,12 @@ import { handler as planBucketCopies } from '../../functions/handlers/plan-bucke
 import { handler as recordBucketCopies } from '../../functions/handlers/record-bucket-copies.js';
 import { handler as syncBucket } from '../../functions/handlers/sync-bucket.js';
 import { handler as recordRecoveryPoints } from '../../functions/handlers/record-recovery-points.js';
-import { handler as restoreTestCleanup } from '../../functions/handlers/restore-test-cleanup.js';
-import { handler as restoreTestPick } from '../../functions/handlers/restore-test-pick.js';
-import { handler as restoreTestRecord } from '../../functions/handlers/restore-test-record.js';
-import { handler as restoreTestSummarize } from '../../functions/handlers/restore-test-summarize.js';
-import { handler as restoreTestSweep } from '../../functions/handlers/restore-test-sweep.js';
-import { handler as restoreTestTurn } from '../../functions/handlers/restore-test-turn.js';
+import { handler as restoreTestCleanup } from '../../functions/handlers/clean-up-restore-batch.js';
+import { handler as restoreTestPick } from '../../functions/handlers/pick-restore-candidates.js';
+import { handler as restoreTestRecord } from '../../functions/handlers/record-restore-verdicts.js';
+import { handler as restoreTestSummarize } from '../../functions/handlers/summarize-restore-test.js';
+import { handler as restoreTestSweep } from '../../functions/handlers/sweep-restore-leftovers.js';
+import { handler as testRestores } from '../../functions/handlers/test-restores.js';
 import { handler as snapshotVolumes } from '../../functions/handlers/snapshot-volumes.js';
 import { handler as summarizeRun } from '../../functions/handlers/summarize-run.js';
 
@@ -36,7 +36,7 @@ export const handlersByPlaceholder: Record<string, LambdaHandler> = {
   SummarizeRunFunctionArn: summarizeRun as LambdaHandler,
   // restore-test.asl.json
   PickRestoreCandidatesFunctionArn: restoreTestPick as LambdaHandler,
-  TestRestoresFunctionArn: restoreTestTurn as LambdaHandler,
+  TestRestoresFunctionArn: testRestores as LambdaHandler,
   RecordRestoreVerdictsFunctionArn: restoreTestRecord as LambdaHandler,
   CleanUpRestoreBatchFunctionArn: restoreTestCleanup as LambdaHandler,
   SweepRestoreLeftoversFunctionArn: restoreTestSweep as LambdaHandler,

@@ -48,4 +48,17 @@ describe('dependency rule', () => {
       ),
     ).toEqual([expect.stringContaining('depend on ports')]);
   });
+
+  it('lets a core subfolder import the rest of the core but nothing outside it', async () => {
+    const file = 'functions/core/run-state/x.ts';
+    expect(
+      await restrictedImports(file, "import { a } from '../config.js';\nexport const b = a;\n"),
+    ).toEqual([]);
+    expect(
+      await restrictedImports(file, "import { a } from '../../steps/a.js';\nexport const b = a;\n"),
+    ).toEqual([expect.stringContaining('The core is pure')]);
+    expect(
+      await restrictedImports(file, "import { a } from 'node:fs';\nexport const b = a;\n"),
+    ).toEqual([expect.stringContaining('no I/O')]);
+  });
 });

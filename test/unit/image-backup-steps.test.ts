@@ -1,10 +1,10 @@
 import { InMemoryImageCloud } from '../../functions/adapters/in-memory/in-memory-image-cloud.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
 import { BucketCopyOptionsSchema } from '../../functions/core/config.js';
-import type { ImageBatchState } from '../../functions/core/image-backup-state.js';
+import type { ImageBatchState } from '../../functions/core/run-state/image-batch.js';
 import { exportBlockers } from '../../functions/core/image-exportability.js';
-import { PacingSchema, type RunContext } from '../../functions/core/volume-backup-state.js';
-import { ThrottledError } from '../../functions/ports/snapshot-errors.js';
+import { PacingSchema, type RunContext } from '../../functions/core/run-state/backup-run.js';
+import { ThrottledError } from '../../functions/ports/errors/aws-request-errors.js';
 import { copyImages } from '../../functions/steps/copy-images.js';
 import { exportImages } from '../../functions/steps/export-images.js';
 import { imageInstances } from '../../functions/steps/image-instances.js';

@@ -1,5 +1,5 @@
 import { recordPoll, startPollLoop } from '../../functions/core/poll-loop.js';
-import { PacingSchema } from '../../functions/core/volume-backup-state.js';
+import { PacingSchema } from '../../functions/core/run-state/backup-run.js';
 
 const pacing = PacingSchema.parse({
   firstPollSeconds: 10,

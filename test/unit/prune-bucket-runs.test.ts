@@ -2,13 +2,13 @@ import { gunzipSync } from 'node:zlib';
 import { InMemoryEc2RecoveryPoints } from '../../functions/adapters/in-memory/in-memory-ec2-recovery-points.js';
 import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memory-object-store.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
-import type { BucketCopyState } from '../../functions/core/bucket-copy-state.js';
+import type { BucketCopyState } from '../../functions/core/run-state/bucket-copy.js';
 import { BucketCopyOptionsSchema } from '../../functions/core/config.js';
-import type { PruneRegionState } from '../../functions/core/prune-state.js';
-import { PacingSchema, type RunContext } from '../../functions/core/volume-backup-state.js';
+import type { PruneRegionState } from '../../functions/core/run-state/prune-run.js';
+import { PacingSchema, type RunContext } from '../../functions/core/run-state/backup-run.js';
 import { planBucketCopies } from '../../functions/steps/plan-bucket-copies.js';
 import { pruneRegionTurn } from '../../functions/steps/prune-region.js';
-import { recordBucketCopies } from '../../functions/steps/record-bucket-copy.js';
+import { recordBucketCopies } from '../../functions/steps/record-bucket-copies.js';
 import { syncBucket } from '../../functions/steps/sync-bucket.js';
 
 /** S3 key order: UTF-8 bytes. */

@@ -5,8 +5,8 @@ import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memor
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
 import { versionsOnlyIn } from '../../functions/core/manifest-version-diff.js';
 import type { ManifestEntry } from '../../functions/core/object-sync.js';
-import type { PruneRegionState } from '../../functions/core/prune-state.js';
-import { ThrottledError } from '../../functions/ports/snapshot-errors.js';
+import type { PruneRegionState } from '../../functions/core/run-state/prune-run.js';
+import { ThrottledError } from '../../functions/ports/errors/aws-request-errors.js';
 import { parseConfig, type Retention } from '../../functions/core/config.js';
 import { planPrune } from '../../functions/steps/plan-prune.js';
 import { pruneRegionTurn } from '../../functions/steps/prune-region.js';

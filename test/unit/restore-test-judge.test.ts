@@ -5,7 +5,7 @@ import {
   parseSelfCheckOutput,
 } from '../../functions/core/guest-self-check.js';
 import { judgeRestoreTest } from '../../functions/core/restore-test-judge.js';
-import type { RestoreFacts } from '../../functions/core/restore-test-state.js';
+import type { RestoreFacts } from '../../functions/core/run-state/restore-test-run.js';
 
 const healthyLine =
   '{"ip":"10.0.1.23","defaultRoute":true,"dns":true,"imds":true,"hostname":"ip-10-0-1-23"}';

@@ -1,7 +1,7 @@
 import { parseConfig } from '../../functions/core/config.js';
 import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
 import { restoreNetworkFrom } from '../../functions/core/restore-test-network.js';
-import { pickRestoreCandidates } from '../../functions/core/restore-test-picking.js';
+import { selectRestoreCandidates } from '../../functions/core/restore-test-picking.js';
 
 function image(
   id: string,
@@ -24,7 +24,7 @@ function image(
 }
 const criteria = { policy: 'daily', region: 'us-east-1' };
 
-describe('pickRestoreCandidates', () => {
+describe('selectRestoreCandidates', () => {
   it('takes the newest available image per instance in the primary region, not copies or other kinds', () => {
     const points = [
       image('ami-old', 'i-a', '2026-01-01T00:00:00.000Z'),
@@ -39,7 +39,7 @@ describe('pickRestoreCandidates', () => {
       image('ami-other-policy', 'i-d', '2026-01-02T00:00:00.000Z', { policy: 'weekly' }),
       image('snap-1', 'vol-1', '2026-01-02T00:00:00.000Z', { kind: 'volume-snapshot' }),
     ];
-    const { candidates, selected } = pickRestoreCandidates(points, criteria);
+    const { candidates, selected } = selectRestoreCandidates(points, criteria);
     expect(selected.map((ref) => ref.imageId)).toEqual(['ami-new', 'ami-b']);
     expect(candidates).toEqual(selected);
   });
@@ -54,11 +54,11 @@ describe('pickRestoreCandidates', () => {
       image('ami-d', 'i-d', '2026-01-06T00:00:00.000Z'),
     ];
     const pick = (sample: number) =>
-      pickRestoreCandidates(points, { ...criteria, sample }).selected.map((ref) => ref.sourceId);
+      selectRestoreCandidates(points, { ...criteria, sample }).selected.map((ref) => ref.sourceId);
     expect(pick(2)).toEqual(['i-c', 'i-d']);
     expect(pick(3)).toEqual(['i-c', 'i-d', 'i-b']);
     expect(pick(10)).toEqual(['i-c', 'i-d', 'i-b', 'i-a']);
-    const a = pickRestoreCandidates(points, { ...criteria, sample: 4 }).selected.find(
+    const a = selectRestoreCandidates(points, { ...criteria, sample: 4 }).selected.find(
       (ref) => ref.sourceId === 'i-a',
     );
     expect(a).toEqual({

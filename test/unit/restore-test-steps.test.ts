@@ -9,16 +9,19 @@ import type {
   PickRestoreCandidatesResult,
   RestoreBatchState,
   RestoreRunContext,
-} from '../../functions/core/restore-test-state.js';
-import { ThrottledError } from '../../functions/ports/snapshot-errors.js';
-import { cleanUpRestoreBatch } from '../../functions/steps/restore-test-cleanup.js';
-import { pickRestoreTestCandidates } from '../../functions/steps/restore-test-pick.js';
-import { evidenceText, recordRestoreVerdicts } from '../../functions/steps/restore-test-record.js';
+} from '../../functions/core/run-state/restore-test-run.js';
+import { ThrottledError } from '../../functions/ports/errors/aws-request-errors.js';
+import { cleanUpRestoreBatch } from '../../functions/steps/clean-up-restore-batch.js';
+import { pickRestoreCandidates } from '../../functions/steps/pick-restore-candidates.js';
+import {
+  evidenceText,
+  recordRestoreVerdicts,
+} from '../../functions/steps/record-restore-verdicts.js';
 import {
   restoreTestMetrics,
   summarizeRestoreTest,
-} from '../../functions/steps/restore-test-summarize.js';
-import { restoreTestTurn } from '../../functions/steps/restore-test-turn.js';
+} from '../../functions/steps/summarize-restore-test.js';
+import { testRestores } from '../../functions/steps/test-restores.js';
 import {
   isLeftover,
   sweepRestoreLeftovers,
@@ -78,7 +81,7 @@ async function pick(
   runId = 'rt-1',
   options = {},
 ): Promise<PickRestoreCandidatesResult> {
-  return pickRestoreTestCandidates(
+  return pickRestoreCandidates(
     {
       request: { policyName: 'daily', config, options },
       executionName: runId,
@@ -96,11 +99,11 @@ async function loop(
 ) {
   const batch = picked.batches[0]!;
   const deps = { lab, pace: unpaced, hasTime: () => true, clock: clock.now };
-  let state: RestoreBatchState = await restoreTestTurn({ run: picked.run, ...batch }, deps);
+  let state: RestoreBatchState = await testRestores({ run: picked.run, ...batch }, deps);
   let turns = 1;
   while (!state.loop.settled) {
     clock.ms += state.loop.nextPollSeconds * 1000;
-    state = await restoreTestTurn(state, deps);
+    state = await testRestores(state, deps);
     turns += 1;
     if (turns > 200) throw new Error('the loop does not settle');
   }
@@ -252,8 +255,8 @@ describe('restore-test steps (in-memory lab)', () => {
     const picked = await pick(catalog);
     const deps = { lab, pace: unpaced, hasTime: () => true, clock: new FakeClock().now };
     const input = { run: picked.run, ...picked.batches[0]! };
-    const first = await restoreTestTurn(input, deps);
-    const again = await restoreTestTurn(input, deps);
+    const first = await testRestores(input, deps);
+    const again = await testRestores(input, deps);
     expect(lab.instances.size).toBe(1);
     expect(again.items[0]?.instanceId).toBe(first.items[0]?.instanceId);
   });
@@ -292,8 +295,8 @@ describe('restore-test steps (in-memory lab)', () => {
     const frozen = new FakeClock();
     const picked = await pick(catalog, 'rt-1', { timeoutSeconds: 60, firstPollSeconds: 10 });
     const deps = { lab, pace: unpaced, hasTime: () => true, clock: frozen.now };
-    let state = await restoreTestTurn({ run: picked.run, ...picked.batches[0]! }, deps);
-    while (!state.loop.settled) state = await restoreTestTurn(state, deps);
+    let state = await testRestores({ run: picked.run, ...picked.batches[0]! }, deps);
+    while (!state.loop.settled) state = await testRestores(state, deps);
     expect(state.items[0]?.verdict).toMatchObject({ outcome: 'agent-never-online' });
     expect(state.loop.waitedSeconds).toBeGreaterThanOrEqual(60);
   });
@@ -315,7 +318,7 @@ describe('restore-test steps (in-memory lab)', () => {
         restoreTest: { verdict: 'passed', testedAt: '2026-11-01T00:00:00.000Z' },
       },
     ]);
-    const picked = await pickRestoreTestCandidates(
+    const picked = await pickRestoreCandidates(
       {
         request: { policyName: 'daily', config: sampled },
         executionName: 'rt-s',
@@ -334,7 +337,7 @@ describe('restore-test steps (in-memory lab)', () => {
       policies: { daily: { schedule: 'rate(1 day)', retention: { daily: 7 } } },
     });
     await expect(
-      pickRestoreTestCandidates(
+      pickRestoreCandidates(
         {
           request: { policyName: 'daily', config: bare },
           executionName: 'x',
@@ -356,7 +359,7 @@ describe('restore-test steps (in-memory lab)', () => {
     });
     const picked = await pick(catalog, 'rt-1', { batchSize: 1 });
     const deps = { lab, pace: unpaced, hasTime: () => true, clock: new FakeClock().now };
-    for (const batch of picked.batches) await restoreTestTurn({ run: picked.run, ...batch }, deps);
+    for (const batch of picked.batches) await testRestores({ run: picked.run, ...batch }, deps);
     expect((await lab.findTestInstances('rt-1')).length).toBe(2);
     const failedBatch = picked.batches[0]!;
     const report = await cleanUpRestoreBatch(

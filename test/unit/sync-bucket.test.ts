@@ -1,13 +1,13 @@
 import { InMemoryInventoryReports } from '../../functions/adapters/in-memory/in-memory-inventory-reports.js';
 import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memory-object-store.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
-import type { BucketCopyState } from '../../functions/core/bucket-copy-state.js';
+import type { BucketCopyState } from '../../functions/core/run-state/bucket-copy.js';
 import { BucketCopyOptionsSchema } from '../../functions/core/config.js';
 import { compareKeys } from '../../functions/core/object-sync.js';
-import { PacingSchema, type RunContext } from '../../functions/core/volume-backup-state.js';
+import { PacingSchema, type RunContext } from '../../functions/core/run-state/backup-run.js';
 import type { InventoryReports } from '../../functions/ports/inventory-reports.js';
 import { planBucketCopies } from '../../functions/steps/plan-bucket-copies.js';
-import { recordBucketCopies } from '../../functions/steps/record-bucket-copy.js';
+import { recordBucketCopies } from '../../functions/steps/record-bucket-copies.js';
 import { restoreBucketCopy } from '../../functions/steps/restore-bucket-copy.js';
 import { syncBucket } from '../../functions/steps/sync-bucket.js';
 

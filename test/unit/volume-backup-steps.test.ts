@@ -2,13 +2,10 @@ import { InMemoryBucketInventory } from '../../functions/adapters/in-memory/in-m
 import { InMemoryEc2 } from '../../functions/adapters/in-memory/in-memory-ec2.js';
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
 import { BucketCopyOptionsSchema, parseConfig } from '../../functions/core/config.js';
-import {
-  PacingSchema,
-  type BatchState,
-  type DiscoverResourcesResult,
-  type RunContext,
-} from '../../functions/core/volume-backup-state.js';
-import { ThrottledError } from '../../functions/ports/snapshot-errors.js';
+import { PacingSchema, type RunContext } from '../../functions/core/run-state/backup-run.js';
+import { type BatchState } from '../../functions/core/run-state/volume-batch.js';
+import { type DiscoverResourcesResult } from '../../functions/core/run-state/discovery.js';
+import { ThrottledError } from '../../functions/ports/errors/aws-request-errors.js';
 import { copySnapshots } from '../../functions/steps/copy-snapshots.js';
 import { discoverResources } from '../../functions/steps/discover-resources.js';
 import { recordRecoveryPoints } from '../../functions/steps/record-recovery-points.js';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { runBackup } from '../../cli/run-backup.js';
 import { parseConfig } from '../../functions/core/config.js';
-import type { ImageBatchState } from '../../functions/core/image-backup-state.js';
+import type { ImageBatchState } from '../../functions/core/run-state/image-batch.js';
 import type { RunSummary } from '../../functions/steps/summarize-run.js';
 import { backupDefinitionFile } from '../../statemachines/definitions.js';
 import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';

@@ -2,7 +2,7 @@ import { DeleteVolumeCommand } from '@aws-sdk/client-ec2';
 import { runBackup } from '../../cli/run-backup.js';
 import { ensureCatalogTable } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
 import { parseConfig } from '../../functions/core/config.js';
-import type { DiscoverResourcesResult } from '../../functions/core/volume-backup-state.js';
+import type { DiscoverResourcesResult } from '../../functions/core/run-state/discovery.js';
 import type { RunSummary } from '../../functions/steps/summarize-run.js';
 import { backupDefinitionFile } from '../../statemachines/definitions.js';
 import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';

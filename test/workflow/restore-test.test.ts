@@ -11,7 +11,7 @@ import {
   ensureCatalogTable,
 } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
 import { parseConfig } from '../../functions/core/config.js';
-import type { RestoreTestOptionsInput } from '../../functions/core/restore-test-state.js';
+import type { RestoreTestOptionsInput } from '../../functions/core/run-state/restore-test-run.js';
 import { ec2At, scanTable } from '../support/aws-readback.js';
 import { useEmulator } from '../support/emulator.js';
 import {

@@ -1,5 +1,5 @@
 import type { Tags } from '../../core/tag-keys.js';
-import { AwsRequestError } from '../../ports/snapshot-errors.js';
+import { AwsRequestError } from '../../ports/errors/aws-request-errors.js';
 import type {
   Ec2RecoveryPointStore,
   PrunableImage,

@@ -1,5 +1,5 @@
 import { TagKeys, type Tags } from '../../core/tag-keys.js';
-import { SnapshotNotFoundError, VolumeNotFoundError } from '../../ports/snapshot-errors.js';
+import { SnapshotNotFoundError, VolumeNotFoundError } from '../../ports/errors/snapshot-errors.js';
 import type {
   CopySnapshotRequest,
   CreateSnapshotRequest,

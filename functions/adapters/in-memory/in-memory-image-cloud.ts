@@ -1,7 +1,7 @@
 import { exportExtension } from '../../core/image-exportability.js';
 import { TagKeys, type Tags } from '../../core/tag-keys.js';
 import type { ArtifactStore, StoredObjectFacts } from '../../ports/artifact-store.js';
-import { ImageNotFoundError, InstanceNotImageableError } from '../../ports/image-errors.js';
+import { ImageNotFoundError, InstanceNotImageableError } from '../../ports/errors/image-errors.js';
 import type {
   ExportImageRequest,
   ExportTaskRecord,

@@ -7,7 +7,7 @@ import {
   ObjectChangedDuringCopyError,
   ObjectVanishedError,
   SourceBucketUnavailableError,
-} from '../../ports/object-errors.js';
+} from '../../ports/errors/object-errors.js';
 import type {
   CopyRequest,
   CopyResult,

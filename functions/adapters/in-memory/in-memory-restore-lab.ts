@@ -9,7 +9,7 @@ import type {
   RestoreLab,
   SelfCheckResult,
 } from '../../ports/restore-lab.js';
-import { AwsRequestError } from '../../ports/snapshot-errors.js';
+import { AwsRequestError } from '../../ports/errors/aws-request-errors.js';
 
 /** What the simulated guest of an image does (the same knobs as the test cloud's guest profiles). */
 export interface GuestProfile {

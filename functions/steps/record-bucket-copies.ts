@@ -8,14 +8,11 @@ import {
   type ManifestPart,
   type RecordBucketCopiesEvent,
   type SyncTotals,
-} from '../core/bucket-copy-state.js';
+} from '../core/run-state/bucket-copy.js';
 import { recoveryPointTags, type RecoveryPoint } from '../core/recovery-point.js';
-import type {
-  BucketCopyItem,
-  BucketCopyResult,
-  RunContext,
-  RunFailure,
-} from '../core/volume-backup-state.js';
+import type { BucketCopyItem } from '../core/run-state/discovery.js';
+import type { BucketCopyResult } from '../core/run-state/backup-run-summary.js';
+import type { RunContext, RunFailure } from '../core/run-state/backup-run.js';
 import type { ObjectStoreFactory } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { partsWithin, restrictPart } from '../core/bucket-key-ranges.js';

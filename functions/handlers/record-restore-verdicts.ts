@@ -1,5 +1,5 @@
-import { RestoreBatchStateSchema } from '../core/restore-test-state.js';
-import { recordRestoreVerdicts } from '../steps/restore-test-record.js';
+import { RestoreBatchStateSchema } from '../core/run-state/restore-test-run.js';
+import { recordRestoreVerdicts } from '../steps/record-restore-verdicts.js';
 import { recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';
 import { restoreLabFor } from './restore-test-ports.js';

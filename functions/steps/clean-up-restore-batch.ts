@@ -1,4 +1,7 @@
-import type { FailedRestoreBatch, FailedRestoreBatchEvent } from '../core/restore-test-state.js';
+import type {
+  FailedRestoreBatch,
+  FailedRestoreBatchEvent,
+} from '../core/run-state/restore-test-run.js';
 import { TagKeys } from '../core/tag-keys.js';
 import type { RestoreLab } from '../ports/restore-lab.js';
 import { toFailure } from './work-outcomes.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BackupConfigSchema, RetentionSchema } from './config.js';
+import { BackupConfigSchema, RetentionSchema } from '../config.js';
 
 /**
  * The payloads that flow through the prune workflow's ASL (statemachines/prune.asl.json). Each

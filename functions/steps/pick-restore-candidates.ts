@@ -1,12 +1,12 @@
 import { toBatches } from '../core/batching.js';
 import { InvalidInputError, UnknownPolicyError } from '../core/errors.js';
-import { pickRestoreCandidates } from '../core/restore-test-picking.js';
+import { selectRestoreCandidates } from '../core/restore-test-picking.js';
 import {
   RestoreTestOptionsInputSchema,
   type PickRestoreCandidatesEvent,
   type PickRestoreCandidatesResult,
   type RestoreNetwork,
-} from '../core/restore-test-state.js';
+} from '../core/run-state/restore-test-run.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 
 /**
@@ -14,7 +14,7 @@ import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
  * boot from the catalog, and splits them into batches for the Map. The test network comes from
  * the deployment (the handler reads it from the environment and fails before any launch).
  */
-export async function pickRestoreTestCandidates(
+export async function pickRestoreCandidates(
   event: PickRestoreCandidatesEvent,
   catalog: RecoveryPointCatalog,
   network: RestoreNetwork,
@@ -29,7 +29,7 @@ export async function pickRestoreTestCandidates(
   }
   const options = RestoreTestOptionsInputSchema.parse(event.request.options ?? {});
   const points = await catalog.list({ policy: policyName, kind: 'image' });
-  const { candidates, selected } = pickRestoreCandidates(points, {
+  const { candidates, selected } = selectRestoreCandidates(points, {
     policy: policyName,
     region: config.primaryRegion,
     ...(policy.restoreTest.sample !== undefined ? { sample: policy.restoreTest.sample } : {}),

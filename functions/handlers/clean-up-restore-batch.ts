@@ -1,6 +1,6 @@
-import { FailedRestoreBatchEventSchema } from '../core/restore-test-state.js';
+import { FailedRestoreBatchEventSchema } from '../core/run-state/restore-test-run.js';
 import { logger } from '../observability/powertools.js';
-import { cleanUpRestoreBatch } from '../steps/restore-test-cleanup.js';
+import { cleanUpRestoreBatch } from '../steps/clean-up-restore-batch.js';
 import { lambdaHandler } from './lambda-handler.js';
 import { restoreLabFor } from './restore-test-ports.js';
 

@@ -1,7 +1,7 @@
 import { restoreNetworkFrom } from '../core/restore-test-network.js';
-import { PickRestoreCandidatesEventSchema } from '../core/restore-test-state.js';
+import { PickRestoreCandidatesEventSchema } from '../core/run-state/restore-test-run.js';
 import { logger } from '../observability/powertools.js';
-import { pickRestoreTestCandidates } from '../steps/restore-test-pick.js';
+import { pickRestoreCandidates } from '../steps/pick-restore-candidates.js';
 import { recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';
 
@@ -9,7 +9,7 @@ import { lambdaHandler } from './lambda-handler.js';
 export const handler = lambdaHandler(PickRestoreCandidatesEventSchema, async (event) => {
   // The test network is checked first: a missing setting fails the run before anything launches.
   const network = restoreNetworkFrom(process.env);
-  const result = await pickRestoreTestCandidates(event, recoveryPointCatalog(), network);
+  const result = await pickRestoreCandidates(event, recoveryPointCatalog(), network);
   logger.info('picked restore-test candidates', {
     runId: result.run.runId,
     ...result.selection,

@@ -1,4 +1,4 @@
-import { SweepRestoreLeftoversEventSchema } from '../core/restore-test-state.js';
+import { SweepRestoreLeftoversEventSchema } from '../core/run-state/restore-test-run.js';
 import { logger } from '../observability/powertools.js';
 import { sweepRestoreLeftovers } from '../steps/sweep-restore-leftovers.js';
 import { lambdaHandler } from './lambda-handler.js';

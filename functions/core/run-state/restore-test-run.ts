@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BackupConfigSchema } from './config.js';
+import { BackupConfigSchema } from '../config.js';
 
 /**
  * The payloads that flow through the restore-test workflow's ASL (statemachines/restore-test.asl.json).

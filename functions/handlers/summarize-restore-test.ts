@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SummarizeRestoreTestEventSchema } from '../core/restore-test-state.js';
+import { SummarizeRestoreTestEventSchema } from '../core/run-state/restore-test-run.js';
 import { logger, publishPolicyMetrics } from '../observability/powertools.js';
-import { restoreTestMetrics, summarizeRestoreTest } from '../steps/restore-test-summarize.js';
+import { restoreTestMetrics, summarizeRestoreTest } from '../steps/summarize-restore-test.js';
 import { lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(SummarizeRestoreTestEventSchema, async (event) => {

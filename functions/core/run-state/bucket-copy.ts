@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BucketCopyItemSchema, RunContextSchema, RunFailureSchema } from './volume-backup-state.js';
+import { BucketCopyItemSchema } from './discovery.js';
+import { RunContextSchema, RunFailureSchema } from './backup-run.js';
 
 /** Payloads of the bucket branch of the backup workflow: one Map item per source bucket and region. */
 

@@ -1,4 +1,4 @@
-import { BackupError } from '../core/errors.js';
+import { BackupError } from '../../core/errors.js';
 
 /** The key was listed but is gone when copied (deleted in between). Not a failure of the run. */
 export class ObjectVanishedError extends BackupError {}

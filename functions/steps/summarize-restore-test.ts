@@ -5,7 +5,7 @@ import type {
   RestoreTestResult,
   SummarizeRestoreTestEvent,
   SweepResult,
-} from '../core/restore-test-state.js';
+} from '../core/run-state/restore-test-run.js';
 import { parseCause } from './lambda-cause.js';
 
 export interface RestoreTestSummary {

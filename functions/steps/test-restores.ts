@@ -16,7 +16,7 @@ import type {
   RestoreOutcome,
   RestoreRunContext,
   RestoreWork,
-} from '../core/restore-test-state.js';
+} from '../core/run-state/restore-test-run.js';
 import { ManagedByValue, TagKeys, type Tags } from '../core/tag-keys.js';
 import {
   InsufficientCapacityError,
@@ -49,7 +49,7 @@ const deadlineGraceSeconds = 600;
  * machine that has its verdict. The batch is settled when every image has a verdict and its
  * machine is terminated (or was never launched).
  */
-export async function restoreTestTurn(
+export async function testRestores(
   event: RestoreBatchStepEvent,
   deps: RestoreTestTurnDeps,
 ): Promise<RestoreBatchState> {

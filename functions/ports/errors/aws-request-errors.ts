@@ -1,25 +1,9 @@
-import { BackupError } from '../core/errors.js';
+import { BackupError } from '../../core/errors.js';
 
-/** The volume is gone (deleted between discovery and snapshot). Not retryable. */
-export class VolumeNotFoundError extends BackupError {
-  constructor(
-    readonly volumeId: string,
-    options?: ErrorOptions,
-  ) {
-    super(`volume ${volumeId} does not exist (deleted after discovery?)`, options);
-  }
-}
-
-/** The source snapshot of a copy is gone. Not retryable. */
-export class SnapshotNotFoundError extends BackupError {
-  constructor(
-    readonly snapshotId: string,
-    readonly region: string,
-    options?: ErrorOptions,
-  ) {
-    super(`snapshot ${snapshotId} does not exist in ${region}`, options);
-  }
-}
+/**
+ * How an AWS call failed after the SDK's own retries, by meaning. Adapters translate SDK errors
+ * into these (functions/adapters/aws-error-translation.ts); ASL Retry matches their names.
+ */
 
 /** The API refused for rate or concurrency after the SDK's own retries; try again later. */
 export class ThrottledError extends BackupError {
@@ -54,9 +38,3 @@ export class AwsRequestError extends BackupError {
     super(`${operation} refused (${code}): ${detail}`, options);
   }
 }
-
-/** The snapshot did not complete within the run's wait limit. */
-export class SnapshotTimeoutError extends BackupError {}
-
-/** EBS reported the snapshot in state "error". */
-export class SnapshotFailedError extends BackupError {}

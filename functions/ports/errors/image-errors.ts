@@ -1,4 +1,4 @@
-import { BackupError } from '../core/errors.js';
+import { BackupError } from '../../core/errors.js';
 
 /** The instance is gone or cannot be imaged now (not retryable). */
 export class InstanceNotImageableError extends BackupError {}

@@ -4,11 +4,11 @@ import type {
   RestoreBatchState,
   RestoreTestResult,
   RestoreVerdict,
-} from '../core/restore-test-state.js';
+} from '../core/run-state/restore-test-run.js';
 import { TagKeys, type Tags } from '../core/tag-keys.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import type { RestoreLab } from '../ports/restore-lab.js';
-import { ThrottledError, TransientAwsError } from '../ports/snapshot-errors.js';
+import { ThrottledError, TransientAwsError } from '../ports/errors/aws-request-errors.js';
 import { toFailure } from './work-outcomes.js';
 
 /** The catalog's evidence stays a short string: the console excerpt is cut first. */

@@ -1,12 +1,8 @@
 import { z } from 'zod';
-import {
-  CopyWorkSchema,
-  FailureSchema,
-  InstanceRefSchema,
-  PollLoopSchema,
-  RunContextSchema,
-  SnapshotWorkSchema,
-} from './volume-backup-state.js';
+import { CopyWorkSchema, PollLoopSchema, SnapshotWorkSchema } from './volume-batch.js';
+import { FailureSchema } from './restore-test-run.js';
+import { InstanceRefSchema } from './discovery.js';
+import { RunContextSchema } from './backup-run.js';
 
 /** Payloads of the image branch of the backup workflow (one Map iteration per batch of instances). */
 

@@ -1,11 +1,11 @@
-import { RestoreBatchStepEventSchema } from '../core/restore-test-state.js';
+import { RestoreBatchStepEventSchema } from '../core/run-state/restore-test-run.js';
 import { pacerOf } from '../steps/pacer.js';
-import { restoreTestTurn } from '../steps/restore-test-turn.js';
+import { testRestores } from '../steps/test-restores.js';
 import { lambdaHandler, timeLeft } from './lambda-handler.js';
 import { restoreLabFor } from './restore-test-ports.js';
 
 export const handler = lambdaHandler(RestoreBatchStepEventSchema, (event, context) =>
-  restoreTestTurn(event, {
+  testRestores(event, {
     lab: restoreLabFor(event.run.primaryRegion),
     pace: pacerOf(event.run.options.runInstancesPerSecond),
     hasTime: timeLeft(context),
