@@ -1,4 +1,8 @@
-import { manifestPrefix, type ManifestIndex } from '../core/run-state/bucket-copy.js';
+import {
+  MANIFESTS_PREFIX,
+  manifestPrefix,
+  type ManifestIndex,
+} from '../core/run-state/bucket-copy.js';
 import type { PruneContext, PruneTarget } from '../core/run-state/prune-run.js';
 import {
   planRegionPrune,
@@ -219,7 +223,7 @@ function imageState(state: string): RecoveryPointState {
 /** `.manifests/<bucket>/<run>/index.json` keys; the parts beside them are skipped. */
 async function manifestIndexKeys(objects: ObjectStore, bucket: string): Promise<string[]> {
   const keys: string[] = [];
-  for await (const page of objects.listObjects(bucket, '.manifests/'))
+  for await (const page of objects.listObjects(bucket, MANIFESTS_PREFIX))
     for (const object of page) if (object.key.endsWith('/index.json')) keys.push(object.key);
   return keys;
 }

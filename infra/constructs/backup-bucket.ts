@@ -12,8 +12,8 @@ import { privateDataBucketProps } from './data-bucket-props.js';
  */
 export const NONCURRENT_MARGIN_DAYS = 7;
 
-/** Prefix of the bucket-copy manifests (functions/core/bucket-copy-state.ts `manifestPrefix`). */
-export const MANIFESTS_PREFIX = '.manifests/';
+/** Prefix of the bucket-copy manifests, defined with the manifests (functions/core/run-state/bucket-copy.ts). */
+export { MANIFESTS_PREFIX } from '../../functions/core/run-state/bucket-copy.js';
 
 /**
  * The deterministic name of the backup bucket the DR stack creates in `region`:

@@ -123,11 +123,15 @@ export type RecordBucketCopiesEvent = z.infer<typeof RecordBucketCopiesEventSche
 export type BucketCopyStepEvent = z.infer<typeof BucketCopyStepEventSchema>;
 
 /**
- * Where a run's manifest lives in the backup bucket. Bucket names cannot start with ".", so this
- * never collides with the copies, which live under `<source bucket>/`.
+ * Where every run's manifest lives in the backup bucket. Bucket names cannot start with ".", so
+ * this never collides with the copies, which live under `<source bucket>/`. The record step's
+ * grant (infra/constructs/bucket-copy-access.ts) and the prune survey use the same prefix.
  */
+export const MANIFESTS_PREFIX = '.manifests/';
+
+/** Where one run's manifest lives: `.manifests/<source bucket>/<run id>/`. */
 export function manifestPrefix(sourceBucket: string, runId: string): string {
-  return `.manifests/${sourceBucket}/${runId}/`;
+  return `${MANIFESTS_PREFIX}${sourceBucket}/${runId}/`;
 }
 
 /** The manifest index: the recovery point of one bucket copy run. */
