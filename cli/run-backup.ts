@@ -1,5 +1,4 @@
-import type { BackupConfig } from '../functions/core/config.js';
-import { UnknownPolicyError } from '../functions/core/errors.js';
+import { policyNamed, type BackupConfig } from '../functions/core/config.js';
 import type { BackupRunRequest, Pacing } from '../functions/core/run-state/backup-run.js';
 import type { RunSummary } from '../functions/steps/summarize-run.js';
 import { backupDefinitionFile } from '../statemachines/definitions.js';
@@ -33,8 +32,7 @@ export interface BackupRunOutcome {
 /** One backup run: in-process with the real handlers (--local), or on the deployed state machine. */
 export async function runBackup(options: BackupRunOptions): Promise<BackupRunOutcome> {
   const { config, policyName } = options;
-  if (!config.policies[policyName])
-    throw new UnknownPolicyError(policyName, Object.keys(config.policies));
+  policyNamed(config, policyName);
   const request: BackupRunRequest = {
     policyName,
     config,

@@ -1,7 +1,6 @@
 import { Ec2RecoveryPointStoreAdapter } from '../functions/adapters/ec2-recovery-point-store.js';
 import { S3ObjectStore } from '../functions/adapters/s3-object-store.js';
-import type { BackupConfig } from '../functions/core/config.js';
-import { UnknownPolicyError } from '../functions/core/errors.js';
+import { policyNamed, type BackupConfig } from '../functions/core/config.js';
 import type { PruneRequest } from '../functions/core/run-state/prune-run.js';
 import { backupBucketsFromEnvironment } from '../functions/handlers/backup-buckets.js';
 import { previewPrune, type PrunePreview } from '../functions/steps/preview-prune.js';
@@ -61,8 +60,7 @@ export async function previewPruneRun(options: PruneRunOptions): Promise<PrunePr
 }
 
 function pruneRequest(options: PruneRunOptions): PruneRequest {
-  if (!options.config.policies[options.policyName])
-    throw new UnknownPolicyError(options.policyName, Object.keys(options.config.policies));
+  policyNamed(options.config, options.policyName);
   return {
     policyName: options.policyName,
     config: options.config,

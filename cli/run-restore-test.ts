@@ -1,5 +1,5 @@
-import type { BackupConfig } from '../functions/core/config.js';
-import { InvalidInputError, UnknownPolicyError } from '../functions/core/errors.js';
+import { policyNamed, type BackupConfig } from '../functions/core/config.js';
+import { InvalidInputError } from '../functions/core/errors.js';
 import {
   restoreNetworkFrom,
   RestoreNetworkVariables,
@@ -43,8 +43,7 @@ export async function runRestoreTest(
   options: RestoreTestRunOptions,
 ): Promise<RestoreTestRunOutcome> {
   const { config, policyName } = options;
-  const policy = config.policies[policyName];
-  if (!policy) throw new UnknownPolicyError(policyName, Object.keys(config.policies));
+  const policy = policyNamed(config, policyName);
   if (!policy.restoreTest) {
     throw new InvalidInputError(
       `policy "${policyName}" has no restoreTest section; add "restoreTest": { "schedule": ... } to test its images`,

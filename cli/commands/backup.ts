@@ -1,5 +1,5 @@
 import { configPath, loadConfigFile } from '../../functions/config/load-config-file.js';
-import { UnknownPolicyError } from '../../functions/core/errors.js';
+import { policyNamed } from '../../functions/core/config.js';
 import type { RunSummary } from '../../functions/steps/summarize-run.js';
 import { ExitCode } from '../exit-codes.js';
 import { catalogTableName, type GlobalOptions } from '../global-options.js';
@@ -17,9 +17,7 @@ export interface BackupCommandOptions extends GlobalOptions {
 
 export async function backupCommand(options: BackupCommandOptions): Promise<number> {
   const config = loadConfigFile(configPath(options.config));
-  if (!config.policies[options.policy]) {
-    throw new UnknownPolicyError(options.policy, Object.keys(config.policies));
-  }
+  policyNamed(config, options.policy);
   const runId = checkRunId(options.runId ?? newRunId(options.policy, new Date()));
   const { summary } = await withProgress(`run ${runId}`, async (progress) => {
     const outcome = await runBackup({

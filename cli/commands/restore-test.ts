@@ -1,5 +1,5 @@
 import { configPath, loadConfigFile } from '../../functions/config/load-config-file.js';
-import { UnknownPolicyError } from '../../functions/core/errors.js';
+import { policyNamed } from '../../functions/core/config.js';
 import type { RestoreTestResult } from '../../functions/core/run-state/restore-test-run.js';
 import type { RestoreTestSummary } from '../../functions/steps/summarize-restore-test.js';
 import { ExitCode } from '../exit-codes.js';
@@ -21,9 +21,7 @@ export interface RestoreTestCommandOptions extends GlobalOptions {
 
 export async function restoreTestCommand(options: RestoreTestCommandOptions): Promise<number> {
   const config = loadConfigFile(configPath(options.config));
-  if (!config.policies[options.policy]) {
-    throw new UnknownPolicyError(options.policy, Object.keys(config.policies));
-  }
+  policyNamed(config, options.policy);
   const runId = checkRunId(options.runId ?? newRunId(`${options.policy}-rt`, new Date()));
   const { summary } = await withProgress(`restore test ${runId}`, async (progress) => {
     const outcome = await runRestoreTest({

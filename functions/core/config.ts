@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue } from './errors.js';
+import { ConfigError, UnknownPolicyError, type ConfigIssue } from './errors.js';
 import { describeScheduleProblem, isKnownTimeZone } from './schedule-expression.js';
 
 /**
@@ -16,6 +16,13 @@ const wholeNumber = () =>
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
   error: (issue) => `expected an AWS region such as us-east-1, got ${describe(issue.input)}`,
 });
+
+/** A schedule EventBridge Scheduler accepts (rules in functions/core/schedule-expression.ts). */
+const scheduleExpression = () =>
+  z.string().superRefine((expression, ctx) => {
+    const problem = describeScheduleProblem(expression);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -115,10 +122,7 @@ export const ImageOptionsSchema = z.strictObject({
  * isolated test network and verify it. `sample` N tests the N sources tested longest ago.
  */
 export const RestoreTestOptionsSchema = z.strictObject({
-  schedule: z.string().superRefine((expression, ctx) => {
-    const problem = describeScheduleProblem(expression);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
+  schedule: scheduleExpression(),
   sample: z
     .int({ error: (issue) => `expected a whole number >= 1, got ${describe(issue.input)}` })
     .min(1, { error: (issue) => `expected a whole number >= 1, got ${describe(issue.input)}` })
@@ -146,13 +150,7 @@ export const RestoreTestOptionsSchema = z.strictObject({
 /** The scheduled prune of a policy's recovery points (retention applied, with rails). */
 export const PruneOptionsSchema = z.strictObject({
   /** When the prune workflow runs, in the policy's time zone. */
-  schedule: z
-    .string()
-    .superRefine((expression, ctx) => {
-      const problem = describeScheduleProblem(expression);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .default('cron(0 3 * * ? *)'),
+  schedule: scheduleExpression().default('cron(0 3 * * ? *)'),
   /** A prune deletes at most this share of a source's points in a region unless forced. */
   maxDeleteFraction: z
     .number({ error: (issue) => `expected a fraction from 0 to 1, got ${describe(issue.input)}` })
@@ -162,10 +160,7 @@ export const PruneOptionsSchema = z.strictObject({
 });
 
 export const PolicySchema = z.strictObject({
-  schedule: z.string().superRefine((expression, ctx) => {
-    const problem = describeScheduleProblem(expression);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
+  schedule: scheduleExpression(),
   timezone: z
     .string()
     .default('UTC')
@@ -229,6 +224,13 @@ export type Retention = z.infer<typeof RetentionSchema>;
 export type CopyTarget = z.infer<typeof CopyTargetSchema>;
 export type RestoreTestOptions = z.infer<typeof RestoreTestOptionsSchema>;
 export type PruneOptions = z.infer<typeof PruneOptionsSchema>;
+
+/** The policy of that name; UnknownPolicyError (listing the defined ones) when there is none. */
+export function policyNamed(config: BackupConfig, name: string): Policy {
+  const policy = config.policies[name];
+  if (!policy) throw new UnknownPolicyError(name, Object.keys(config.policies));
+  return policy;
+}
 
 /** Validates an already-decoded JSON value; throws ConfigError listing every problem by path. */
 export function parseConfig(value: unknown, source = 'backup.config.json'): BackupConfig {

@@ -1,6 +1,11 @@
 import { toBatches } from '../core/batching.js';
-import { BucketCopyOptionsSchema, type BackupConfig, type Policy } from '../core/config.js';
-import { InvalidInputError, UnknownPolicyError } from '../core/errors.js';
+import {
+  BucketCopyOptionsSchema,
+  policyNamed,
+  type BackupConfig,
+  type Policy,
+} from '../core/config.js';
+import { InvalidInputError } from '../core/errors.js';
 import { resolvePolicies, type TagProblem } from '../core/policy-resolution.js';
 import { formatExpiresAt, retentionHorizon } from '../core/retention-horizon.js';
 import {
@@ -49,8 +54,7 @@ export async function discoverResources(
 ): Promise<DiscoverResourcesResult> {
   const { request } = event;
   const { config, policyName } = request;
-  const policy = config.policies[policyName];
-  if (!policy) throw new UnknownPolicyError(policyName, Object.keys(config.policies));
+  const policy = policyNamed(config, policyName);
   const exportPlan = planExport(policyName, policy, deployment);
   const knownPolicies = new Set(Object.keys(config.policies));
   const startedAt = new Date(event.executionStartTime);

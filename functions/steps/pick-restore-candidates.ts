@@ -1,5 +1,6 @@
 import { toBatches } from '../core/batching.js';
-import { InvalidInputError, UnknownPolicyError } from '../core/errors.js';
+import { policyNamed } from '../core/config.js';
+import { InvalidInputError } from '../core/errors.js';
 import { selectRestoreCandidates } from '../core/restore-test-picking.js';
 import {
   RestoreTestOptionsInputSchema,
@@ -20,8 +21,7 @@ export async function pickRestoreCandidates(
   network: RestoreNetwork,
 ): Promise<PickRestoreCandidatesResult> {
   const { config, policyName } = event.request;
-  const policy = config.policies[policyName];
-  if (!policy) throw new UnknownPolicyError(policyName, Object.keys(config.policies));
+  const policy = policyNamed(config, policyName);
   if (!policy.restoreTest) {
     throw new InvalidInputError(
       `policy "${policyName}" has no restoreTest section; add "restoreTest": { "schedule": ... } to test its images`,

@@ -1,4 +1,5 @@
-import { InvalidInputError, UnknownPolicyError } from '../core/errors.js';
+import { policyNamed } from '../core/config.js';
+import { InvalidInputError } from '../core/errors.js';
 import { defaultMaxDeleteFraction } from '../core/retention-plan.js';
 import type {
   PlanPruneEvent,
@@ -24,8 +25,7 @@ export function planPrune(
   options: { preview?: boolean } = {},
 ): PlanPruneResult {
   const { config, policyName } = event.request;
-  const policy = config.policies[policyName];
-  if (!policy) throw new UnknownPolicyError(policyName, Object.keys(config.policies));
+  const policy = policyNamed(config, policyName);
   const now = event.request.now ?? event.executionStartTime;
   // Planning from the future deletes what today's rules keep: only a dry run may look ahead.
   if (!options.preview && Date.parse(now) > Date.parse(event.executionStartTime) + maxLookAheadMs) {

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { configJsonSchema, parseConfig, parseConfigText } from '../../functions/core/config.js';
-import { ConfigError } from '../../functions/core/errors.js';
+import {
+  configJsonSchema,
+  parseConfig,
+  parseConfigText,
+  policyNamed,
+} from '../../functions/core/config.js';
+import { ConfigError, UnknownPolicyError } from '../../functions/core/errors.js';
 
 const valid = {
   primaryRegion: 'us-east-1',
@@ -130,5 +135,20 @@ describe('the JSON Schema for editors', () => {
   it('is the committed schema/backup.config.schema.json (regenerate with npm run schema)', () => {
     const committed = JSON.parse(readFileSync('schema/backup.config.schema.json', 'utf8'));
     expect(committed).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
+  });
+});
+
+describe('policyNamed', () => {
+  it('returns the named policy', () => {
+    const config = parseConfig(valid);
+    expect(policyNamed(config, 'daily')).toBe(config.policies.daily);
+  });
+
+  it('throws UnknownPolicyError listing the defined policies for any other name', () => {
+    const config = parseConfig(valid);
+    expect(() => policyNamed(config, 'hourly')).toThrow(UnknownPolicyError);
+    expect(() => policyNamed(config, 'hourly')).toThrow(
+      'unknown policy "hourly"; the configuration defines: daily',
+    );
   });
 });
