@@ -11,7 +11,7 @@ import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js
 import type { ObjectStore } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import { BucketRunNotExpiredError } from '../ports/errors/object-errors.js';
-import { ThrottledError, TransientAwsError } from '../ports/errors/aws-request-errors.js';
+import { isRetryableAwsError } from '../ports/errors/aws-request-errors.js';
 import { BucketRunsInRegion, expireBucketRun } from './expire-bucket-run.js';
 import { deleteExportsOf } from './expire-image-exports.js';
 import { surveyAndPlanRegion } from './survey-recovery-points.js';
@@ -101,7 +101,7 @@ export async function pruneRegionTurn(
       await item.run();
     } catch (error) {
       // Slow down: the next turn (after the workflow's wait) carries on where this one stopped.
-      if (error instanceof ThrottledError || error instanceof TransientAwsError) return next(false);
+      if (isRetryableAwsError(error)) return next(false);
       gaveUp.add(item.id);
       // The state carries every refused id: past a bound, something is wrong for the whole
       // region (permissions, a lock on everything) and the rest waits for the next prune.

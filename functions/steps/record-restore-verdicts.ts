@@ -8,7 +8,7 @@ import type {
 import { TagKeys, type Tags } from '../core/tag-keys.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
 import type { RestoreLab } from '../ports/restore-lab.js';
-import { ThrottledError, TransientAwsError } from '../ports/errors/aws-request-errors.js';
+import { isRetryableAwsError } from '../ports/errors/aws-request-errors.js';
 import { toFailure } from './work-outcomes.js';
 
 /** The catalog's evidence stays a short string: the console excerpt is cut first. */
@@ -48,7 +48,7 @@ export async function recordRestoreVerdicts(
     try {
       await deps.lab.tagImage(item.imageId, verdictTags(verdict));
     } catch (error) {
-      if (error instanceof ThrottledError || error instanceof TransientAwsError) throw error;
+      if (isRetryableAwsError(error)) throw error;
       problems.push(`tagging ${item.imageId}: ${toFailure(error).message}`);
     }
     const point = await deps.catalog.get(item.imageId);

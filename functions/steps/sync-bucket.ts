@@ -17,7 +17,7 @@ import {
 } from '../core/object-sync.js';
 import type { RunFailure } from '../core/run-state/backup-run.js';
 import { ChecksumMismatchError, ObjectVanishedError } from '../ports/errors/object-errors.js';
-import { ThrottledError, TransientAwsError } from '../ports/errors/aws-request-errors.js';
+import { isRetryableAwsError } from '../ports/errors/aws-request-errors.js';
 import type { ListedObject, ObjectStore } from '../ports/object-store.js';
 import { readManifestIndex, writePartList } from './manifest-index.js';
 import { through, openManifestPart, readManifestParts } from './manifest-stream.js';
@@ -98,7 +98,7 @@ export async function syncBucket(
         range,
       );
     } catch (error) {
-      if (error instanceof ThrottledError || error instanceof TransientAwsError) throw error;
+      if (isRetryableAwsError(error)) throw error;
       // Without the previous manifest nothing can be compared: the range stops, reported.
       return { ...state, turns: state.turns + 1, done: true, rangeError: toFailure(error) };
     }
@@ -273,7 +273,7 @@ export async function syncBucket(
     }
   } catch (error) {
     // Throttling and transient faults are the workflow's to retry (the turn is repeatable).
-    if (error instanceof ThrottledError || error instanceof TransientAwsError) throw error;
+    if (isRetryableAwsError(error)) throw error;
     // Anything else ends the range here, keeping what this run copied so far: the record step
     // lets the previous run's copies stand in for the rest.
     rangeError = toFailure(error);

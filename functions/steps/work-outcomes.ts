@@ -1,14 +1,14 @@
 import type { SnapshotRecord, SnapshotStore } from '../ports/snapshot-store.js';
 import { SnapshotFailedError } from '../ports/errors/snapshot-errors.js';
-import { ThrottledError, TransientAwsError } from '../ports/errors/aws-request-errors.js';
+import { isRetryableAwsError } from '../ports/errors/aws-request-errors.js';
 import type { SnapshotWork } from '../core/run-state/volume-batch.js';
 
 /** Polls a started snapshot may stay invisible to Describe before it is declared lost. */
 const maxUnseenPolls = 3;
 
-/** Throttling and transient faults that outlived the SDK's retries: worth another try later. */
+/** A start worth another try later is one that failed with a retryable AWS error. */
 export function isRetryableStartError(error: unknown): boolean {
-  return error instanceof ThrottledError || error instanceof TransientAwsError;
+  return isRetryableAwsError(error);
 }
 
 /** The fields every kind of started work shares (snapshots, images, copies, exports). */

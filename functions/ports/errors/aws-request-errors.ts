@@ -27,6 +27,14 @@ export class TransientAwsError extends BackupError {
   }
 }
 
+/**
+ * Throttling or a transient fault that outlived the SDK's retries: the call may succeed later, so
+ * steps leave the work for another turn (or rethrow for ASL Retry) instead of failing it.
+ */
+export function isRetryableAwsError(error: unknown): error is ThrottledError | TransientAwsError {
+  return error instanceof ThrottledError || error instanceof TransientAwsError;
+}
+
 /** Any other refusal from the API, with the provider's error code kept. */
 export class AwsRequestError extends BackupError {
   constructor(
