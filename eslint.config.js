@@ -2,12 +2,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * The dependency rule of DESIGN.md §3 as lint: the core imports nothing outside itself (and no
- * I/O), and only adapters import the AWS SDK. Tooling (tests, bench, emulator) may use the SDK.
+ * The dependency rule of docs/architecture.md §3.1 as lint: the core imports nothing outside
+ * itself (and no I/O), and only adapters import the AWS SDK. Tooling (tests, bench, emulator) may
+ * use the SDK.
  */
 const sdkImports = {
   group: ['@aws-sdk/*', '@smithy/*'],
-  message: 'Only functions/adapters may import the AWS SDK (DESIGN.md §3).',
+  message: 'Only functions/adapters may import the AWS SDK (docs/architecture.md §3.1).',
 };
 
 export default tseslint.config(

@@ -1,4 +1,4 @@
-/** Flags every command takes (DESIGN.md §2). */
+/** Flags every command takes (docs/architecture.md §2.3). */
 export interface GlobalOptions {
   config?: string;
   region?: string;

@@ -15,7 +15,7 @@ export interface FailureInfo {
   message: string;
 }
 
-/** One restorable artifact, as indexed in the catalog (DESIGN.md §2). */
+/** One restorable artifact, as indexed in the catalog (docs/architecture.md §2.4). */
 export interface RecoveryPoint {
   id: string;
   kind: RecoveryPointKind;

@@ -67,7 +67,7 @@ export const defaultMaxDeleteFraction = 0.5;
 const msPerDay = 86_400_000;
 const noRuleKeeps = 'kept by no rule';
 
-/** `backup:expires-at` as recovery points are tagged (DESIGN.md §2): ISO-8601 or `never`. */
+/** `backup:expires-at` as recovery points are tagged (docs/architecture.md §2.1): ISO-8601 or `never`. */
 const isoDateTime =
   /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
 

@@ -1,4 +1,4 @@
-/** Tag keys are a public contract (DESIGN.md §2): changing one orphans existing recovery points. */
+/** Tag keys are a public contract (docs/architecture.md §2.1): changing one orphans existing recovery points. */
 export const TagKeys = {
   policy: 'backup:policy',
   exclude: 'backup:exclude',

@@ -40,7 +40,7 @@ describe('parseConfig', () => {
     expect(() => parseConfigText(readFileSync('backup.config.json', 'utf8'))).not.toThrow();
   });
 
-  it('names the path and the value of a negative retention count, as DESIGN.md shows', () => {
+  it('names the path and the value of a negative retention count, as docs/architecture.md §2.2 shows', () => {
     const issues = issuesOf({
       ...valid,
       policies: { daily: { ...valid.policies.daily, retention: { daily: -1 } } },

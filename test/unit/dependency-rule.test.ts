@@ -1,6 +1,6 @@
 import { ESLint } from 'eslint';
 
-/** The dependency direction of DESIGN.md §3, enforced by eslint.config.js; this proves the rule bites. */
+/** The dependency direction of docs/architecture.md §3.1, enforced by eslint.config.js; this proves the rule bites. */
 const eslint = new ESLint();
 
 async function restrictedImports(filePath: string, code: string): Promise<string[]> {
