@@ -1,5 +1,5 @@
 import type { ExportWork, ImageBatchState, ImageWork } from '../core/run-state/image-batch.js';
-import { exportBlockers } from '../core/image-exportability.js';
+import { exportBlockers, type ExportMethod } from '../core/image-exportability.js';
 import { exportClientToken } from '../core/image-naming.js';
 import { recordPoll, startPollLoop } from '../core/poll-loop.js';
 import { recoveryPointTags } from '../core/recovery-point.js';
@@ -7,7 +7,7 @@ import { TagKeys, type Tags } from '../core/tag-keys.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import { ExportFailedError, ImageNotExportableError } from '../ports/errors/image-errors.js';
 import type { ExportTaskRecord, ImageExporter } from '../ports/image-exporter.js';
-import type { ImageStore } from '../ports/image-store.js';
+import type { ImageRecord, ImageStore } from '../ports/image-store.js';
 import { afterStartFailure, toFailure } from './work-outcomes.js';
 
 export interface ExportImagesDeps {
@@ -88,23 +88,11 @@ async function startQueued(
   deps: ExportImagesDeps,
 ): Promise<ImageWork[]> {
   const { run } = state;
-  const plan = run.image.export!;
+  const method = run.image.export?.format === 'STORE_TASK' ? 'store-image-task' : 'export-image';
   const queuedImageIds = items.flatMap((item) =>
     item.export?.status === 'queued' && item.image.id ? [item.image.id] : [],
   );
-  const images = new Map(
-    (await deps.images.describeImages(queuedImageIds)).map((image) => [image.imageId, image]),
-  );
-  const method = plan.format === 'STORE_TASK' ? 'store-image-task' : 'export-image';
-  const existing =
-    method === 'export-image'
-      ? new Map((await deps.exporter.findRunExports(run.runId)).map((task) => [task.imageId, task]))
-      : new Map(
-          (await deps.exporter.describeStoreTasks(queuedImageIds)).map((task) => [
-            task.imageId,
-            task,
-          ]),
-        );
+  const { images, existing } = await lookUpQueued(queuedImageIds, method, run.runId, deps);
   let inFlight = items.filter((item) => item.export?.status === 'pending').length;
 
   const next: ImageWork[] = [];
@@ -115,28 +103,10 @@ async function startQueued(
       next.push(item);
       continue;
     }
-    const image = images.get(imageId);
-    const blockers = image
-      ? exportBlockers(
-          {
-            imageId,
-            productCodes: image.productCodes,
-            ...(image.platform ? { platform: image.platform } : {}),
-            encryptedSnapshots: image.snapshots
-              .filter((snapshot) => snapshot.encrypted)
-              .map((snapshot) => snapshot.snapshotId),
-          },
-          method,
-        )
-      : [`image ${imageId} is no longer visible`];
+    const blockers = blockersOf(imageId, images.get(imageId), method);
     if (blockers.length > 0) {
-      next.push(
-        withExport(item, {
-          ...work,
-          status: 'skipped',
-          error: toFailure(new ImageNotExportableError(blockers.join('; '))),
-        }),
-      );
+      const error = toFailure(new ImageNotExportableError(blockers.join('; ')));
+      next.push(withExport(item, { ...work, status: 'skipped', error }));
       continue;
     }
     const adopted = existing.get(imageId);
@@ -149,28 +119,82 @@ async function startQueued(
       next.push(item);
       continue;
     }
-    try {
-      const tags = artifactTags(state, item);
-      const taskId =
-        plan.format === 'STORE_TASK'
-          ? (await deps.exporter.startStoreTask({ imageId, bucket: plan.bucket, objectTags: tags }),
-            imageId)
-          : await deps.exporter.startExport({
-              imageId,
-              format: plan.format,
-              bucket: plan.bucket,
-              prefix: plan.prefix,
-              roleName: plan.roleName,
-              clientToken: exportClientToken(run.runId, imageId),
-              tags: { ...tags, [TagKeys.exportFormat]: plan.format },
-            });
-      inFlight += 1;
-      next.push(withExport(item, { status: 'pending', taskId, attempts: work.attempts + 1 }));
-    } catch (error) {
-      next.push(withExport(item, afterStartFailure(work, error, run.pacing.maxStartAttempts)));
-    }
+    const started = await startTask(item, work, state, deps);
+    if (started.status === 'pending') inFlight += 1;
+    next.push(withExport(item, started));
   }
   return next;
+}
+
+/**
+ * The queued images as EC2 describes them, and the tasks this run already started for them
+ * (export tasks by the run's tags; store tasks by image, the service's own key).
+ */
+async function lookUpQueued(
+  imageIds: string[],
+  method: ExportMethod,
+  runId: string,
+  deps: ExportImagesDeps,
+): Promise<{ images: Map<string, ImageRecord>; existing: Map<string, ExportTaskRecord> }> {
+  const images = new Map(
+    (await deps.images.describeImages(imageIds)).map((image) => [image.imageId, image]),
+  );
+  const tasks =
+    method === 'export-image'
+      ? await deps.exporter.findRunExports(runId)
+      : await deps.exporter.describeStoreTasks(imageIds);
+  return { images, existing: new Map(tasks.map((task) => [task.imageId, task])) };
+}
+
+/** Why an image cannot be exported by the method, if anything stops it (a vanished image does). */
+function blockersOf(
+  imageId: string,
+  image: ImageRecord | undefined,
+  method: ExportMethod,
+): string[] {
+  if (!image) return [`image ${imageId} is no longer visible`];
+  return exportBlockers(
+    {
+      imageId,
+      productCodes: image.productCodes,
+      ...(image.platform ? { platform: image.platform } : {}),
+      encryptedSnapshots: image.snapshots
+        .filter((snapshot) => snapshot.encrypted)
+        .map((snapshot) => snapshot.snapshotId),
+    },
+    method,
+  );
+}
+
+/** ExportImage (a client token per image and run) or CreateStoreImageTask for one image. */
+async function startTask(
+  item: ImageWork,
+  work: ExportWork,
+  state: ImageBatchState,
+  deps: ExportImagesDeps,
+): Promise<ExportWork> {
+  const { run } = state;
+  const plan = run.image.export!;
+  const imageId = item.image.id ?? '';
+  try {
+    const tags = artifactTags(state, item);
+    const taskId =
+      plan.format === 'STORE_TASK'
+        ? (await deps.exporter.startStoreTask({ imageId, bucket: plan.bucket, objectTags: tags }),
+          imageId)
+        : await deps.exporter.startExport({
+            imageId,
+            format: plan.format,
+            bucket: plan.bucket,
+            prefix: plan.prefix,
+            roleName: plan.roleName,
+            clientToken: exportClientToken(run.runId, imageId),
+            tags: { ...tags, [TagKeys.exportFormat]: plan.format },
+          });
+    return { status: 'pending', taskId, attempts: work.attempts + 1 };
+  } catch (error) {
+    return afterStartFailure(work, error, run.pacing.maxStartAttempts);
+  }
 }
 
 async function pollPending(
