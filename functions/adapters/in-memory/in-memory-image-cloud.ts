@@ -141,44 +141,9 @@ export class InMemoryImageCloud {
   }
 
   exporter(region: string): ImageExporter {
-    const complete = (task: StoredTask): ExportTaskRecord => {
-      if (task.status === 'active' && task.pendingPolls-- <= 0) {
-        task.status = 'completed';
-        const key = task.key ?? '';
-        this.objects.set(`${task.bucket}/${key}`, {
-          sizeBytes: 65_536,
-          etag: `etag-${task.taskId}`,
-          tags: {},
-        });
-      }
-      const { region: _region, pendingPolls: _polls, kind: _kind, ...record } = task;
-      return structuredClone(record);
-    };
-    const start = (
-      kind: StoredTask['kind'],
-      imageId: string,
-      bucket: string,
-      key: string,
-      taskId: string,
-      tags: Tags,
-    ) => {
-      const image = this.images.get(imageId);
-      if (!image || image.region !== region)
-        throw new ImageNotFoundError(`image ${imageId} does not exist in ${region}`);
-      if (!this.buckets.has(bucket))
-        throw new ImageNotFoundError(`bucket ${bucket} does not exist`);
-      this.tasks.set(taskId, {
-        taskId,
-        imageId,
-        status: 'active',
-        bucket,
-        key,
-        tags,
-        region,
-        pendingPolls: this.pendingPolls,
-        kind,
-      });
-      return taskId;
+    const ofKind = (kind: StoredTask['kind']) => (id: string) => {
+      const task = this.tasks.get(id);
+      return task && task.kind === kind ? [this.taskView(task)] : [];
     };
     return {
       region,
@@ -189,7 +154,7 @@ export class InMemoryImageCloud {
             (task) =>
               task.kind === 'export' && task.region === region && task.tags[TagKeys.run] === runId,
           )
-          .map(complete);
+          .map((task) => this.taskView(task));
       },
       startExport: async (request: ExportImageRequest) => {
         this.count('startExport');
@@ -201,38 +166,73 @@ export class InMemoryImageCloud {
         if (existing) return existing.taskId;
         const taskId = this.nextId('export-ami');
         const key = `${request.prefix}${taskId}.${exportExtension(request.format)}`;
-        return start('export', request.imageId, request.bucket, key, taskId, {
-          ...request.tags,
-          'client-token': request.clientToken,
-        });
+        const tags = { ...request.tags, 'client-token': request.clientToken };
+        return this.startTask(
+          { kind: 'export', region, imageId: request.imageId, taskId, tags },
+          request.bucket,
+          key,
+        );
       },
       describeExports: async (taskIds) => {
         this.count('describeExports');
-        return taskIds.flatMap((id) => {
-          const task = this.tasks.get(id);
-          return task && task.kind === 'export' ? [complete(task)] : [];
-        });
+        return taskIds.flatMap(ofKind('export'));
       },
       startStoreTask: async (request) => {
         this.count('startStoreTask');
-        start(
-          'store',
-          request.imageId,
-          request.bucket,
-          `${request.imageId}.bin`,
-          request.imageId,
-          request.objectTags,
-        );
-        return `${request.imageId}.bin`;
+        const key = `${request.imageId}.bin`;
+        const task = {
+          kind: 'store' as const,
+          region,
+          imageId: request.imageId,
+          taskId: request.imageId,
+        };
+        this.startTask({ ...task, tags: request.objectTags }, request.bucket, key);
+        return key;
       },
       describeStoreTasks: async (imageIds) => {
         this.count('describeStoreTasks');
-        return imageIds.flatMap((id) => {
-          const task = this.tasks.get(id);
-          return task && task.kind === 'store' ? [complete(task)] : [];
-        });
+        return imageIds.flatMap(ofKind('store'));
       },
     };
+  }
+
+  /** A task as Describe shows it; an active one completes (its object appears) after its polls. */
+  private taskView(task: StoredTask): ExportTaskRecord {
+    if (task.status === 'active' && task.pendingPolls-- <= 0) {
+      task.status = 'completed';
+      const key = task.key ?? '';
+      this.objects.set(`${task.bucket}/${key}`, {
+        sizeBytes: 65_536,
+        etag: `etag-${task.taskId}`,
+        tags: {},
+      });
+    }
+    const { region: _region, pendingPolls: _polls, kind: _kind, ...record } = task;
+    return structuredClone(record);
+  }
+
+  /** Starts an export or store task of an image of the task's region into an existing bucket. */
+  private startTask(
+    task: Pick<StoredTask, 'kind' | 'region' | 'imageId' | 'taskId' | 'tags'>,
+    bucket: string,
+    key: string,
+  ): string {
+    const image = this.images.get(task.imageId);
+    if (!image || image.region !== task.region)
+      throw new ImageNotFoundError(`image ${task.imageId} does not exist in ${task.region}`);
+    if (!this.buckets.has(bucket)) throw new ImageNotFoundError(`bucket ${bucket} does not exist`);
+    this.tasks.set(task.taskId, {
+      taskId: task.taskId,
+      imageId: task.imageId,
+      status: 'active',
+      bucket,
+      key,
+      tags: task.tags,
+      region: task.region,
+      pendingPolls: this.pendingPolls,
+      kind: task.kind,
+    });
+    return task.taskId;
   }
 
   artifactStore(): ArtifactStore {
