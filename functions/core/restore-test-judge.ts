@@ -29,6 +29,8 @@ export interface JudgeContext {
   maxSelfCheckAttempts: number;
 }
 
+type Decided = Extract<RestoreJudgement, { decided: true }>;
+
 /**
  * The restore test's verdict on what has been observed of one machine so far, or what it is still
  * waiting for. Pure: the step gathers the facts and the clock, this decides. A machine passes when
@@ -36,6 +38,29 @@ export interface JudgeContext {
  * view of the network matches its interface (IP, default route, DNS, IMDSv2).
  */
 export function judgeRestoreTest(facts: RestoreFacts, context: JudgeContext): RestoreJudgement {
+  const broken = brokenMachine(facts);
+  if (broken) return broken;
+  const selfCheck = judgeSelfCheck(facts, context);
+  if (typeof selfCheck !== 'string') return selfCheck;
+
+  const selfCheckPassed = selfCheck === 'passed';
+  const statusOk = facts.instanceStatus === 'ok' && facts.systemStatus === 'ok';
+  if (facts.instanceState === 'running' && selfCheckPassed && statusOk) {
+    return {
+      decided: true,
+      outcome: 'passed',
+      reason: 'running, status checks ok, agent online, network self-check passed',
+    };
+  }
+  const waitingFor = waitingForOf(facts, selfCheckPassed);
+  if (context.elapsedSeconds < context.timeoutSeconds) {
+    return { decided: false, waitingFor, retrySelfCheck: false };
+  }
+  return timedOut(waitingFor, facts, context);
+}
+
+/** A machine that went down on its own, or whose reachability checks are impaired, has failed now. */
+function brokenMachine(facts: RestoreFacts): Decided | undefined {
   const state = facts.instanceState;
   if (state !== undefined && downStates.has(state)) {
     return {
@@ -51,56 +76,53 @@ export function judgeRestoreTest(facts: RestoreFacts, context: JudgeContext): Re
       reason: `reachability status checks impaired (instance ${facts.instanceStatus ?? 'unknown'}, system ${facts.systemStatus ?? 'unknown'})`,
     };
   }
+  return undefined;
+}
 
-  const statusOk = facts.instanceStatus === 'ok' && facts.systemStatus === 'ok';
+/**
+ * The latest self-check (of the command last sent): passed, absent (none finished yet), or a
+ * judgement. A failed one is asked again while attempts and time remain, and fails the test after.
+ */
+function judgeSelfCheck(
+  facts: RestoreFacts,
+  context: JudgeContext,
+): 'passed' | 'absent' | RestoreJudgement {
   const selfCheck =
     facts.selfCheck && facts.selfCheck.commandId === facts.commandId ? facts.selfCheck : undefined;
-  let selfCheckPassed = false;
-  if (selfCheck) {
-    const verdict = selfCheckVerdict(selfCheck, facts.privateIp);
-    if (verdict.failedChecks.length === 0) {
-      selfCheckPassed = true;
-    } else if (facts.selfCheckAttempts < context.maxSelfCheckAttempts) {
-      if (context.elapsedSeconds < context.timeoutSeconds) {
-        return { decided: false, waitingFor: 'self-check', retrySelfCheck: true };
-      }
-    }
-    if (!selfCheckPassed) {
-      return {
-        decided: true,
-        outcome: 'network-self-check-failed',
-        reason: `network self-check failed (attempt ${facts.selfCheckAttempts}): ${verdict.failedChecks.join('; ')}`,
-        failedChecks: verdict.failedChecks,
-        ...(verdict.guestReport ? { guestReport: verdict.guestReport } : {}),
-      };
-    }
+  if (!selfCheck) return 'absent';
+  const verdict = selfCheckVerdict(selfCheck, facts.privateIp);
+  if (verdict.failedChecks.length === 0) return 'passed';
+  if (
+    facts.selfCheckAttempts < context.maxSelfCheckAttempts &&
+    context.elapsedSeconds < context.timeoutSeconds
+  ) {
+    return { decided: false, waitingFor: 'self-check', retrySelfCheck: true };
   }
-  if (state === 'running' && selfCheckPassed && statusOk) {
-    return {
-      decided: true,
-      outcome: 'passed',
-      reason: 'running, status checks ok, agent online, network self-check passed',
-    };
-  }
+  return {
+    decided: true,
+    outcome: 'network-self-check-failed',
+    reason: `network self-check failed (attempt ${facts.selfCheckAttempts}): ${verdict.failedChecks.join('; ')}`,
+    failedChecks: verdict.failedChecks,
+    ...(verdict.guestReport ? { guestReport: verdict.guestReport } : {}),
+  };
+}
 
-  const waitingFor: WaitingFor =
-    state !== 'running'
-      ? 'running'
-      : facts.agentPingStatus !== 'Online' && !facts.commandId
-        ? 'agent'
-        : !selfCheckPassed
-          ? 'self-check'
-          : 'status-checks';
-  if (context.elapsedSeconds < context.timeoutSeconds) {
-    return { decided: false, waitingFor, retrySelfCheck: false };
-  }
+/** The first thing a machine that has not passed yet still lacks. */
+function waitingForOf(facts: RestoreFacts, selfCheckPassed: boolean): WaitingFor {
+  if (facts.instanceState !== 'running') return 'running';
+  if (facts.agentPingStatus !== 'Online' && !facts.commandId) return 'agent';
+  return selfCheckPassed ? 'status-checks' : 'self-check';
+}
+
+/** The verdict at the timeout, named after what never happened. */
+function timedOut(waitingFor: WaitingFor, facts: RestoreFacts, context: JudgeContext): Decided {
   const within = `within ${context.timeoutSeconds}s`;
   switch (waitingFor) {
     case 'running':
       return {
         decided: true,
         outcome: 'timed-out',
-        reason: `the instance was still ${state ?? 'not visible'} after ${Math.round(context.elapsedSeconds)}s (timeout ${context.timeoutSeconds}s)`,
+        reason: `the instance was still ${facts.instanceState ?? 'not visible'} after ${Math.round(context.elapsedSeconds)}s (timeout ${context.timeoutSeconds}s)`,
       };
     case 'agent':
       return {
