@@ -13,14 +13,14 @@ import { recoveryPointTags, type RecoveryPoint } from '../core/recovery-point.js
 import type { BucketCopyItem } from '../core/run-state/discovery.js';
 import type { BucketCopyResult } from '../core/run-state/backup-run-summary.js';
 import type { RunContext, RunFailure } from '../core/run-state/backup-run.js';
-import type { ObjectStoreFactory } from '../ports/object-store.js';
+import type { ObjectStore, ObjectStoreFactory } from '../ports/object-store.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
-import { partsWithin, restrictPart } from '../core/bucket-key-ranges.js';
-import { readManifestIndex, readPartList } from './manifest-index.js';
+import { restrictPart } from '../core/bucket-key-ranges.js';
+import { readPartList } from './manifest-index.js';
 import { ManifestPartMissingError } from './manifest-stream.js';
 import { copyPrefix } from './sync-bucket.js';
 import { parseCause } from './lambda-cause.js';
-import { toFailure } from './work-outcomes.js';
+import { previousPartsOf } from './previous-manifest-parts.js';
 
 export interface RecordBucketCopiesDeps {
   storeFor: ObjectStoreFactory;
@@ -59,18 +59,47 @@ async function recordOne(
   ranges: (BucketRangeResult | FailedBucketRange)[],
   deps: RecordBucketCopiesDeps,
 ): Promise<BucketCopyResult> {
+  const backup = deps.storeFor(item.region);
+  const { parts, failures, totals } = await joinRanges(item, ranges, backup);
+  const stopped = ranges.filter((range) => 'batchError' in range || range.rangeError);
+  const summary = {
+    item,
+    objects: totals.objects,
+    copied: totals.copied,
+    kept: totals.kept,
+    deletedAtSource: totals.deletedAtSource,
+    bytesCopied: totals.bytesCopied,
+    verified: totals.verified,
+    failed: totals.failed + stopped.length,
+    failures,
+  };
+  // Nothing was copied and nothing earlier exists: there is no point in time to record.
+  if (stopped.length === ranges.length && parts.every((part) => part.lines === 0)) {
+    return summary;
+  }
+  const indexKey = await writeRunManifest(run, item, parts, totals, backup, deps.now);
+  const point = bucketCopyPoint(run, item, indexKey, parts, totals, deps.inlinePartsLimit);
+  await deps.catalog.put([point]);
+  return {
+    ...summary,
+    recoveryPoint: {
+      id: point.id,
+      region: item.region,
+      sourceId: item.bucket,
+      kind: 'bucket-copy',
+    },
+  };
+}
+
+/** The bucket's ranges in key order, as one manifest: their parts, failures and counters summed. */
+async function joinRanges(
+  item: BucketCopyItem,
+  ranges: (BucketRangeResult | FailedBucketRange)[],
+  backup: ObjectStore,
+): Promise<{ parts: ManifestPart[]; failures: RunFailure[]; totals: SyncTotals }> {
   const totals = emptySyncTotals();
   const parts: ManifestPart[] = [];
   const failures: RunFailure[] = [];
-  const backup = deps.storeFor(item.region);
-  // A previous manifest passed by reference: a failed range takes its parts from the index.
-  const previousOf = async (range: BucketRangeResult | FailedBucketRange) =>
-    range.previousIndexKey !== '' && range.previousParts.length === 0
-      ? partsWithin(
-          (await readManifestIndex(backup, item.backupBucket, range.previousIndexKey)).parts,
-          range.range,
-        )
-      : range.previousParts;
   for (const range of ranges) {
     // What the range copied before it stopped, in key order: spilled lists, then its last parts.
     for (const listKey of range.partLists)
@@ -85,56 +114,62 @@ async function recordOne(
         ? { name: range.batchError.Error, message: parseCause(range.batchError.Cause) }
         : range.rangeError;
     if (!stoppedBy) continue;
-    // The range stopped early: the previous run's copies stand in for the keys it did not reach.
+    const standIns = await standInsFor(item, range, backup);
+    parts.push(...standIns.parts);
+    failures.push(...standIns.failures);
     const reached = range.startAfter ?? range.range.startAfter;
-    try {
-      for (const part of await previousOf(range)) {
-        const standIn = restrictPart(part, {
-          ...(reached !== undefined ? { startAfter: reached } : {}),
-          ...(range.range.endAt !== undefined ? { endAt: range.range.endAt } : {}),
-        });
-        if (standIn) parts.push(standIn);
-      }
-    } catch (error) {
-      // Only a manifest that is gone or unreadable is reported here; throttling is retried.
-      if (!(error instanceof ManifestPartMissingError)) throw error;
-      failures.push({
-        sourceId: item.bucket,
-        stage: 'bucket-copy',
-        region: item.region,
-        ...toFailure(error),
-        message: `the previous manifest cannot stand in for keys ${describeRange({ ...(reached !== undefined ? { startAfter: reached } : {}), ...(range.range.endAt !== undefined ? { endAt: range.range.endAt } : {}) })} of ${item.bucket}: ${(error as Error).message}; this run's manifest does not list them`,
-      });
-    }
-    failures.push({
-      sourceId: item.bucket,
-      stage: 'bucket-copy',
-      region: item.region,
-      name: stoppedBy.name,
-      message: `copy of ${item.bucket} (keys ${describeRange(range.range)}) stopped ${reached === undefined ? 'at the start' : `after ${JSON.stringify(reached)}`}: ${stoppedBy.message}; the previous copies stand in for the rest`,
-    });
+    failures.push(
+      bucketCopyFailure(
+        item,
+        stoppedBy.name,
+        `copy of ${item.bucket} (keys ${describeRange(range.range)}) stopped ${reached === undefined ? 'at the start' : `after ${JSON.stringify(reached)}`}: ${stoppedBy.message}; the previous copies stand in for the rest`,
+      ),
+    );
   }
+  return { parts, failures, totals };
+}
 
-  const summary = {
-    item,
-    objects: totals.objects,
-    copied: totals.copied,
-    kept: totals.kept,
-    deletedAtSource: totals.deletedAtSource,
-    bytesCopied: totals.bytesCopied,
-    verified: totals.verified,
-    failed:
-      totals.failed + ranges.filter((range) => 'batchError' in range || range.rangeError).length,
-    failures,
+/**
+ * A range that stopped early: the previous run's copies stand in for the keys it did not reach.
+ * A previous manifest that is gone or unreadable is reported; throttling is retried.
+ */
+async function standInsFor(
+  item: BucketCopyItem,
+  range: BucketRangeResult | FailedBucketRange,
+  backup: ObjectStore,
+): Promise<{ parts: ManifestPart[]; failures: RunFailure[] }> {
+  const reached = range.startAfter ?? range.range.startAfter;
+  const rest = {
+    ...(reached !== undefined ? { startAfter: reached } : {}),
+    ...(range.range.endAt !== undefined ? { endAt: range.range.endAt } : {}),
   };
-  // Nothing was copied and nothing earlier exists: there is no point in time to record.
-  if (
-    ranges.every((range) => 'batchError' in range || range.rangeError) &&
-    parts.every((part) => part.lines === 0)
-  ) {
-    return summary;
+  const parts: ManifestPart[] = [];
+  try {
+    for (const part of await previousPartsOf(backup, item.backupBucket, range)) {
+      const standIn = restrictPart(part, rest);
+      if (standIn) parts.push(standIn);
+    }
+    return { parts, failures: [] };
+  } catch (error) {
+    if (!(error instanceof ManifestPartMissingError)) throw error;
+    const failure = bucketCopyFailure(
+      item,
+      error.name,
+      `the previous manifest cannot stand in for keys ${describeRange(rest)} of ${item.bucket}: ${error.message}; this run's manifest does not list them`,
+    );
+    return { parts, failures: [failure] };
   }
+}
 
+/** Writes the run's manifest index and tags it and the run's own parts to expire with the copy. */
+async function writeRunManifest(
+  run: RunContext,
+  item: BucketCopyItem,
+  parts: ManifestPart[],
+  totals: SyncTotals,
+  backup: ObjectStore,
+  now: Date,
+): Promise<string> {
   const indexKey = `${manifestPrefix(item.bucket, run.runId)}index.json`;
   const index: ManifestIndex = {
     format: 'backup-orchestrator/bucket-manifest@1',
@@ -145,7 +180,7 @@ async function recordOne(
     backupBucket: item.backupBucket,
     keyPrefix: copyPrefix(item.bucket),
     createdAt: run.startedAt,
-    finishedAt: deps.now.toISOString(),
+    finishedAt: now.toISOString(),
     expiresAt: item.expiresAt,
     parts,
     totals,
@@ -168,10 +203,20 @@ async function recordOne(
   );
   for (const key of [indexKey, ...ownParts.map((part) => part.key)])
     await backup.tagObject(item.backupBucket, key, tags);
+  return indexKey;
+}
 
-  const id = `s3://${item.backupBucket}/${indexKey}`;
-  const point: RecoveryPoint = {
-    id,
+/** The run's recovery point in the catalog: the manifest index is what a restore reads. */
+function bucketCopyPoint(
+  run: RunContext,
+  item: BucketCopyItem,
+  indexKey: string,
+  parts: ManifestPart[],
+  totals: SyncTotals,
+  inlinePartsLimit = manifestPayloadLimits.inlineParts,
+): RecoveryPoint {
+  return {
+    id: `s3://${item.backupBucket}/${indexKey}`,
     kind: 'bucket-copy',
     sourceId: item.bucket,
     region: item.region,
@@ -186,8 +231,7 @@ async function recordOne(
       bucket: item.backupBucket,
       indexKey,
       // A catalog item holds at most 400 KB: a long manifest is read from its index instead.
-      parts:
-        parts.length <= (deps.inlinePartsLimit ?? manifestPayloadLimits.inlineParts) ? parts : [],
+      parts: parts.length <= inlinePartsLimit ? parts : [],
       partCount: parts.length,
       keyPrefix: copyPrefix(item.bucket),
       objects: totals.objects,
@@ -196,11 +240,10 @@ async function recordOne(
       failed: totals.failed,
     },
   };
-  await deps.catalog.put([point]);
-  return {
-    ...summary,
-    recoveryPoint: { id, region: item.region, sourceId: item.bucket, kind: 'bucket-copy' },
-  };
+}
+
+function bucketCopyFailure(item: BucketCopyItem, name: string, message: string): RunFailure {
+  return { sourceId: item.bucket, stage: 'bucket-copy', region: item.region, name, message };
 }
 
 function describeRange(range: { startAfter?: string; endAt?: string }): string {
