@@ -1,23 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { compareKeys } from '../../core/object-sync.js';
 import type { Tags } from '../../core/tag-keys.js';
-import {
-  ObjectChangedDuringCopyError,
-  ObjectVanishedError,
-  SourceBucketUnavailableError,
-} from '../../ports/errors/object-errors.js';
-import type {
-  CopyRequest,
-  CopyResult,
-  ListedObject,
-  ObjectFacts,
-  ObjectStore,
-  VersionDeletionFailure,
-} from '../../ports/object-store.js';
+import { SourceBucketUnavailableError } from '../../ports/errors/object-errors.js';
+import type { ObjectFacts, ObjectStore } from '../../ports/object-store.js';
+import { objectCopies } from './in-memory-object-copies.js';
+import { objectListing } from './in-memory-object-listing.js';
+import { objectLock } from './in-memory-object-lock.js';
 
-interface StoredVersion {
+/** One version of a key as the cloud holds it (the operations in in-memory-object-*.ts use it). */
+export interface StoredVersion {
   versionId: string;
   body: Buffer;
   etag: string;
@@ -55,7 +47,7 @@ export class InMemoryObjectCloud {
   ): void {
     const data = Buffer.from(body);
     this.tick();
-    this.versions(bucket, key).push({
+    this.versionListOf(bucket, key).push({
       versionId: randomUUID(),
       body: data,
       etag: `"${createHash('md5').update(data).digest('hex')}"`,
@@ -71,15 +63,15 @@ export class InMemoryObjectCloud {
   }
 
   delete(bucket: string, key: string): void {
-    this.bucket(bucket).delete(key);
+    this.objectsIn(bucket).delete(key);
   }
 
   latest(bucket: string, key: string): StoredVersion | undefined {
-    return this.bucket(bucket).get(key)?.at(-1);
+    return this.objectsIn(bucket).get(key)?.at(-1);
   }
 
   versionsOf(bucket: string, key: string): StoredVersion[] {
-    return [...(this.bucket(bucket).get(key) ?? [])];
+    return [...(this.objectsIn(bucket).get(key) ?? [])];
   }
 
   /** Moves the clock one second, as S3's LastModified resolution does. */
@@ -87,216 +79,35 @@ export class InMemoryObjectCloud {
     this.now = new Date(this.now.getTime() + 1000);
   }
 
+  /** An ObjectStore over this cloud: its operations by concern, closures over the cloud. */
   store(): ObjectStore {
-    const count = (operation: string) => {
-      this.calls[operation] = (this.calls[operation] ?? 0) + 1;
-    };
     return {
-      listObjects: async function* (
-        this: InMemoryObjectCloud,
-        bucket: string,
-        prefix: string,
-        startAfter?: string,
-      ) {
-        count('ListObjectsV2');
-        if (this.denied.has(bucket) || !this.buckets.has(bucket)) {
-          throw new SourceBucketUnavailableError(`bucket ${bucket} cannot be listed: AccessDenied`);
-        }
-        const keys = [...this.bucket(bucket).keys()]
-          .filter(
-            (key) =>
-              key.startsWith(prefix) &&
-              (startAfter === undefined || compareKeys(key, startAfter) > 0),
-          )
-          .sort(compareKeys);
-        for (let start = 0; start < keys.length; start += 1000) {
-          if (start > 0) count('ListObjectsV2');
-          yield keys.slice(start, start + 1000).map((key): ListedObject => {
-            const version = this.latest(bucket, key)!;
-            return {
-              key,
-              size: version.body.length,
-              etag: version.etag,
-              lastModified: version.lastModified.toISOString(),
-              ...(version.sha256 ? { checksumAlgorithm: 'SHA256' } : {}),
-              storageClass: version.storageClass,
-            };
-          });
-        }
-      }.bind(this),
-      describeObject: async (bucket, key, versionId): Promise<ObjectFacts | undefined> => {
-        count('HeadObject');
-        const versions = this.bucket(bucket).get(key) ?? [];
-        const version = versionId
-          ? versions.find((candidate) => candidate.versionId === versionId)
-          : versions.at(-1);
-        if (!version) return undefined;
-        return {
-          size: version.body.length,
-          etag: version.etag,
-          versionId: version.versionId,
-          ...(version.sha256
-            ? {
-                checksum: {
-                  algorithm: 'SHA256',
-                  value: version.sha256,
-                  type: 'FULL_OBJECT' as const,
-                },
-              }
-            : {}),
-          contentType: version.contentType,
-          metadata: { ...version.metadata },
-        };
-      },
-      copyObject: async (request: CopyRequest): Promise<CopyResult> => {
-        const multipart = request.source.size > request.multipartThresholdBytes;
-        const parts = multipart ? Math.ceil(request.source.size / request.partSizeBytes) : 1;
-        count(multipart ? 'UploadPartCopy' : 'CopyObject');
-        const source = this.latest(request.source.bucket, request.source.key);
-        if (!source)
-          throw new ObjectVanishedError(
-            `s3://${request.source.bucket}/${request.source.key} was deleted after it was listed`,
-          );
-        if (source.etag !== request.source.etag)
-          throw new ObjectChangedDuringCopyError(
-            `s3://${request.source.bucket}/${request.source.key} changed`,
-          );
-        this.tick();
-        const copy: StoredVersion = {
-          ...source,
-          versionId: randomUUID(),
-          lastModified: new Date(this.now),
-          storageClass: request.storageClass ?? 'STANDARD',
-          tags: { ...source.tags },
-        };
-        this.versions(request.target.bucket, request.target.key).push(copy);
-        const corrupt = this.corruptNextCopies > 0;
-        if (corrupt) this.corruptNextCopies -= 1;
-        const sha256 =
-          request.checksumAlgorithm === 'SHA256'
-            ? (corrupt ? 'AAAA' : '') +
-              createHash('sha256')
-                .update(copy.body)
-                .digest('base64')
-                .slice(corrupt ? 4 : 0)
-            : undefined;
-        return {
-          versionId: copy.versionId,
-          ...(sha256
-            ? {
-                checksum: {
-                  algorithm: 'SHA256',
-                  value: sha256,
-                  type: multipart ? ('COMPOSITE' as const) : ('FULL_OBJECT' as const),
-                },
-              }
-            : {}),
-          parts,
-          requests: multipart ? parts + 2 : 1,
-        };
-      },
-      copyVersion: async (request) => {
-        count('CopyObject');
-        const versions = this.bucket(request.source.bucket).get(request.source.key) ?? [];
-        const source = request.source.versionId
-          ? versions.find((candidate) => candidate.versionId === request.source.versionId)
-          : versions.at(-1);
-        if (!source)
-          throw new ObjectVanishedError(
-            `s3://${request.source.bucket}/${request.source.key} has no such version`,
-          );
-        this.tick();
-        this.versions(request.target.bucket, request.target.key).push({
-          ...source,
-          versionId: randomUUID(),
-          lastModified: new Date(this.now),
-        });
-      },
-      writeObject: async (bucket, key, body, contentType) => {
-        count('PutObject');
-        const data =
-          typeof body === 'string' || Buffer.isBuffer(body)
-            ? Buffer.from(body)
-            : await buffer(body);
-        this.put(bucket, key, data, { contentType });
-      },
-      readObject: async (bucket, key) => {
-        count('GetObject');
-        const version = this.latest(bucket, key);
-        return version ? Readable.from([version.body]) : undefined;
-      },
-      tagObject: async (bucket, key, tags) => {
-        count('PutObjectTagging');
-        const version = this.latest(bucket, key);
-        if (version) version.tags = { ...tags };
-      },
-      listObjectVersions: async function* (
-        this: InMemoryObjectCloud,
-        bucket: string,
-        prefix: string,
-      ) {
-        count('ListObjectVersions');
-        const keys = [...this.bucket(bucket).keys()]
-          .filter((key) => key.startsWith(prefix))
-          .sort(compareKeys);
-        yield keys.flatMap((key) => {
-          const versions = this.versionsOf(bucket, key);
-          return versions.map((version, index) => ({
-            key,
-            versionId: version.versionId,
-            isLatest: index === versions.length - 1,
-            deleteMarker: false,
-          }));
-        });
-      }.bind(this),
-      deleteObjectVersions: async (bucket, versions) => {
-        let deleted = 0;
-        const failed: VersionDeletionFailure[] = [];
-        for (let start = 0; start < versions.length; start += 1000) {
-          count('DeleteObjects');
-          for (const { key, versionId } of versions.slice(start, start + 1000)) {
-            const stored = this.bucket(bucket).get(key) ?? [];
-            const index = stored.findIndex((version) => version.versionId === versionId);
-            const version = stored[index];
-            if (
-              version &&
-              (version.legalHold ||
-                (version.retainUntil !== undefined && version.retainUntil > this.now.toISOString()))
-            ) {
-              failed.push({ key, versionId, code: 'AccessDenied', message: 'Object Lock' });
-              continue;
-            }
-            if (index >= 0) stored.splice(index, 1);
-            if (stored.length === 0) this.bucket(bucket).delete(key);
-            deleted += 1;
-          }
-        }
-        return { deleted, failed };
-      },
-      objectTags: async (bucket, key) => {
-        count('GetObjectTagging');
-        return { ...(this.latest(bucket, key)?.tags ?? {}) };
-      },
-      describeObjectLock: async (bucket, key) => {
-        count('HeadObject');
-        const version = this.latest(bucket, key);
-        if (!version) return undefined;
-        return {
-          ...(version.retainUntil ? { mode: 'GOVERNANCE', retainUntil: version.retainUntil } : {}),
-          legalHold: version.legalHold ?? false,
-        };
-      },
+      ...objectListing(this),
+      ...oneObject(this),
+      ...objectCopies(this),
+      ...objectLock(this),
     };
   }
 
-  private bucket(bucket: string): Map<string, StoredVersion[]> {
+  /** Counts a request, by its S3 operation name (`calls`). */
+  count(operation: string): void {
+    this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+  }
+
+  hasBucket(bucket: string): boolean {
+    return this.buckets.has(bucket);
+  }
+
+  /** The bucket's keys and their versions, oldest first; a missing bucket is an error. */
+  objectsIn(bucket: string): Map<string, StoredVersion[]> {
     const found = this.buckets.get(bucket);
     if (!found) throw new SourceBucketUnavailableError(`bucket ${bucket} does not exist`);
     return found;
   }
 
-  private versions(bucket: string, key: string): StoredVersion[] {
-    const objects = this.bucket(bucket);
+  /** The key's versions, oldest first, as a list to append to (created empty). */
+  versionListOf(bucket: string, key: string): StoredVersion[] {
+    const objects = this.objectsIn(bucket);
     let versions = objects.get(key);
     if (!versions) {
       versions = [];
@@ -304,4 +115,56 @@ export class InMemoryObjectCloud {
     }
     return versions;
   }
+}
+
+/** Reads, writes and tags of one object: HeadObject, GetObject, PutObject and their tagging. */
+function oneObject(
+  cloud: InMemoryObjectCloud,
+): Pick<ObjectStore, 'describeObject' | 'writeObject' | 'readObject' | 'tagObject' | 'objectTags'> {
+  return {
+    describeObject: async (bucket, key, versionId): Promise<ObjectFacts | undefined> => {
+      cloud.count('HeadObject');
+      const versions = cloud.objectsIn(bucket).get(key) ?? [];
+      const version = versionId
+        ? versions.find((candidate) => candidate.versionId === versionId)
+        : versions.at(-1);
+      if (!version) return undefined;
+      return {
+        size: version.body.length,
+        etag: version.etag,
+        versionId: version.versionId,
+        ...(version.sha256
+          ? {
+              checksum: {
+                algorithm: 'SHA256',
+                value: version.sha256,
+                type: 'FULL_OBJECT' as const,
+              },
+            }
+          : {}),
+        contentType: version.contentType,
+        metadata: { ...version.metadata },
+      };
+    },
+    writeObject: async (bucket, key, body, contentType) => {
+      cloud.count('PutObject');
+      const data =
+        typeof body === 'string' || Buffer.isBuffer(body) ? Buffer.from(body) : await buffer(body);
+      cloud.put(bucket, key, data, { contentType });
+    },
+    readObject: async (bucket, key) => {
+      cloud.count('GetObject');
+      const version = cloud.latest(bucket, key);
+      return version ? Readable.from([version.body]) : undefined;
+    },
+    tagObject: async (bucket, key, tags) => {
+      cloud.count('PutObjectTagging');
+      const version = cloud.latest(bucket, key);
+      if (version) version.tags = { ...tags };
+    },
+    objectTags: async (bucket, key) => {
+      cloud.count('GetObjectTagging');
+      return { ...(cloud.latest(bucket, key)?.tags ?? {}) };
+    },
+  };
 }

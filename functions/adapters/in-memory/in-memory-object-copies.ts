@@ -1,0 +1,92 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  ObjectChangedDuringCopyError,
+  ObjectVanishedError,
+} from '../../ports/errors/object-errors.js';
+import type { CopyRequest, CopyResult, ObjectStore } from '../../ports/object-store.js';
+import type { InMemoryObjectCloud, StoredVersion } from './in-memory-object-store.js';
+
+/**
+ * Server-side copies in the in-memory cloud: the bucket sync's (exactly the listed version,
+ * multipart above the threshold, with the knob that corrupts a copy's checksum) and the restores'.
+ */
+export function objectCopies(
+  cloud: InMemoryObjectCloud,
+): Pick<ObjectStore, 'copyObject' | 'copyVersion'> {
+  return {
+    copyObject: (request) => copyListedVersion(cloud, request),
+    copyVersion: async (request) => {
+      cloud.count('CopyObject');
+      const versions = cloud.objectsIn(request.source.bucket).get(request.source.key) ?? [];
+      const source = request.source.versionId
+        ? versions.find((candidate) => candidate.versionId === request.source.versionId)
+        : versions.at(-1);
+      if (!source)
+        throw new ObjectVanishedError(
+          `s3://${request.source.bucket}/${request.source.key} has no such version`,
+        );
+      cloud.tick();
+      cloud.versionListOf(request.target.bucket, request.target.key).push({
+        ...source,
+        versionId: randomUUID(),
+        lastModified: new Date(cloud.now),
+      });
+    },
+  };
+}
+
+async function copyListedVersion(
+  cloud: InMemoryObjectCloud,
+  request: CopyRequest,
+): Promise<CopyResult> {
+  const multipart = request.source.size > request.multipartThresholdBytes;
+  const parts = multipart ? Math.ceil(request.source.size / request.partSizeBytes) : 1;
+  cloud.count(multipart ? 'UploadPartCopy' : 'CopyObject');
+  const source = cloud.latest(request.source.bucket, request.source.key);
+  if (!source)
+    throw new ObjectVanishedError(
+      `s3://${request.source.bucket}/${request.source.key} was deleted after it was listed`,
+    );
+  if (source.etag !== request.source.etag)
+    throw new ObjectChangedDuringCopyError(
+      `s3://${request.source.bucket}/${request.source.key} changed`,
+    );
+  cloud.tick();
+  const copy: StoredVersion = {
+    ...source,
+    versionId: randomUUID(),
+    lastModified: new Date(cloud.now),
+    storageClass: request.storageClass ?? 'STANDARD',
+    tags: { ...source.tags },
+  };
+  cloud.versionListOf(request.target.bucket, request.target.key).push(copy);
+  // The knob counts copies, whether or not they ask for a checksum.
+  const corrupt = cloud.corruptNextCopies > 0;
+  if (corrupt) cloud.corruptNextCopies -= 1;
+  const sha256 = request.checksumAlgorithm === 'SHA256' ? copyChecksum(copy, corrupt) : undefined;
+  return {
+    versionId: copy.versionId,
+    ...(sha256
+      ? {
+          checksum: {
+            algorithm: 'SHA256',
+            value: sha256,
+            type: multipart ? ('COMPOSITE' as const) : ('FULL_OBJECT' as const),
+          },
+        }
+      : {}),
+    parts,
+    requests: multipart ? parts + 2 : 1,
+  };
+}
+
+/** The copy's SHA-256 as S3 reports it, or a wrong one (the cloud's corruptNextCopies knob). */
+function copyChecksum(copy: StoredVersion, corrupt: boolean): string {
+  return (
+    (corrupt ? 'AAAA' : '') +
+    createHash('sha256')
+      .update(copy.body)
+      .digest('base64')
+      .slice(corrupt ? 4 : 0)
+  );
+}
