@@ -1,18 +1,25 @@
+import {
+  bucketCopyTotals,
+  createdCounts,
+  pointsByRegion,
+  runOutcome,
+  secondsSince,
+  sourceCounts,
+  volumeCounts,
+  type BucketCopyTotals,
+  type RunOutcome,
+  type SourceCounts,
+} from '../core/backup-run-counts.js';
 import type { BatchResult, FailedBatch } from '../core/run-state/volume-batch.js';
 import type {
+  BucketCopyResult,
   FailedBranch,
+  FailedBucketCopy,
   FailedImageBatch,
   SummarizeRunEvent,
 } from '../core/run-state/backup-run-summary.js';
 import type { RecoveryPointRef, RunFailure } from '../core/run-state/backup-run.js';
 import { parseCause } from './lambda-cause.js';
-
-interface SourceCounts {
-  optedIn: number;
-  selected: number;
-  succeeded: number;
-  failed: number;
-}
 
 export interface RunSummary {
   runId: string;
@@ -21,7 +28,7 @@ export interface RunSummary {
   finishedAt: string;
   durationSeconds: number;
   /** succeeded: every selected resource has all its recovery points; partial: some failed. */
-  outcome: 'succeeded' | 'partial' | 'failed' | 'nothing-to-do';
+  outcome: RunOutcome;
   volumes: SourceCounts & { excluded: string[] };
   instances: SourceCounts;
   buckets: SourceCounts;
@@ -31,72 +38,133 @@ export interface RunSummary {
   imageCopiesCreated: number;
   exportsCreated: number;
   /** Bucket copies: one per source bucket and DR region. */
-  bucketCopies: {
-    runs: number;
-    objects: number;
-    copied: number;
-    kept: number;
-    deletedAtSource: number;
-    bytesCopied: number;
-    verified: number;
-    failed: number;
-  };
+  bucketCopies: BucketCopyTotals;
   recoveryPointsByRegion: Record<string, RecoveryPointRef[]>;
   failures: RunFailure[];
   tagProblems: { kind: string; resourceId: string; message: string }[];
   tagProblemCount: number;
 }
 
+/** What one branch's results come to: its failures and the recovery points it made. */
+interface BranchFold {
+  failures: RunFailure[];
+  points: RecoveryPointRef[];
+}
+
 /** Folds both branches' batch results into the run's summary, the workflow's output. */
 export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
   const { run, discovery } = event;
-  const volumeFailures: RunFailure[] = [];
-  const instanceFailures: RunFailure[] = [];
-  const points: RecoveryPointRef[] = [];
-  const branchFailures: RunFailure[] = [];
-  const branch = <T>(name: string, results: T[] | FailedBranch): T[] => {
-    if (Array.isArray(results)) return results;
-    branchFailures.push({
-      sourceId: `(${name})`,
-      stage: 'batch',
-      region: run.primaryRegion,
-      name: results.branchError.Error,
-      message: `the ${name} branch failed as a whole: ${parseCause(results.branchError.Cause)}`,
-    });
-    return [];
+  const region = run.primaryRegion;
+  const volumes = foldBatches(resultsOf(event.volumeResults), region);
+  const images = foldBatches(resultsOf(event.imageResults), region);
+  const buckets = foldBucketCopies(resultsOf(event.bucketResults));
+  const failures = [
+    ...discovery.failures,
+    ...wholeBranchFailures(event, region),
+    ...volumes.failures,
+    ...images.failures,
+    ...buckets.failures,
+  ];
+  const points = [...volumes.points, ...images.points, ...buckets.points];
+  const sources = countSources(event, { volumes, images, buckets });
+  return {
+    runId: run.runId,
+    policy: run.policyName,
+    startedAt: run.startedAt,
+    finishedAt: now.toISOString(),
+    durationSeconds: secondsSince(run.startedAt, now),
+    outcome: runOutcome(Object.values(sources), failures.length),
+    ...sources,
+    ...createdCounts(points),
+    bucketCopies: bucketCopyTotals(buckets.copies),
+    recoveryPointsByRegion: pointsByRegion(points),
+    failures,
+    tagProblems: discovery.tagProblems,
+    tagProblemCount: discovery.tagProblemCount,
   };
-  const volumeResults = branch('volumes', event.volumeResults);
-  const imageResults = branch('images', event.imageResults);
-  const bucketResults = branch('buckets', event.bucketResults);
-  for (const result of volumeResults) {
-    if ('batchError' in result)
-      volumeFailures.push(...failedBatchFailures(result, run.primaryRegion));
-    else collect(result, volumeFailures);
-  }
-  for (const result of imageResults) {
-    if ('batchError' in result)
-      instanceFailures.push(...failedBatchFailures(result, run.primaryRegion));
-    else collect(result, instanceFailures);
-  }
-  function collect(result: BatchResult, into: RunFailure[]) {
-    into.push(...result.failures);
-    points.push(...result.recoveryPoints);
-  }
+}
 
-  const bucketFailures: RunFailure[] = [];
-  const bucketCopies = {
-    runs: 0,
-    objects: 0,
-    copied: 0,
-    kept: 0,
-    deletedAtSource: 0,
-    bytesCopied: 0,
-    verified: 0,
-    failed: 0,
+/** How each kind of source fared, from discovery and its branch's failures. */
+function countSources(
+  { discovery, volumeResults, imageResults, bucketResults }: SummarizeRunEvent,
+  folds: Record<'volumes' | 'images' | 'buckets', BranchFold>,
+): Pick<RunSummary, 'volumes' | 'instances' | 'buckets'> {
+  const discoveredBucketFailures = discovery.failures.filter(
+    (failure) => failure.stage === 'bucket-copy',
+  );
+  return {
+    volumes: volumeCounts(discovery, ran(volumeResults), folds.volumes.failures),
+    instances: sourceCounts(
+      discovery.instancesOptedIn,
+      discovery.instancesSelected,
+      ran(imageResults),
+      folds.images.failures,
+    ),
+    buckets: sourceCounts(discovery.bucketsOptedIn, discovery.bucketsSelected, ran(bucketResults), [
+      ...folds.buckets.failures,
+      ...discoveredBucketFailures,
+    ]),
   };
-  for (const result of bucketResults) {
+}
+
+/** A branch ran when it handed on its results, not its Catch path's error. */
+function ran<T>(results: T[] | FailedBranch): results is T[] {
+  return Array.isArray(results);
+}
+
+function resultsOf<T>(results: T[] | FailedBranch): T[] {
+  return ran(results) ? results : [];
+}
+
+/** One failure for each branch that failed as a whole (the Parallel's Catch path). */
+function wholeBranchFailures(event: SummarizeRunEvent, region: string): RunFailure[] {
+  const branches: [string, unknown[] | FailedBranch][] = [
+    ['volumes', event.volumeResults],
+    ['images', event.imageResults],
+    ['buckets', event.bucketResults],
+  ];
+  return branches.flatMap(([name, results]) =>
+    ran(results)
+      ? []
+      : [
+          {
+            sourceId: `(${name})`,
+            stage: 'batch' as const,
+            region,
+            name: results.branchError.Error,
+            message: `the ${name} branch failed as a whole: ${parseCause(results.branchError.Cause)}`,
+          },
+        ],
+  );
+}
+
+function foldBatches(
+  results: (BatchResult | FailedBatch | FailedImageBatch)[],
+  region: string,
+): BranchFold {
+  const fold: BranchFold = { failures: [], points: [] };
+  for (const result of results) {
     if ('batchError' in result) {
-      bucketFailures.push({
+      fold.failures.push(...failedBatchFailures(result, region));
+    } else {
+      fold.failures.push(...result.failures);
+      fold.points.push(...result.recoveryPoints);
+    }
+  }
+  return fold;
+}
+
+function foldBucketCopies(
+  results: (BucketCopyResult | FailedBucketCopy)[],
+): BranchFold & { copies: BucketCopyResult[] } {
+  const fold: BranchFold & { copies: BucketCopyResult[] } = {
+    failures: [],
+    points: [],
+    copies: [],
+  };
+  for (const result of results) {
+    if ('batchError' in result) {
+      fold.failures.push({
         sourceId: result.item.bucket,
         stage: 'bucket-copy',
         region: result.item.region,
@@ -105,109 +173,26 @@ export function summarizeRun(event: SummarizeRunEvent, now: Date): RunSummary {
       });
       continue;
     }
-    if (result.recoveryPoint) bucketCopies.runs += 1;
-    bucketCopies.objects += result.objects;
-    bucketCopies.copied += result.copied;
-    bucketCopies.kept += result.kept;
-    bucketCopies.deletedAtSource += result.deletedAtSource;
-    bucketCopies.bytesCopied += result.bytesCopied;
-    bucketCopies.verified += result.verified;
-    bucketCopies.failed += result.failed;
-    if (result.recoveryPoint) points.push(result.recoveryPoint);
-    bucketFailures.push(...result.failures);
-    if (result.failed > result.failures.length) {
-      bucketFailures.push({
-        sourceId: result.item.bucket,
-        stage: 'bucket-copy',
-        region: result.item.region,
-        name: 'MoreObjectFailures',
-        message: `${result.failed - result.failures.length} more objects of ${result.item.bucket} failed (listed in the run state up to ${result.failures.length})`,
-      });
-    }
+    fold.copies.push(result);
+    if (result.recoveryPoint) fold.points.push(result.recoveryPoint);
+    fold.failures.push(...result.failures, ...unlistedObjectFailures(result));
   }
-  const discoveredBucketFailures = discovery.failures.filter(
-    (failure) => failure.stage === 'bucket-copy',
-  );
-  const failures = [
-    ...discovery.failures,
-    ...branchFailures,
-    ...volumeFailures,
-    ...instanceFailures,
-    ...bucketFailures,
+  return fold;
+}
+
+/** The run state lists a copy's object failures up to a cap; the rest are counted in one failure. */
+function unlistedObjectFailures(result: BucketCopyResult): RunFailure[] {
+  const unlisted = result.failed - result.failures.length;
+  if (unlisted <= 0) return [];
+  return [
+    {
+      sourceId: result.item.bucket,
+      stage: 'bucket-copy',
+      region: result.item.region,
+      name: 'MoreObjectFailures',
+      message: `${unlisted} more objects of ${result.item.bucket} failed (listed in the run state up to ${result.failures.length})`,
+    },
   ];
-  const recoveryPointsByRegion: Record<string, RecoveryPointRef[]> = {};
-  for (const point of points) (recoveryPointsByRegion[point.region] ??= []).push(point);
-  const failedVolumes = new Set(volumeFailures.map((failure) => failure.sourceId));
-  const failedInstances = new Set(instanceFailures.map((failure) => failure.sourceId));
-  const volumes = {
-    optedIn: discovery.optedIn,
-    selected: discovery.selected,
-    excluded: discovery.excluded,
-    succeeded: Array.isArray(event.volumeResults)
-      ? Math.max(0, discovery.selected - failedVolumes.size)
-      : 0,
-    // Discovery failures are volumes that were never selected; they count as failed too.
-    failed: new Set([
-      ...failedVolumes,
-      ...discovery.failures
-        .filter((failure) => failure.stage === 'discover')
-        .map((failure) => failure.sourceId),
-    ]).size,
-  };
-  const instances = {
-    optedIn: discovery.instancesOptedIn,
-    selected: discovery.instancesSelected,
-    succeeded: Array.isArray(event.imageResults)
-      ? Math.max(0, discovery.instancesSelected - failedInstances.size)
-      : 0,
-    failed: failedInstances.size,
-  };
-  const failedBuckets = new Set(
-    [...bucketFailures, ...discoveredBucketFailures].map((failure) => failure.sourceId),
-  );
-  const buckets = {
-    optedIn: discovery.bucketsOptedIn,
-    selected: discovery.bucketsSelected,
-    succeeded: Array.isArray(event.bucketResults)
-      ? Math.max(0, discovery.bucketsSelected - failedBuckets.size)
-      : 0,
-    failed: failedBuckets.size,
-  };
-  const selected = volumes.selected + instances.selected + buckets.selected;
-  const succeeded = volumes.succeeded + instances.succeeded + buckets.succeeded;
-  const count = (kind: RecoveryPointRef['kind'], copies: boolean) =>
-    points.filter((point) => point.kind === kind && Boolean(point.copyOf) === copies).length;
-  return {
-    runId: run.runId,
-    policy: run.policyName,
-    startedAt: run.startedAt,
-    finishedAt: now.toISOString(),
-    durationSeconds: Math.max(
-      0,
-      Math.round((now.getTime() - new Date(run.startedAt).getTime()) / 1000),
-    ),
-    outcome:
-      selected === 0 && failures.length === 0
-        ? 'nothing-to-do'
-        : failures.length === 0
-          ? 'succeeded'
-          : succeeded === 0
-            ? 'failed'
-            : 'partial',
-    volumes,
-    instances,
-    buckets,
-    snapshotsCreated: count('volume-snapshot', false),
-    copiesCreated: count('volume-snapshot', true),
-    imagesCreated: count('image', false),
-    imageCopiesCreated: count('image', true),
-    exportsCreated: count('image-export', false),
-    bucketCopies,
-    recoveryPointsByRegion,
-    failures,
-    tagProblems: discovery.tagProblems,
-    tagProblemCount: discovery.tagProblemCount,
-  };
 }
 
 function failedBatchFailures(batch: FailedBatch | FailedImageBatch, region: string): RunFailure[] {
