@@ -1,10 +1,8 @@
 import { InvalidTestCloudSettingError } from '../errors.js';
-import { renderAwsError, type RenderedResponse } from '../error-responses.js';
+import { renderAwsError } from '../error-responses.js';
 import type { AwsCall } from '../operation-name.js';
 import type { PendingHolds } from '../pending-holds.js';
 import { DEFAULT_ARTIFACT_BYTES } from './artifact.js';
-import { guestConsoleOutput } from './console-output.js';
-import { copiedImageId, decorateDescribeImages } from './describe-images.js';
 import { ExportImageTasks, type ExportImageTaskState } from './export-image.js';
 import { GuestProfiles, type GuestProfile } from './guest-profiles.js';
 import { ImageDeprecations } from './image-deprecation.js';
@@ -14,12 +12,14 @@ import {
   type DeliveredInventoryReport,
   type InventoryReportRequest,
 } from './inventory-report.js';
-import { holdDescribeInstanceStatus, holdDescribeInstances } from './instance-holds.js';
+import { emulatedRoutes, type Emulations, type Interception, type Route } from './routes.js';
 import { SnapshotLocks, type SnapshotLockInfo } from './snapshot-locks.js';
 import { SsmAgent, type SsmCommandRecord } from './ssm-agent.js';
 import { StoreImageTasks, type StoreImageTaskState } from './store-image-task.js';
 import { Upstream } from './upstream.js';
-import { EmulatedError, QueryParams } from './wire.js';
+import { EmulatedError } from './wire.js';
+
+export type { Interception } from './routes.js';
 
 export interface EmulationSettings {
   /** Size of the objects export and store tasks write. Default 64 KiB. */
@@ -38,14 +38,6 @@ export interface EmulatedState {
   guestProfiles: Record<string, GuestProfile>;
   imageMarks: Record<string, ImageMarks>;
   settings: EmulationSettings;
-}
-
-/** What the test cloud does with a call instead of (or on top of) forwarding it to moto. */
-export interface Interception {
-  /** Answer this; moto never sees the request. */
-  answer?: RenderedResponse;
-  /** Forward to moto, then rewrite its successful (2xx) answer. */
-  rewrite?: (body: string) => string;
 }
 
 const DEFAULT_SETTINGS: EmulationSettings = { artifactBytes: DEFAULT_ARTIFACT_BYTES };
@@ -74,20 +66,33 @@ export class EmulatedCloud {
   private readonly stores: StoreImageTasks;
   private readonly ssm: SsmAgent;
   private readonly inventory: InventoryReports;
+  /** `service:Operation` → how the test cloud handles it (routes.ts). */
+  private readonly routes: ReadonlyMap<string, Route>;
   private settings: EmulationSettings = { ...DEFAULT_SETTINGS };
 
-  constructor(
-    upstreamEndpoint: string,
-    private readonly holds: PendingHolds,
-  ) {
+  constructor(upstreamEndpoint: string, holds: PendingHolds) {
     this.upstream = new Upstream(upstreamEndpoint);
     const artifactBytes = () => this.settings.artifactBytes;
+    const taskDeps = { upstream: this.upstream, holds, marks: this.marks, artifactBytes };
     this.deprecations = new ImageDeprecations(this.upstream);
     this.snapshotLocks = new SnapshotLocks(this.upstream);
-    this.exports = new ExportImageTasks(this.upstream, holds, this.marks, artifactBytes);
-    this.stores = new StoreImageTasks(this.upstream, holds, this.marks, artifactBytes);
+    this.exports = new ExportImageTasks(taskDeps);
+    this.stores = new StoreImageTasks(taskDeps);
     this.ssm = new SsmAgent(this.upstream, this.profiles);
     this.inventory = new InventoryReports(this.upstream);
+    const emulations: Emulations = {
+      upstream: this.upstream,
+      holds,
+      profiles: this.profiles,
+      marks: this.marks,
+      deprecations: this.deprecations,
+      snapshotLocks: this.snapshotLocks,
+      exports: this.exports,
+      stores: this.stores,
+      ssm: this.ssm,
+      inventory: this.inventory,
+    };
+    this.routes = emulatedRoutes(emulations);
   }
 
   /** Whether the call's (non-form) body must be read before intercept(). */
@@ -112,121 +117,15 @@ export class EmulatedCloud {
     }
   }
 
-  private async route(
+  private route(
     call: AwsCall,
     body: Buffer | undefined,
     url: string,
-  ): Promise<Interception | undefined> {
+  ): Promise<Interception | undefined> | Interception | undefined {
+    const route = this.routes.get(`${call.service}:${call.operation}`);
+    if (route === undefined) return undefined;
     const region = call.region === 'unknown' ? 'us-east-1' : call.region;
-    const answer = (response: RenderedResponse | undefined) =>
-      response === undefined ? undefined : { answer: response };
-    if (call.service === 'ec2') {
-      const params = QueryParams.parse(body);
-      switch (call.operation) {
-        case 'ExportImage':
-          return answer(await this.exports.exportImage(region, params));
-        case 'DescribeExportImageTasks':
-          return answer(await this.exports.describe(region, params));
-        case 'CancelExportTask':
-          return params.get('ExportTaskId')?.startsWith('export-ami-') === true
-            ? answer(this.exports.cancel(region, params))
-            : undefined;
-        case 'CreateStoreImageTask':
-          return answer(await this.stores.create(region, params));
-        case 'DescribeStoreImageTasks':
-          return answer(await this.stores.describe(region, params));
-        case 'EnableImageDeprecation':
-          return answer(await this.deprecations.enable(region, params));
-        case 'DisableImageDeprecation':
-          return answer(await this.deprecations.disable(region, params));
-        case 'LockSnapshot':
-          return answer(await this.snapshotLocks.lock(region, params));
-        case 'UnlockSnapshot':
-          return answer(await this.snapshotLocks.unlock(region, params));
-        case 'DescribeLockedSnapshots':
-          return answer(this.snapshotLocks.describe(region, params));
-        case 'DeleteSnapshot': {
-          const snapshotId = params.get('SnapshotId');
-          // Unlocked: moto's alone. Expired lock: forgotten once moto has deleted the snapshot.
-          if (snapshotId === undefined || !this.snapshotLocks.checkDelete(region, snapshotId))
-            return undefined;
-          return {
-            rewrite: (xml) => {
-              this.snapshotLocks.forget(snapshotId);
-              return xml;
-            },
-          };
-        }
-        case 'GetConsoleOutput':
-          return answer(await guestConsoleOutput(this.upstream, this.profiles, region, params));
-        case 'DescribeImages':
-          return Object.keys(this.deprecations.list()).length > 0 ||
-            Object.keys(this.marks.list()).length > 0
-            ? { rewrite: (xml) => decorateDescribeImages(xml, this.deprecations, this.marks) }
-            : undefined;
-        case 'CopyImage': {
-          const source = params.get('SourceImageId');
-          if (source === undefined || this.marks.get(source) === undefined) return undefined;
-          return {
-            rewrite: (xml) => {
-              const copy = copiedImageId(xml);
-              if (copy !== undefined) this.marks.copy(source, copy);
-              return xml;
-            },
-          };
-        }
-        case 'DescribeInstances':
-          return this.holds.hasKind('instance')
-            ? { rewrite: (xml) => holdDescribeInstances(this.holds, xml) }
-            : undefined;
-        case 'DescribeInstanceStatus':
-          return this.holds.hasKind('instance')
-            ? { rewrite: (xml) => holdDescribeInstanceStatus(this.holds, xml) }
-            : undefined;
-        default:
-          return undefined;
-      }
-    }
-    if (call.service === 'ssm') {
-      switch (call.operation) {
-        case 'DescribeInstanceInformation':
-          return answer(await this.ssm.describeInstanceInformation(region, body));
-        case 'SendCommand':
-          await this.ssm.checkSendCommand(region, body);
-          return { rewrite: (json) => this.ssm.recordSendCommand(region, json) };
-        case 'GetCommandInvocation':
-          return answer(await this.ssm.getCommandInvocation(region, body));
-        default:
-          return undefined;
-      }
-    }
-    if (call.service === 's3') return this.routeS3(call, body, url);
-    return undefined;
-  }
-
-  /** moto keeps inventory configurations lossily: remember what it drops, restore it. */
-  private routeS3(call: AwsCall, body: Buffer | undefined, url: string): Interception | undefined {
-    const bucket = pathBucket(url);
-    if (bucket === undefined) return undefined;
-    switch (call.operation) {
-      case 'PutBucketInventoryConfiguration': {
-        const remember = this.inventory.rememberOnSuccess(bucket, body);
-        return remember === undefined
-          ? undefined
-          : {
-              rewrite: (text) => {
-                remember();
-                return text;
-              },
-            };
-      }
-      case 'GetBucketInventoryConfiguration': // also the List (same sub-resource, no id)
-        return this.inventory.remembersAny()
-          ? { rewrite: (xml) => this.inventory.correctAnswer(bucket, xml) }
-          : undefined;
-      default:
-        return undefined;
-    }
+    return route({ region, body, url });
   }
 
   /** Writes the S3 Inventory report of a configuration into moto's S3 (see the README). */
@@ -307,16 +206,5 @@ export class EmulatedCloud {
 
   destroy(): void {
     this.upstream.destroy();
-  }
-}
-
-/** The bucket of a path-style S3 request (`/bucket/key?query`), if any. */
-function pathBucket(url: string): string | undefined {
-  const first = new URL(url, 'http://test-cloud.invalid').pathname.split('/')[1];
-  if (first === undefined || first === '') return undefined;
-  try {
-    return decodeURIComponent(first);
-  } catch {
-    return undefined;
   }
 }

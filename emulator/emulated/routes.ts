@@ -1,0 +1,217 @@
+import type { RenderedResponse } from '../error-responses.js';
+import type { PendingHolds } from '../pending-holds.js';
+import { guestConsoleOutput } from './console-output.js';
+import { copiedImageId, decorateDescribeImages } from './describe-images.js';
+import type { ExportImageTasks } from './export-image.js';
+import type { GuestProfiles } from './guest-profiles.js';
+import type { ImageDeprecations } from './image-deprecation.js';
+import type { ImageMarkStore } from './image-marks.js';
+import { holdDescribeInstanceStatus, holdDescribeInstances } from './instance-holds.js';
+import type { InventoryReports } from './inventory-report.js';
+import type { SnapshotLocks } from './snapshot-locks.js';
+import type { SsmAgent } from './ssm-agent.js';
+import type { StoreImageTasks } from './store-image-task.js';
+import type { Upstream } from './upstream.js';
+import { QueryParams } from './wire.js';
+
+/** What the test cloud does with a call instead of (or on top of) forwarding it to moto. */
+export interface Interception {
+  /** Answer this; moto never sees the request. */
+  answer?: RenderedResponse;
+  /** Forward to moto, then rewrite its successful (2xx) answer. */
+  rewrite?: (body: string) => string;
+}
+
+/** A call as its emulation sees it. */
+export interface RoutedCall {
+  /** The SigV4 credential scope (us-east-1 when the call names none). */
+  region: string;
+  /** The (form or JSON) request body, when read. */
+  body: Buffer | undefined;
+  /** The request's path and query (S3 names its bucket there). */
+  url: string;
+}
+
+/** How one operation is handled; undefined: forward it untouched. */
+export type Route = (
+  call: RoutedCall,
+) => Promise<Interception | undefined> | Interception | undefined;
+
+/** The emulations a route may hand a call to (emulated-cloud.ts owns them). */
+export interface Emulations {
+  upstream: Upstream;
+  holds: PendingHolds;
+  profiles: GuestProfiles;
+  marks: ImageMarkStore;
+  deprecations: ImageDeprecations;
+  snapshotLocks: SnapshotLocks;
+  exports: ExportImageTasks;
+  stores: StoreImageTasks;
+  ssm: SsmAgent;
+  inventory: InventoryReports;
+}
+
+/** `service:Operation` → its route, for the operations the test cloud emulates or corrects. */
+export function emulatedRoutes(e: Emulations): ReadonlyMap<string, Route> {
+  return new Map(
+    Object.entries({
+      ...imageRoutes(e),
+      ...snapshotLockRoutes(e),
+      ...instanceRoutes(e),
+      ...ssmRoutes(e),
+      ...inventoryRoutes(e),
+    }),
+  );
+}
+
+function answered(response: RenderedResponse | undefined): Interception | undefined {
+  return response === undefined ? undefined : { answer: response };
+}
+
+/** An EC2 route: the query protocol's parameters are in the form body. */
+function ec2(
+  route: (
+    region: string,
+    params: QueryParams,
+  ) => Promise<Interception | undefined> | Interception | undefined,
+): Route {
+  return ({ region, body }) => route(region, QueryParams.parse(body));
+}
+
+/** Forward to moto; once it has succeeded, do `after` (its answer left as it is). */
+function afterSuccess(after: () => void): Interception {
+  return {
+    rewrite: (text) => {
+      after();
+      return text;
+    },
+  };
+}
+
+/** Exports, store tasks, deprecation and marks (export-image.ts, store-image-task.ts, ...). */
+function imageRoutes({ exports, stores, deprecations, marks }: Emulations): Record<string, Route> {
+  return {
+    'ec2:ExportImage': ec2(async (region, params) =>
+      answered(await exports.exportImage(region, params)),
+    ),
+    'ec2:DescribeExportImageTasks': ec2(async (region, params) =>
+      answered(await exports.describe(region, params)),
+    ),
+    // Other export task ids are moto's.
+    'ec2:CancelExportTask': ec2((region, params) =>
+      params.get('ExportTaskId')?.startsWith('export-ami-') === true
+        ? answered(exports.cancel(region, params))
+        : undefined,
+    ),
+    'ec2:CreateStoreImageTask': ec2(async (region, params) =>
+      answered(await stores.create(region, params)),
+    ),
+    'ec2:DescribeStoreImageTasks': ec2(async (region, params) =>
+      answered(await stores.describe(region, params)),
+    ),
+    'ec2:EnableImageDeprecation': ec2(async (region, params) =>
+      answered(await deprecations.enable(region, params)),
+    ),
+    'ec2:DisableImageDeprecation': ec2(async (region, params) =>
+      answered(await deprecations.disable(region, params)),
+    ),
+    'ec2:DescribeImages': () =>
+      Object.keys(deprecations.list()).length > 0 || Object.keys(marks.list()).length > 0
+        ? { rewrite: (xml) => decorateDescribeImages(xml, deprecations, marks) }
+        : undefined,
+    // A marked image's copy carries its marks.
+    'ec2:CopyImage': ec2((_region, params) => {
+      const source = params.get('SourceImageId');
+      if (source === undefined || marks.get(source) === undefined) return undefined;
+      return {
+        rewrite: (xml) => {
+          const copy = copiedImageId(xml);
+          if (copy !== undefined) marks.copy(source, copy);
+          return xml;
+        },
+      };
+    }),
+  };
+}
+
+/** EBS snapshot locks, and DeleteSnapshot refused while locked (snapshot-locks.ts). */
+function snapshotLockRoutes({ snapshotLocks }: Emulations): Record<string, Route> {
+  return {
+    'ec2:LockSnapshot': ec2(async (region, params) =>
+      answered(await snapshotLocks.lock(region, params)),
+    ),
+    'ec2:UnlockSnapshot': ec2(async (region, params) =>
+      answered(await snapshotLocks.unlock(region, params)),
+    ),
+    'ec2:DescribeLockedSnapshots': ec2((region, params) =>
+      answered(snapshotLocks.describe(region, params)),
+    ),
+    'ec2:DeleteSnapshot': ec2((region, params) => {
+      const snapshotId = params.get('SnapshotId');
+      // Unlocked: moto's alone. Expired lock: forgotten once moto has deleted the snapshot.
+      if (snapshotId === undefined || !snapshotLocks.checkDelete(region, snapshotId))
+        return undefined;
+      return afterSuccess(() => snapshotLocks.forget(snapshotId));
+    }),
+  };
+}
+
+/** Console output from guest profiles, and instance holds (instance-holds.ts). */
+function instanceRoutes({ upstream, profiles, holds }: Emulations): Record<string, Route> {
+  return {
+    'ec2:GetConsoleOutput': ec2(async (region, params) =>
+      answered(await guestConsoleOutput(upstream, profiles, region, params)),
+    ),
+    'ec2:DescribeInstances': () =>
+      holds.hasKind('instance')
+        ? { rewrite: (xml) => holdDescribeInstances(holds, xml) }
+        : undefined,
+    'ec2:DescribeInstanceStatus': () =>
+      holds.hasKind('instance')
+        ? { rewrite: (xml) => holdDescribeInstanceStatus(holds, xml) }
+        : undefined,
+  };
+}
+
+/** The SSM agent and the guest's self-check (ssm-agent.ts). */
+function ssmRoutes({ ssm }: Emulations): Record<string, Route> {
+  return {
+    'ssm:DescribeInstanceInformation': async ({ region, body }) =>
+      answered(await ssm.describeInstanceInformation(region, body)),
+    'ssm:SendCommand': async ({ region, body }) => {
+      await ssm.checkSendCommand(region, body);
+      return { rewrite: (json) => ssm.recordSendCommand(region, json) };
+    },
+    'ssm:GetCommandInvocation': async ({ region, body }) =>
+      answered(await ssm.getCommandInvocation(region, body)),
+  };
+}
+
+/** moto keeps inventory configurations lossily: remember what it drops, restore it. */
+function inventoryRoutes({ inventory }: Emulations): Record<string, Route> {
+  return {
+    's3:PutBucketInventoryConfiguration': ({ url, body }) => {
+      const bucket = pathBucket(url);
+      const remember = bucket === undefined ? undefined : inventory.rememberOnSuccess(bucket, body);
+      return remember === undefined ? undefined : afterSuccess(remember);
+    },
+    // Also the List (same sub-resource, no id).
+    's3:GetBucketInventoryConfiguration': ({ url }) => {
+      const bucket = pathBucket(url);
+      return bucket !== undefined && inventory.remembersAny()
+        ? { rewrite: (xml) => inventory.correctAnswer(bucket, xml) }
+        : undefined;
+    },
+  };
+}
+
+/** The bucket of a path-style S3 request (`/bucket/key?query`), if any. */
+function pathBucket(url: string): string | undefined {
+  const first = new URL(url, 'http://test-cloud.invalid').pathname.split('/')[1];
+  if (first === undefined || first === '') return undefined;
+  try {
+    return decodeURIComponent(first);
+  } catch {
+    return undefined;
+  }
+}
