@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RenderedResponse } from '../error-responses.js';
-import type { PendingHolds } from '../pending-holds.js';
-import { artifactBody } from './artifact.js';
-import { assertImageCanBeExported } from './export-preconditions.js';
-import type { ImageMarkStore } from './image-marks.js';
-import type { Upstream } from './upstream.js';
+import { heldProgress, ImageTasks } from './image-tasks.js';
 import {
   EmulatedError,
   ec2Answer,
@@ -47,25 +43,13 @@ export interface ExportImageTaskState {
  * created, or, while a hold of kind 'export' covers it (by task id or image id), on the
  * first DescribeExportImageTasks poll after the hold's polls are used up.
  */
-export class ExportImageTasks {
-  private readonly tasks = new Map<string, ExportImageTaskState>();
+export class ExportImageTasks extends ImageTasks<ExportImageTaskState> {
   /** Cancelled tasks already shown `deleting` once. */
   private readonly shownDeleting = new Set<string>();
 
-  constructor(
-    private readonly upstream: Upstream,
-    private readonly holds: PendingHolds,
-    private readonly marks: ImageMarkStore,
-    private readonly artifactBytes: () => number,
-  ) {}
-
-  clear(): void {
-    this.tasks.clear();
+  override clear(): void {
+    super.clear();
     this.shownDeleting.clear();
-  }
-
-  list(): ExportImageTaskState[] {
-    return [...this.tasks.values()].map((task) => structuredClone(task));
   }
 
   async exportImage(region: string, params: QueryParams): Promise<RenderedResponse> {
@@ -105,7 +89,7 @@ export class ExportImageTasks {
         return exportImageAnswer(earlier);
       }
     }
-    await assertImageCanBeExported(this.upstream, this.marks, region, imageId, s3Bucket);
+    await this.assertExportable(region, imageId, s3Bucket);
     const task: ExportImageTaskState = {
       ...request,
       exportImageTaskId: `export-ami-${randomBytes(9).toString('hex').slice(0, 17)}`,
@@ -119,7 +103,8 @@ export class ExportImageTasks {
     if (task.description === undefined) delete task.description;
     this.tasks.set(task.exportImageTaskId, task);
     const answer = exportImageAnswer(task);
-    if (!this.holds.wouldHold('export', [task.exportImageTaskId, imageId])) await this.finish(task);
+    if (!this.deps.holds.wouldHold('export', [task.exportImageTaskId, imageId]))
+      await this.finish(task);
     return answer;
   }
 
@@ -177,10 +162,10 @@ export class ExportImageTasks {
       return;
     }
     if (task.status !== 'active') return;
-    const poll = this.holds.poll('export', [task.exportImageTaskId, task.imageId]);
+    const poll = this.deps.holds.poll('export', [task.exportImageTaskId, task.imageId]);
     if (poll.pending) {
       task.statusMessage = 'converting';
-      task.progress = Math.floor((100 * poll.used) / (poll.polls + 1));
+      task.progress = heldProgress(poll);
       return;
     }
     await this.finish(task);
@@ -188,7 +173,7 @@ export class ExportImageTasks {
 
   private async finish(task: ExportImageTaskState): Promise<void> {
     delete task.progress;
-    const failure = this.marks.get(task.imageId)?.exportFailure;
+    const failure = this.markedFailure(task.imageId);
     if (failure !== undefined) {
       task.status = 'deleted';
       task.statusMessage = failure;
@@ -196,12 +181,7 @@ export class ExportImageTasks {
     }
     const key = `${task.s3Prefix}${task.exportImageTaskId}.${task.diskImageFormat.toLowerCase()}`;
     try {
-      await this.upstream.putObject(
-        task.region,
-        task.s3Bucket,
-        key,
-        artifactBody(task.imageId, this.artifactBytes()),
-      );
+      await this.writeArtifact(task.imageId, { region: task.region, bucket: task.s3Bucket, key });
     } catch (error) {
       task.status = 'deleted';
       task.statusMessage = `ClientError: could not write s3://${task.s3Bucket}/${key}: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,9 +1,5 @@
 import type { RenderedResponse } from '../error-responses.js';
-import type { PendingHolds } from '../pending-holds.js';
-import { artifactBody } from './artifact.js';
-import { assertImageCanBeExported } from './export-preconditions.js';
-import type { ImageMarkStore } from './image-marks.js';
-import type { Upstream } from './upstream.js';
+import { heldProgress, ImageTasks } from './image-tasks.js';
 import { EmulatedError, ec2Answer, ec2Filters, el, itemSet, type QueryParams } from './wire.js';
 
 export type StoreTaskState = 'InProgress' | 'Completed' | 'Failed';
@@ -28,31 +24,14 @@ export interface StoreImageTaskState {
  * 'store-task' covers the image, on the first DescribeStoreImageTasks poll after the
  * hold's polls are used up.
  */
-export class StoreImageTasks {
-  private readonly tasks = new Map<string, StoreImageTaskState>();
-
-  constructor(
-    private readonly upstream: Upstream,
-    private readonly holds: PendingHolds,
-    private readonly marks: ImageMarkStore,
-    private readonly artifactBytes: () => number,
-  ) {}
-
-  clear(): void {
-    this.tasks.clear();
-  }
-
-  list(): StoreImageTaskState[] {
-    return [...this.tasks.values()].map((task) => structuredClone(task));
-  }
-
+export class StoreImageTasks extends ImageTasks<StoreImageTaskState> {
   async create(region: string, params: QueryParams): Promise<RenderedResponse> {
     const imageId = params.required('ImageId');
     const bucket = params.required('Bucket');
     const tags: Record<string, string> = {};
     for (const tag of params.members('S3ObjectTag'))
       tags[tag.get('Key') ?? ''] = tag.get('Value') ?? '';
-    await assertImageCanBeExported(this.upstream, this.marks, region, imageId, bucket);
+    await this.assertExportable(region, imageId, bucket);
     const task: StoreImageTaskState = {
       region,
       amiId: imageId,
@@ -64,8 +43,8 @@ export class StoreImageTasks {
       progressPercentage: 0,
     };
     this.tasks.set(taskKey(region, imageId), task);
-    this.holds.forget('store-task', imageId);
-    if (!this.holds.wouldHold('store-task', [imageId])) await this.finish(task);
+    this.deps.holds.forget('store-task', imageId);
+    if (!this.deps.holds.wouldHold('store-task', [imageId])) await this.finish(task);
     return ec2Answer('CreateStoreImageTask', el('objectKey', task.s3ObjectKey));
   }
 
@@ -97,29 +76,28 @@ export class StoreImageTasks {
 
   private async poll(task: StoreImageTaskState): Promise<void> {
     if (task.storeTaskState !== 'InProgress') return;
-    const poll = this.holds.poll('store-task', [task.amiId]);
+    const poll = this.deps.holds.poll('store-task', [task.amiId]);
     if (poll.pending) {
-      task.progressPercentage = Math.floor((100 * poll.used) / (poll.polls + 1));
+      task.progressPercentage = heldProgress(poll);
       return;
     }
     await this.finish(task);
   }
 
   private async finish(task: StoreImageTaskState): Promise<void> {
-    const failure = this.marks.get(task.amiId)?.exportFailure;
+    const failure = this.markedFailure(task.amiId);
     if (failure !== undefined) {
       task.storeTaskState = 'Failed';
       task.storeTaskFailureReason = failure;
       return;
     }
     try {
-      await this.upstream.putObject(
-        task.region,
-        task.bucket,
-        task.s3ObjectKey,
-        artifactBody(task.amiId, this.artifactBytes()),
-        task.s3ObjectTags,
-      );
+      await this.writeArtifact(task.amiId, {
+        region: task.region,
+        bucket: task.bucket,
+        key: task.s3ObjectKey,
+        tags: task.s3ObjectTags,
+      });
     } catch (error) {
       task.storeTaskState = 'Failed';
       task.storeTaskFailureReason = error instanceof Error ? error.message : String(error);
