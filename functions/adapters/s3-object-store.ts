@@ -1,26 +1,19 @@
 import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateMultipartUploadCommand,
   GetObjectCommand,
-  GetObjectTaggingCommand,
   HeadObjectCommand,
   NoSuchKey,
   NotFound,
   PutObjectTaggingCommand,
   S3Client,
-  UploadPartCopyCommand,
   paginateListObjectsV2,
   type ChecksumAlgorithm,
-  type CompletedPart,
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import type { Tags } from '../core/tag-keys.js';
 import {
-  ObjectChangedDuringCopyError,
   ObjectVanishedError,
   SourceBucketUnavailableError,
 } from '../ports/errors/object-errors.js';
@@ -29,7 +22,6 @@ import type {
   CopyResult,
   ListedObject,
   ListedVersion,
-  ObjectChecksum,
   ObjectFacts,
   ObjectLockFacts,
   ObjectStore,
@@ -38,48 +30,15 @@ import type {
 } from '../ports/object-store.js';
 import { s3ClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
+import { checksumOf } from './s3-checksums.js';
+import { copySource, copySourceError } from './s3-copy-source.js';
+import { multipartCopy } from './s3-multipart-copy.js';
 import {
   deleteObjectVersions,
   describeObjectLock,
   listObjectVersions,
   objectTags,
 } from './s3-object-versions.js';
-
-/** Checksum fields S3 returns, by algorithm name. */
-const checksumFields = {
-  CRC64NVME: 'ChecksumCRC64NVME',
-  CRC32C: 'ChecksumCRC32C',
-  CRC32: 'ChecksumCRC32',
-  SHA256: 'ChecksumSHA256',
-  SHA1: 'ChecksumSHA1',
-} as const;
-type Algorithm = keyof typeof checksumFields;
-/** CRC checksums of a multipart object can be full-object; SHA ones are composite. */
-const fullObjectCapable = new Set(['CRC64NVME', 'CRC32C', 'CRC32']);
-
-/** A key as CopySource wants it: URL-encoded, segment by segment. */
-export function copySource(bucket: string, key: string, versionId?: string): string {
-  const encoded = key.split('/').map(encodeURIComponent).join('/');
-  return `${bucket}/${encoded}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
-}
-
-function checksumOf(
-  output: Partial<Record<(typeof checksumFields)[Algorithm], string>> & { ChecksumType?: string },
-  preferred?: string,
-): ObjectChecksum | undefined {
-  const order = (preferred && preferred in checksumFields ? [preferred] : []).concat(
-    Object.keys(checksumFields),
-  ) as Algorithm[];
-  for (const algorithm of order) {
-    const value = output[checksumFields[algorithm]];
-    if (value) {
-      const type =
-        output.ChecksumType === 'COMPOSITE' || value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT';
-      return { algorithm, value, type };
-    }
-  }
-  return undefined;
-}
 
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
@@ -157,9 +116,12 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async copyObject(request: CopyRequest): Promise<CopyResult> {
-    return request.source.size > request.multipartThresholdBytes
-      ? this.multipartCopy(request)
-      : this.singleCopy(request);
+    if (request.source.size <= request.multipartThresholdBytes) return this.singleCopy(request);
+    // Above the threshold: UploadPartCopy (s3-multipart-copy.ts), with the source's type and metadata.
+    const { source } = request;
+    const facts = await this.describeObject(source.bucket, source.key);
+    if (!facts) throw new ObjectVanishedError(`s3://${source.bucket}/${source.key} is gone`);
+    return multipartCopy(this.client, request, facts);
   }
 
   private async singleCopy(request: CopyRequest): Promise<CopyResult> {
@@ -190,116 +152,7 @@ export class S3ObjectStore implements ObjectStore {
         requests: 1,
       };
     } catch (error) {
-      throw this.copyError(error, source);
-    }
-  }
-
-  /** Above the threshold: UploadPartCopy in large parts, with the source's type, metadata and tags. */
-  private async multipartCopy(request: CopyRequest): Promise<CopyResult> {
-    const { source, target } = request;
-    const facts = await this.describeObject(source.bucket, source.key);
-    if (!facts) throw new ObjectVanishedError(`s3://${source.bucket}/${source.key} is gone`);
-    let tags: { Key?: string; Value?: string }[];
-    try {
-      tags =
-        (
-          await this.client.send(
-            new GetObjectTaggingCommand({ Bucket: source.bucket, Key: source.key }),
-          )
-        ).TagSet ?? [];
-    } catch (error) {
-      throw this.copyError(error, source);
-    }
-    const algorithm = request.checksumAlgorithm as ChecksumAlgorithm | undefined;
-    let uploadId: string | undefined;
-    let requests = 2;
-    try {
-      const created = await this.client.send(
-        new CreateMultipartUploadCommand({
-          Bucket: target.bucket,
-          Key: target.key,
-          ...(facts.contentType ? { ContentType: facts.contentType } : {}),
-          ...(facts.metadata ? { Metadata: facts.metadata } : {}),
-          ...(tags.length > 0
-            ? {
-                Tagging: new URLSearchParams(
-                  tags.map((tag): [string, string] => [tag.Key ?? '', tag.Value ?? '']),
-                ).toString(),
-              }
-            : {}),
-          ...(request.storageClass ? { StorageClass: request.storageClass as StorageClass } : {}),
-          ...(algorithm
-            ? {
-                ChecksumAlgorithm: algorithm,
-                ...(fullObjectCapable.has(algorithm)
-                  ? { ChecksumType: 'FULL_OBJECT' as const }
-                  : {}),
-              }
-            : {}),
-        }),
-      );
-      uploadId = created.UploadId;
-      requests += 1;
-      const parts: CompletedPart[] = [];
-      for (
-        let start = 0, number = 1;
-        start < source.size;
-        start += request.partSizeBytes, number += 1
-      ) {
-        const end = Math.min(source.size, start + request.partSizeBytes) - 1;
-        const part = await this.client.send(
-          new UploadPartCopyCommand({
-            Bucket: target.bucket,
-            Key: target.key,
-            UploadId: uploadId,
-            PartNumber: number,
-            CopySource: copySource(source.bucket, source.key),
-            CopySourceIfMatch: source.etag,
-            CopySourceRange: `bytes=${start}-${end}`,
-          }),
-        );
-        requests += 1;
-        const result = part.CopyPartResult ?? {};
-        parts.push({
-          PartNumber: number,
-          ETag: result.ETag,
-          ...(result.ChecksumCRC32 ? { ChecksumCRC32: result.ChecksumCRC32 } : {}),
-          ...(result.ChecksumCRC32C ? { ChecksumCRC32C: result.ChecksumCRC32C } : {}),
-          ...(result.ChecksumCRC64NVME ? { ChecksumCRC64NVME: result.ChecksumCRC64NVME } : {}),
-          ...(result.ChecksumSHA1 ? { ChecksumSHA1: result.ChecksumSHA1 } : {}),
-          ...(result.ChecksumSHA256 ? { ChecksumSHA256: result.ChecksumSHA256 } : {}),
-        });
-      }
-      const done = await this.client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: target.bucket,
-          Key: target.key,
-          UploadId: uploadId,
-          MultipartUpload: { Parts: parts },
-        }),
-      );
-      requests += 1;
-      const checksum = checksumOf(done, request.checksumAlgorithm);
-      return {
-        ...(done.VersionId ? { versionId: done.VersionId } : {}),
-        ...(checksum ? { checksum } : {}),
-        parts: parts.length,
-        requests,
-      };
-    } catch (error) {
-      if (uploadId) {
-        // An abandoned upload keeps billing for its parts: abort it (best effort; lifecycle rules also clean up).
-        await this.client
-          .send(
-            new AbortMultipartUploadCommand({
-              Bucket: target.bucket,
-              Key: target.key,
-              UploadId: uploadId,
-            }),
-          )
-          .catch(() => undefined);
-      }
-      throw this.copyError(error, source);
+      throw copySourceError(error, source);
     }
   }
 
@@ -322,7 +175,7 @@ export class S3ObjectStore implements ObjectStore {
         }),
       );
     } catch (error) {
-      throw this.copyError(error, request.source);
+      throw copySourceError(error, request.source);
     }
   }
 
@@ -384,22 +237,5 @@ export class S3ObjectStore implements ObjectStore {
 
   describeObjectLock(bucket: string, key: string): Promise<ObjectLockFacts | undefined> {
     return describeObjectLock(this.client, bucket, key);
-  }
-
-  private copyError(error: unknown, source: { bucket: string; key: string }): Error {
-    const name = (error as Error).name;
-    const where = `s3://${source.bucket}/${source.key}`;
-    if (name === 'NoSuchKey')
-      return new ObjectVanishedError(`${where} was deleted after it was listed`, { cause: error });
-    if (name === 'PreconditionFailed')
-      return new ObjectChangedDuringCopyError(
-        `${where} changed after it was listed; the next run copies it`,
-        { cause: error },
-      );
-    if (name === 'NoSuchBucket')
-      return new SourceBucketUnavailableError(`bucket of ${where} does not exist`, {
-        cause: error,
-      });
-    return translateAwsError('CopyObject', error);
   }
 }
