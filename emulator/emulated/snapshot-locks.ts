@@ -102,7 +102,7 @@ export class SnapshotLocks {
       lock.coolOffPeriodExpiresOn = new Date(now.getTime() + request.coolOffPeriod * HOUR_MS);
     }
     this.locks.set(snapshotId, lock);
-    return ec2Answer('LockSnapshot', renderLockResult(lock, now));
+    return ec2Answer('LockSnapshot', renderLock(lock, now, LOCK_RESULT_FIELDS));
   }
 
   async unlock(region: string, params: QueryParams, now = new Date()): Promise<RenderedResponse> {
@@ -146,7 +146,7 @@ export class SnapshotLocks {
       'DescribeLockedSnapshots',
       itemSet(
         'snapshotSet',
-        page.map((lock) => renderLockedSnapshotInfo(lock, now)),
+        page.map((lock) => renderLock(lock, now, LOCKED_SNAPSHOT_INFO_FIELDS)),
       ) + el('nextToken', nextToken),
     );
   }
@@ -226,36 +226,36 @@ function parseLockRequest(params: QueryParams, now: Date): LockRequest {
       'CoolOffPeriod can only be specified with LockMode compliance.',
     );
   const lockDuration = integerParam(params, 'LockDuration', 1, MAX_LOCK_DAYS);
-  let lockExpiresOn: Date;
-  if (lockDuration !== undefined) {
-    lockExpiresOn = new Date(now.getTime() + lockDuration * DAY_MS);
-  } else {
-    lockExpiresOn = new Date(rawDate ?? '');
-    if (Number.isNaN(lockExpiresOn.getTime()))
-      throw new EmulatedError(
-        400,
-        'InvalidParameterValue',
-        `Invalid value '${rawDate}' for ExpirationDate`,
-      );
-    if (lockExpiresOn.getTime() <= now.getTime())
-      throw new EmulatedError(
-        400,
-        'InvalidParameterValue',
-        'ExpirationDate must be in the future.',
-      );
-    if (lockExpiresOn.getTime() > now.getTime() + MAX_LOCK_DAYS * DAY_MS)
-      throw new EmulatedError(
-        400,
-        'InvalidParameterValue',
-        `ExpirationDate must be at most ${MAX_LOCK_DAYS} days from now.`,
-      );
-  }
+  const lockExpiresOn =
+    lockDuration !== undefined
+      ? new Date(now.getTime() + lockDuration * DAY_MS)
+      : expirationDate(rawDate, now);
   return {
     lockMode,
     lockExpiresOn,
     ...(lockDuration === undefined ? {} : { lockDuration }),
     ...(coolOffPeriod === undefined ? {} : { coolOffPeriod }),
   };
+}
+
+/** A LockSnapshot ExpirationDate: a valid date, in the future, at most 36500 days ahead. */
+function expirationDate(rawDate: string | undefined, now: Date): Date {
+  const lockExpiresOn = new Date(rawDate ?? '');
+  if (Number.isNaN(lockExpiresOn.getTime()))
+    throw new EmulatedError(
+      400,
+      'InvalidParameterValue',
+      `Invalid value '${rawDate}' for ExpirationDate`,
+    );
+  if (lockExpiresOn.getTime() <= now.getTime())
+    throw new EmulatedError(400, 'InvalidParameterValue', 'ExpirationDate must be in the future.');
+  if (lockExpiresOn.getTime() > now.getTime() + MAX_LOCK_DAYS * DAY_MS)
+    throw new EmulatedError(
+      400,
+      'InvalidParameterValue',
+      `ExpirationDate must be at most ${MAX_LOCK_DAYS} days from now.`,
+    );
+  return lockExpiresOn;
 }
 
 /** A compliance lock past its cooling-off period may only be kept or extended. */
@@ -330,31 +330,31 @@ function lockInfo(lock: SnapshotLock, now: Date): SnapshotLockInfo {
   return info;
 }
 
+/** The fields both lock answers have in the same order (API reference). */
+const LOCK_FIELDS = [
+  'snapshotId',
+  'lockState',
+  'lockDuration',
+  'coolOffPeriod',
+  'coolOffPeriodExpiresOn',
+  'lockCreatedOn',
+] as const;
 /** LockSnapshotResponse's fields, in the API reference's order. */
-function renderLockResult(lock: SnapshotLock, now: Date): string {
-  return (
-    el('snapshotId', lock.snapshotId) +
-    el('lockState', lockState(lock, now)) +
-    el('lockDuration', lock.lockDuration) +
-    el('coolOffPeriod', lock.coolOffPeriod) +
-    el('coolOffPeriodExpiresOn', lock.coolOffPeriodExpiresOn) +
-    el('lockCreatedOn', lock.lockCreatedOn) +
-    el('lockExpiresOn', lock.lockExpiresOn) +
-    el('lockDurationStartTime', lock.lockDurationStartTime)
-  );
-}
+const LOCK_RESULT_FIELDS = [...LOCK_FIELDS, 'lockExpiresOn', 'lockDurationStartTime'] as const;
+/** A LockedSnapshotsInfo item's fields, in the API reference's order (its last two swapped). */
+const LOCKED_SNAPSHOT_INFO_FIELDS = [
+  'ownerId',
+  ...LOCK_FIELDS,
+  'lockDurationStartTime',
+  'lockExpiresOn',
+] as const;
 
-/** A LockedSnapshotsInfo item. */
-function renderLockedSnapshotInfo(lock: SnapshotLock, now: Date): string {
-  return (
-    el('ownerId', lock.ownerId) +
-    el('snapshotId', lock.snapshotId) +
-    el('lockState', lockState(lock, now)) +
-    el('lockDuration', lock.lockDuration) +
-    el('coolOffPeriod', lock.coolOffPeriod) +
-    el('coolOffPeriodExpiresOn', lock.coolOffPeriodExpiresOn) +
-    el('lockCreatedOn', lock.lockCreatedOn) +
-    el('lockDurationStartTime', lock.lockDurationStartTime) +
-    el('lockExpiresOn', lock.lockExpiresOn)
-  );
+/** The lock's fields as EC2 XML elements, in the given order (absent ones left out). */
+function renderLock(
+  lock: SnapshotLock,
+  now: Date,
+  fields: readonly (keyof SnapshotLock | 'lockState')[],
+): string {
+  const values = { ...lock, lockState: lockState(lock, now) };
+  return fields.map((name) => el(name, values[name])).join('');
 }
