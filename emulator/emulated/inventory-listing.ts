@@ -18,6 +18,13 @@ export interface InventoryEntry {
   checksumAlgorithm?: string | undefined;
 }
 
+/** The bucket listed, `region` the credential scope of the calls to moto. */
+export interface ListedSource {
+  region: string;
+  bucket: string;
+  prefix: string;
+}
+
 /**
  * What an inventory report lists, straight from moto: the current objects under `prefix`
  * (ListObjectsV2), or with `allVersions` every version and delete marker
@@ -25,21 +32,15 @@ export interface InventoryEntry {
  */
 export function listInventoryEntries(
   upstream: Upstream,
-  region: string,
-  bucket: string,
-  prefix: string,
+  source: ListedSource,
   allVersions: boolean,
 ): Promise<InventoryEntry[]> {
-  return allVersions
-    ? listVersions(upstream, region, bucket, prefix)
-    : listObjects(upstream, region, bucket, prefix);
+  return allVersions ? listVersions(upstream, source) : listObjects(upstream, source);
 }
 
 async function listObjects(
   upstream: Upstream,
-  region: string,
-  bucket: string,
-  prefix: string,
+  { region, bucket, prefix }: ListedSource,
 ): Promise<InventoryEntry[]> {
   const entries: InventoryEntry[] = [];
   const pages = paginateListObjectsV2(
@@ -63,9 +64,7 @@ async function listObjects(
 
 async function listVersions(
   upstream: Upstream,
-  region: string,
-  bucket: string,
-  prefix: string,
+  { region, bucket, prefix }: ListedSource,
 ): Promise<InventoryEntry[]> {
   const entries: InventoryEntry[] = [];
   let keyMarker: string | undefined;

@@ -98,13 +98,8 @@ export class InventoryReports {
         `${describe(plan)} delivers to bucket ${plan.destinationBucket}, which does not exist`,
       );
     }
-    const entries = await listInventoryEntries(
-      this.upstream,
-      region,
-      sourceBucket,
-      plan.prefix,
-      plan.allVersions,
-    );
+    const source = { region, bucket: sourceBucket, prefix: plan.prefix };
+    const entries = await listInventoryEntries(this.upstream, source, plan.allVersions);
     const rows = inventoryRows(entries, plan);
     const location: ReportLocation = {
       region,
