@@ -12,7 +12,11 @@ import {
 import type { RecoveryPointState } from '../core/recovery-point.js';
 import { parseInstant } from '../core/retention-plan.js';
 import { ManagedByValue, TagKeys, type Tags } from '../core/tag-keys.js';
-import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
+import type {
+  Ec2RecoveryPointStore,
+  PrunableImage,
+  PrunableSnapshot,
+} from '../ports/ec2-recovery-point-store.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { readManifestIndex } from './manifest-index.js';
 import { ManifestPartMissingError } from './manifest-stream.js';
@@ -58,27 +62,53 @@ async function surveyRecoveryPoints(
   backupBucket: string | undefined,
   deps: SurveyDeps,
 ): Promise<RegionSurvey> {
-  const { ec2 } = deps;
+  const { points, orphanedImageSnapshots } = await surveyEc2(policy, deps.ec2);
+  if (!backupBucket) return { points, orphanedImageSnapshots, bucketRuns: [], problems: [] };
+  const runs = await surveyBucketRuns(policy, backupBucket, deps);
+  return {
+    points: [...points, ...runs.points],
+    orphanedImageSnapshots,
+    bucketRuns: runs.bucketRuns,
+    problems: runs.problems,
+  };
+}
+
+/** The policy's snapshots and images, with their locks and holds, and the orphans of earlier prunes. */
+async function surveyEc2(
+  policy: string,
+  ec2: Ec2RecoveryPointStore,
+): Promise<Pick<RegionSurvey, 'points' | 'orphanedImageSnapshots'>> {
   const [snapshots, images, imageBacked] = await Promise.all([
     ec2.listPolicySnapshots(policy),
     ec2.listPolicyImages(policy),
     ec2.imageBackedSnapshotIds(),
   ]);
-
-  const points: SurveyedPoint[] = [];
-  const orphanedImageSnapshots: RegionSurvey['orphanedImageSnapshots'] = [];
-
   const ownImageSnapshots = new Set(images.flatMap((image) => image.snapshotIds));
   // One lock lookup for the loose snapshots and the images' snapshots together.
   const locked = await ec2.lockedSnapshotIds([
     ...new Set([...snapshots.map((snapshot) => snapshot.snapshotId), ...ownImageSnapshots]),
   ]);
+  const loose = snapshotPoints(snapshots, { ownImageSnapshots, imageBacked, locked }, ec2.region);
   const snapshotTags = new Map(snapshots.map((snapshot) => [snapshot.snapshotId, snapshot.tags]));
+  return {
+    points: [...loose.points, ...imagePoints(images, locked, snapshotTags, ec2.region)],
+    orphanedImageSnapshots: loose.orphanedImageSnapshots,
+  };
+}
+
+function snapshotPoints(
+  snapshots: PrunableSnapshot[],
+  known: { ownImageSnapshots: Set<string>; imageBacked: Set<string>; locked: Set<string> },
+  region: string,
+): Pick<RegionSurvey, 'points' | 'orphanedImageSnapshots'> {
+  const { ownImageSnapshots, imageBacked, locked } = known;
+  const points: SurveyedPoint[] = [];
+  const orphanedImageSnapshots: RegionSurvey['orphanedImageSnapshots'] = [];
   for (const snapshot of snapshots) {
     const id = snapshot.snapshotId;
     // A snapshot of one of the policy's images is part of that image's recovery point.
     if (ownImageSnapshots.has(id)) continue;
-    const facts = pointFacts(id, snapshot.tags, snapshot.startTime, ec2.region);
+    const facts = pointFacts(id, snapshot.tags, snapshot.startTime, region);
     // Finishing an earlier prune's image deletion skips the plan, so only the product's own mark
     // on the product's own, unheld, unlocked snapshot counts; anything else is planned as a point.
     const prunedWith = snapshot.tags[TagKeys.prunedWithImage];
@@ -101,9 +131,18 @@ async function surveyRecoveryPoints(
       backsImage: imageBacked.has(id),
     });
   }
-  for (const image of images) {
-    const facts = pointFacts(image.imageId, image.tags, image.creationDate, ec2.region);
-    points.push({
+  return { points, orphanedImageSnapshots };
+}
+
+function imagePoints(
+  images: PrunableImage[],
+  locked: Set<string>,
+  snapshotTags: Map<string, Tags>,
+  region: string,
+): SurveyedPoint[] {
+  return images.map((image) => {
+    const facts = pointFacts(image.imageId, image.tags, image.creationDate, region);
+    return {
       ...facts,
       kind: 'image',
       state: imageState(image.state),
@@ -115,50 +154,69 @@ async function surveyRecoveryPoints(
         image.snapshotIds.some((id) => isLegalHold(snapshotTags.get(id)?.[TagKeys.legalHold])),
       verified: image.tags[TagKeys.restoreTestVerdict] === 'passed',
       snapshotIds: image.snapshotIds,
-    });
-  }
+    };
+  });
+}
 
+/**
+ * Every readable bucket-copy run in the backup bucket, and the policy's runs as points (with
+ * their Object Lock and legal hold). An unreadable index is reported, and marks its source's runs.
+ */
+async function surveyBucketRuns(
+  policy: string,
+  backupBucket: string,
+  deps: SurveyDeps,
+): Promise<{ points: SurveyedPoint[]; bucketRuns: SurveyedBucketRun[]; problems: string[] }> {
+  const points: SurveyedPoint[] = [];
   const bucketRuns: SurveyedBucketRun[] = [];
   const problems: string[] = [];
-  if (backupBucket) {
-    const unreadableSources = new Set<string>();
-    for (const indexKey of await manifestIndexKeys(deps.objects, backupBucket)) {
-      const id = `s3://${backupBucket}/${indexKey}`;
-      const index = await readIndex(deps.objects, backupBucket, indexKey);
-      // An index must describe the run its key names: expiry deletes by what the index says.
-      if (!index || !describesItsOwnKey(index, indexKey)) {
-        // Its copies cannot be told apart from the others': no run of that source is expired.
-        unreadableSources.add(indexKey.split('/')[1] ?? '');
-        problems.push(`${id}: not a readable bucket-copy manifest; no run of its source is pruned`);
-        continue;
-      }
-      bucketRuns.push({ id, backupBucket, indexKey, index });
-      if (index.policy !== policy) continue;
-      const lock = await deps.objects.describeObjectLock(backupBucket, indexKey);
-      if (!lock) continue;
-      const tags = await deps.objects.objectTags(backupBucket, indexKey);
-      points.push({
-        id,
-        kind: 'bucket-copy',
-        sourceId: index.sourceBucket,
-        region: ec2.region,
-        runId: index.runId,
-        createdAt: index.createdAt,
-        state: 'available',
-        managedByUs: true,
-        locked: lock.retainUntil !== undefined && lock.retainUntil > deps.now.toISOString(),
-        legalHold: lock.legalHold || isLegalHold(tags[TagKeys.legalHold]),
-        verified: index.totals.failed === 0,
-        expiresAtTag: index.expiresAt,
-        manifest: { bucket: backupBucket, indexKey },
-      });
+  const unreadableSources = new Set<string>();
+  for (const indexKey of await manifestIndexKeys(deps.objects, backupBucket)) {
+    const id = `s3://${backupBucket}/${indexKey}`;
+    const index = await readIndex(deps.objects, backupBucket, indexKey);
+    // An index must describe the run its key names: expiry deletes by what the index says.
+    if (!index || !describesItsOwnKey(index, indexKey)) {
+      // Its copies cannot be told apart from the others': no run of that source is expired.
+      unreadableSources.add(indexKey.split('/')[1] ?? '');
+      problems.push(`${id}: not a readable bucket-copy manifest; no run of its source is pruned`);
+      continue;
     }
-    for (const point of points) {
-      if (point.kind === 'bucket-copy' && unreadableSources.has(point.sourceId))
-        (point.problems ??= []).push('a manifest of the same source is unreadable');
-    }
+    const run = { id, backupBucket, indexKey, index };
+    bucketRuns.push(run);
+    if (index.policy !== policy) continue;
+    const point = await bucketRunPoint(run, deps);
+    if (point) points.push(point);
   }
-  return { points, orphanedImageSnapshots, bucketRuns, problems };
+  for (const point of points) {
+    if (unreadableSources.has(point.sourceId))
+      (point.problems ??= []).push('a manifest of the same source is unreadable');
+  }
+  return { points, bucketRuns, problems };
+}
+
+/** A run of the policy as a point; none when its index is gone by now. */
+async function bucketRunPoint(
+  { id, backupBucket, indexKey, index }: SurveyedBucketRun,
+  deps: SurveyDeps,
+): Promise<SurveyedPoint | undefined> {
+  const lock = await deps.objects.describeObjectLock(backupBucket, indexKey);
+  if (!lock) return undefined;
+  const tags = await deps.objects.objectTags(backupBucket, indexKey);
+  return {
+    id,
+    kind: 'bucket-copy',
+    sourceId: index.sourceBucket,
+    region: deps.ec2.region,
+    runId: index.runId,
+    createdAt: index.createdAt,
+    state: 'available',
+    managedByUs: true,
+    locked: lock.retainUntil !== undefined && lock.retainUntil > deps.now.toISOString(),
+    legalHold: lock.legalHold || isLegalHold(tags[TagKeys.legalHold]),
+    verified: index.totals.failed === 0,
+    expiresAtTag: index.expiresAt,
+    manifest: { bucket: backupBucket, indexKey },
+  };
 }
 
 /**
