@@ -1,12 +1,6 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { BackupError, ConfigError } from '../functions/core/errors.js';
-import { backupCommand } from './commands/backup.js';
-import { demoCommand } from './commands/demo.js';
-import { pruneCommand } from './commands/prune.js';
-import { recoveryPointsCommand } from './commands/recovery-points.js';
-import { restoreCommand } from './commands/restore.js';
-import { restoreTestCommand } from './commands/restore-test.js';
-import { validateCommand } from './commands/validate.js';
+import { COMMANDS, type ActionOf } from './command-definitions.js';
 import { ExitCode } from './exit-codes.js';
 import { printJson } from './output.js';
 
@@ -26,125 +20,12 @@ export function buildProgram(run: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError();
 
-  const action =
+  const action: ActionOf =
     <T>(command: (options: T) => Promise<number>) =>
     async (_options: unknown, cmd: Command) => {
       run(await command(cmd.optsWithGlobals() as T));
     };
-
-  program
-    .command('validate')
-    .description(
-      'check the config; list opted-in resources with their effective policies; report tag problems',
-    )
-    .action(action(validateCommand));
-  program
-    .command('backup')
-    .description('one backup run of a policy')
-    .requiredOption('--policy <name>', 'policy to run')
-    .option('--run-id <id>', 'run id (the execution name); re-running an id creates no duplicates')
-    .option(
-      '--catalog-table <name>',
-      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
-    )
-    .option(
-      '--state-machine-arn <arn>',
-      'deployed backup state machine (default $BACKUP_STATE_MACHINE_ARN)',
-    )
-    .action(action(backupCommand));
-  program
-    .command('recovery-points')
-    .description('list the catalog, newest first')
-    .option('--source <id>', 'only this source resource')
-    .option('--policy <name>', 'only this policy')
-    .addOption(
-      new Option('--kind <kind>', 'only this kind').choices([
-        'volume-snapshot',
-        'image',
-        'image-export',
-        'bucket-copy',
-      ]),
-    )
-    .option(
-      '--catalog-table <name>',
-      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
-    )
-    .action(action(recoveryPointsCommand));
-  program
-    .command('restore-test')
-    .description(
-      'one restore test of a policy: boot its newest images in the isolated test network and verify them',
-    )
-    .requiredOption('--policy <name>', 'policy whose images to test')
-    .option('--run-id <id>', 'run id (the execution name)')
-    .option(
-      '--catalog-table <name>',
-      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
-    )
-    .option(
-      '--state-machine-arn <arn>',
-      'deployed restore-test state machine (default $RESTORE_TEST_STATE_MACHINE_ARN)',
-    )
-    .option(
-      '--subnet-id <id>',
-      'with --local: the isolated test subnet (default $RESTORE_TEST_SUBNET_ID)',
-    )
-    .option(
-      '--security-group-id <ids>',
-      'with --local: its security group(s), comma-separated (default $RESTORE_TEST_SECURITY_GROUP_ID)',
-    )
-    .option(
-      '--instance-profile <name>',
-      'with --local: instance profile with SSM access (default $RESTORE_TEST_INSTANCE_PROFILE)',
-    )
-    .action(action(restoreTestCommand));
-  program
-    .command('prune')
-    .description(
-      'apply retention: delete what no rule keeps, never what a lock, hold or rail protects',
-    )
-    .requiredOption('--policy <name>', 'policy whose recovery points to prune')
-    .option('--dry-run', 'print the plan (every point, keep or delete, and why) and change nothing')
-    .option('--now <iso>', 'plan as of this ISO-8601 instant instead of now')
-    .option('--force', 'lift the delete-fraction limit for this prune')
-    .option('--run-id <id>', 'run id (the execution name)')
-    .option(
-      '--catalog-table <name>',
-      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
-    )
-    .option(
-      '--state-machine-arn <arn>',
-      'deployed prune state machine (default $PRUNE_STATE_MACHINE_ARN)',
-    )
-    .action(action(pruneCommand));
-  program
-    .command('restore')
-    .description('restore objects from a bucket copy: a bucket or prefix, at a run or a time')
-    .option(
-      '--recovery-point <id>',
-      'the bucket-copy recovery point (see recovery-points --kind bucket-copy)',
-    )
-    .option('--source <bucket>', 'with --at: the source bucket')
-    .option(
-      '--at <time>',
-      'with --source: restore as of this ISO-8601 time (the newest copy at or before it)',
-    )
-    .option('--target-bucket <bucket>', 'bucket to restore into')
-    .option(
-      '--target-region <region>',
-      'region of the target bucket (default: the config primaryRegion)',
-    )
-    .option('--prefix <prefix>', 'only keys under this source prefix')
-    .option('--target-prefix <prefix>', 'prepended to each restored key')
-    .option(
-      '--catalog-table <name>',
-      'catalog table (default $CATALOG_TABLE_NAME or backup-orchestrator-catalog)',
-    )
-    .action(action(restoreCommand));
-  program
-    .command('demo')
-    .description('the whole story on the local emulator: tagged estate, backup, DR copies, catalog')
-    .action(action(demoCommand));
+  for (const define of COMMANDS) define(program, action);
   return program;
 }
 
