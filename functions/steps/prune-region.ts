@@ -4,7 +4,7 @@ import {
   type PruneRegionState,
   type PruneTotals,
 } from '../core/run-state/prune-run.js';
-import type { PlannedPoint } from '../core/region-prune-plan.js';
+import type { PlannedPoint, RegionPrunePlan } from '../core/region-prune-plan.js';
 import { parseInstant } from '../core/retention-plan.js';
 import { TagKeys } from '../core/tag-keys.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
@@ -14,7 +14,7 @@ import { BucketRunNotExpiredError } from '../ports/errors/object-errors.js';
 import { isRetryableAwsError } from '../ports/errors/aws-request-errors.js';
 import { BucketRunsInRegion, expireBucketRun } from './expire-bucket-run.js';
 import { deleteExportsOf } from './expire-image-exports.js';
-import { surveyAndPlanRegion } from './survey-recovery-points.js';
+import { surveyAndPlanRegion, type RegionSurvey } from './survey-recovery-points.js';
 
 export interface PruneRegionDeps {
   ec2: Ec2RecoveryPointStore;
@@ -30,6 +30,20 @@ const maxReportedFailures = 100;
 
 /** Images go before loose snapshots (their snapshots are only free once they are deregistered). */
 const kindOrder = { image: 0, 'volume-snapshot': 1, 'bucket-copy': 2 } as const;
+
+/** One deletion of a turn, by the id and kind a refusal is reported under. */
+interface Deletion {
+  id: string;
+  kind: string;
+  run: () => Promise<void>;
+}
+
+/** What a turn records of refused deletions, carried in the state between turns. */
+interface Refusals {
+  region: string;
+  gaveUp: Set<string>;
+  failures: PruneFailure[];
+}
 
 /**
  * One turn of pruning one region: survey, plan, delete what is due until time runs short or AWS
@@ -47,31 +61,54 @@ export async function pruneRegionTurn(
     objects: deps.objects,
   });
   const totals: PruneTotals = { ...(state.totals ?? emptyPruneTotals()) };
-  const failures: PruneFailure[] = [...state.failures];
-  const gaveUp = new Set(state.gaveUp);
-  const next = (done: boolean): PruneRegionState => ({
+  const refusals: Refusals = {
+    region: target.region,
+    gaveUp: new Set(state.gaveUp),
+    failures: [...state.failures],
+  };
+  const work = [
+    ...orphanDeletions(survey, refusals.gaveUp, deps, totals),
+    ...dueDeletions(plan, survey, refusals.gaveUp, { deps, totals, now }),
+  ];
+  const done = await runDeletions(work, deps.hasTime, refusals);
+  return {
     prune,
     target,
     turns: state.turns + 1,
     done,
     plan: state.plan ?? plan.summary,
     totals,
-    gaveUp: [...gaveUp],
-    failures,
-  });
+    gaveUp: [...refusals.gaveUp],
+    failures: refusals.failures,
+  };
+}
 
-  const work: { id: string; kind: string; run: () => Promise<void> }[] = [];
-  for (const orphan of survey.orphanedImageSnapshots) {
-    if (gaveUp.has(orphan.snapshotId)) continue;
-    work.push({
+/** Snapshots of images an earlier turn deregistered: finishing that deletion comes first. */
+function orphanDeletions(
+  survey: RegionSurvey,
+  gaveUp: Set<string>,
+  deps: PruneRegionDeps,
+  totals: PruneTotals,
+): Deletion[] {
+  return survey.orphanedImageSnapshots
+    .filter((orphan) => !gaveUp.has(orphan.snapshotId))
+    .map((orphan) => ({
       id: orphan.snapshotId,
       kind: 'image',
       run: async () => {
         await deps.ec2.deleteSnapshot(orphan.snapshotId);
         totals.imageSnapshotsDeleted += 1;
       },
-    });
-  }
+    }));
+}
+
+/** The plan's deletions not refused before, in the order they can be done in. */
+function dueDeletions(
+  plan: RegionPrunePlan,
+  survey: RegionSurvey,
+  gaveUp: Set<string>,
+  { deps, totals, now }: { deps: PruneRegionDeps; totals: PruneTotals; now: Date },
+): Deletion[] {
   // Bucket-copy runs go newest first: a run can name an older run's parts (a stand-in for a
   // failed range), so the older one's parts are only free once the newer one is gone.
   const due = plan.entries
@@ -84,48 +121,60 @@ export async function pruneRegionTurn(
           : 0),
     );
   const bucketRuns = new BucketRunsInRegion(survey.bucketRuns);
-  for (const entry of due) {
-    work.push({
-      id: entry.point.id,
-      kind: entry.point.kind,
-      run: async () => {
-        await deletePoint(entry, bucketRuns, deps, totals, now);
-        await markExpired(deps.catalog, entry, now);
-      },
-    });
-  }
+  return due.map((entry) => ({
+    id: entry.point.id,
+    kind: entry.point.kind,
+    run: async () => {
+      await deletePoint(entry, bucketRuns, deps, totals, now);
+      await markExpired(deps.catalog, entry, now);
+    },
+  }));
+}
 
+/** Runs the deletions in order: true once each was tried or refusals stopped the region. */
+async function runDeletions(
+  work: Deletion[],
+  hasTime: () => boolean,
+  refusals: Refusals,
+): Promise<boolean> {
   for (const item of work) {
-    if (!deps.hasTime()) return next(false);
+    if (!hasTime()) return false;
     try {
       await item.run();
     } catch (error) {
       // Slow down: the next turn (after the workflow's wait) carries on where this one stopped.
-      if (isRetryableAwsError(error)) return next(false);
-      gaveUp.add(item.id);
-      // The state carries every refused id: past a bound, something is wrong for the whole
-      // region (permissions, a lock on everything) and the rest waits for the next prune.
-      if (gaveUp.size > maxRefusals) {
-        failures.push({
-          id: target.region,
-          kind: 'region',
-          region: target.region,
-          name: 'TooManyRefusalsError',
-          message: `${gaveUp.size} deletions were refused in ${target.region}; the prune stops there`,
-        });
-        return next(true);
-      }
-      if (failures.length >= maxReportedFailures) continue;
-      failures.push({
-        id: item.id,
-        kind: item.kind,
-        region: target.region,
-        name: error instanceof Error ? error.name : 'Error',
-        message: error instanceof Error ? error.message : String(error),
-      });
+      if (isRetryableAwsError(error)) return false;
+      if (!recordRefusal(item, error, refusals)) return true;
     }
   }
-  return next(true);
+  return true;
+}
+
+/** Records a refused deletion; false when refusals are past the bound and the region stops. */
+function recordRefusal(item: Deletion, error: unknown, refusals: Refusals): boolean {
+  const { region, gaveUp, failures } = refusals;
+  gaveUp.add(item.id);
+  // The state carries every refused id: past a bound, something is wrong for the whole
+  // region (permissions, a lock on everything) and the rest waits for the next prune.
+  if (gaveUp.size > maxRefusals) {
+    failures.push({
+      id: region,
+      kind: 'region',
+      region,
+      name: 'TooManyRefusalsError',
+      message: `${gaveUp.size} deletions were refused in ${region}; the prune stops there`,
+    });
+    return false;
+  }
+  if (failures.length >= maxReportedFailures) return true;
+  failures.push({
+    id: item.id,
+    kind: item.kind,
+    region,
+    name: error instanceof Error ? error.name : 'Error',
+    message: error instanceof Error ? error.message : String(error),
+  });
+  return true;
 }
 
 /** A point's removal as one step: an image with its snapshots, a snapshot, a bucket run. */
