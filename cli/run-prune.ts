@@ -2,7 +2,7 @@ import { Ec2RecoveryPointStoreAdapter } from '../functions/adapters/ec2-recovery
 import { S3ObjectStore } from '../functions/adapters/s3-object-store.js';
 import { policyNamed, type BackupConfig } from '../functions/core/config.js';
 import type { PruneRequest } from '../functions/core/run-state/prune-run.js';
-import { backupBucketsFromEnvironment } from '../functions/handlers/backup-buckets.js';
+import { backupBucketsEnvironment } from '../functions/environment/backup-buckets-environment.js';
 import { previewPrune, type PrunePreview } from '../functions/steps/preview-prune.js';
 import type { PruneSummary } from '../functions/steps/summarize-prune.js';
 import { pruneDefinitionFile } from '../statemachines/definitions.js';
@@ -54,7 +54,7 @@ export async function previewPruneRun(options: PruneRunOptions): Promise<PrunePr
     {
       ec2For: (region) => new Ec2RecoveryPointStoreAdapter(region),
       objectsFor: (region) => new S3ObjectStore(region),
-      backupBuckets: backupBucketsFromEnvironment(),
+      backupBuckets: { ...backupBucketsEnvironment.read().byRegion },
     },
   );
 }

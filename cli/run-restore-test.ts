@@ -1,13 +1,10 @@
 import { policyNamed, type BackupConfig } from '../functions/core/config.js';
 import { InvalidInputError } from '../functions/core/errors.js';
-import {
-  restoreNetworkFrom,
-  RestoreNetworkVariables,
-} from '../functions/core/restore-test-network.js';
 import type {
   RestoreTestOptionsInput,
   RestoreTestRequest,
 } from '../functions/core/run-state/restore-test-run.js';
+import { restoreTestNetworkEnvironment } from '../functions/environment/restore-test-network-environment.js';
 import type { RestoreTestSummary } from '../functions/steps/summarize-restore-test.js';
 import { restoreTestDefinitionFile } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';
@@ -54,26 +51,37 @@ export async function runRestoreTest(
     config,
     ...(options.options ? { options: options.options } : {}),
   };
-  if (options.local) useLocalNetwork(options.network ?? {});
   const { output, stateTransitions } = await runWorkflow<RestoreTestSummary>(restoreTestWorkflow, {
     runId: options.runId,
     region: config.primaryRegion,
     request,
     local: options.local,
     catalogTable: options.catalogTable,
+    ...(options.local ? { environment: localNetwork(options.network ?? {}) } : {}),
     ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
     ...(options.progress ? { progress: options.progress } : {}),
   });
   return { summary: output, ...(stateTransitions !== undefined ? { stateTransitions } : {}) };
 }
 
-/** A local run takes the test network from the environment, as the Lambdas do; given values win. */
-function useLocalNetwork(given: NonNullable<RestoreTestRunOptions['network']>): void {
-  if (given.subnetId) process.env[RestoreNetworkVariables.subnetId] = given.subnetId;
-  if (given.securityGroupIds)
-    process.env[RestoreNetworkVariables.securityGroupIds] = given.securityGroupIds;
-  if (given.instanceProfile)
-    process.env[RestoreNetworkVariables.instanceProfile] = given.instanceProfile;
-  // Fail before the workflow starts, naming every missing setting.
-  restoreNetworkFrom(process.env);
+/**
+ * A local run's test network: the given values, else the caller's environment (the variables the
+ * deployed functions read). Checked here, so a missing setting fails before the workflow starts.
+ */
+function localNetwork(
+  given: NonNullable<RestoreTestRunOptions['network']>,
+): Record<string, string> {
+  const { fields } = restoreTestNetworkEnvironment;
+  const pick = (value: string | undefined, name: string) => value ?? process.env[name];
+  const values = restoreTestNetworkEnvironment.render(
+    Object.fromEntries(
+      Object.entries({
+        subnetId: pick(given.subnetId, fields.subnetId.name),
+        securityGroupIds: pick(given.securityGroupIds, fields.securityGroupIds.name),
+        instanceProfile: pick(given.instanceProfile, fields.instanceProfile.name),
+      }).filter(([, value]) => value !== undefined),
+    ) as Parameters<typeof restoreTestNetworkEnvironment.render>[0],
+  );
+  restoreTestNetworkEnvironment.parse(values);
+  return values;
 }

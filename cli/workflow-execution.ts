@@ -1,6 +1,7 @@
 import { ensureCatalogTable } from '../functions/adapters/dynamodb-recovery-point-catalog.js';
 import { StepFunctionsExecutions } from '../functions/adapters/sfn-executions.js';
 import { InvalidInputError } from '../functions/core/errors.js';
+import { catalogEnvironment } from '../functions/environment/catalog-environment.js';
 import { runWorkflowLocally } from '../statemachines/local/run-workflow.js';
 import { usingCustomEndpoint } from './global-options.js';
 import type { Progress } from './progress.js';
@@ -13,23 +14,33 @@ export interface WorkflowRun {
   region: string;
   request: unknown;
   progress?: Progress;
+  /**
+   * Settings of a local run beyond the catalog and region, as the deployed functions' environment
+   * variables (functions/environment/): e.g. the restore-test network.
+   */
+  environment?: Readonly<Record<string, string>>;
 }
 
 /**
- * Executes a workflow's ASL in-process with the real handlers (`--local`). The handlers read
- * their settings from the environment, as in Lambda; against an emulator nothing takes time, so
+ * Executes a workflow's ASL in-process with the real handlers (`--local`). The handlers get
+ * their settings as values, with the names the deployed functions read from their environment
+ * (the caller's environment first, then the run's); against an emulator nothing takes time, so
  * Wait states do not wait (against AWS they do).
  */
 async function runInProcess<Output>(
   run: WorkflowRun & { definitionFile: string; catalogTable: string; batchDoneState: string },
 ): Promise<{ output: Output; stateTransitions: number }> {
-  process.env.AWS_REGION = run.region;
-  process.env.CATALOG_TABLE_NAME = run.catalogTable;
-  if (usingCustomEndpoint()) await ensureCatalogTable(run.catalogTable);
+  if (usingCustomEndpoint()) await ensureCatalogTable(run.catalogTable, run.region);
   let batchesDone = 0;
   const result = await runWorkflowLocally<Output>(run.definitionFile, {
     executionName: run.runId,
     input: run.request,
+    environment: {
+      ...process.env,
+      ...catalogEnvironment.render({ tableName: run.catalogTable }),
+      AWS_REGION: run.region,
+      ...run.environment,
+    },
     ...(usingCustomEndpoint() ? { waitMs: 0 } : {}),
     onEvent: (event) => {
       if (event.type === 'StateExited' && event.state?.name === run.batchDoneState)

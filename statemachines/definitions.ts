@@ -15,12 +15,13 @@ export function aslFiles(): string[] {
     .map((name) => join(stateMachinesDir, name));
 }
 
-/** `${Name}` placeholders filled by CDK's definitionSubstitutions. */
+/** A `${Name}` placeholder, filled by CDK's definitionSubstitutions or by the local runner. */
+const placeholderPattern = /\$\{([A-Za-z0-9_]+)\}/g;
+
+/** Every placeholder of an ASL text, each once, sorted. */
 export function placeholdersOf(definitionText: string): string[] {
   return [
-    ...new Set(
-      [...definitionText.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? ''),
-    ),
+    ...new Set([...definitionText.matchAll(placeholderPattern)].map((match) => match[1] ?? '')),
   ].sort();
 }
 
@@ -30,7 +31,7 @@ export function substitute(definitionText: string, values: Record<string, string
   if (missing.length > 0) {
     throw new Error(`no value for ASL placeholder(s): ${missing.join(', ')}`);
   }
-  return definitionText.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => values[name] ?? '');
+  return definitionText.replace(placeholderPattern, (_, name: string) => values[name] ?? '');
 }
 
 export function readDefinition(file: string): string {

@@ -17,8 +17,10 @@ export async function recoveryPointsCommand(
   options: RecoveryPointsCommandOptions,
 ): Promise<number> {
   const config = loadConfigFile(configPath(options.config));
-  process.env.AWS_REGION = options.region ?? config.primaryRegion;
-  const catalog = new DynamoDbRecoveryPointCatalog(catalogTableName(options.catalogTable));
+  const catalog = DynamoDbRecoveryPointCatalog.inRegion(
+    catalogTableName(options.catalogTable),
+    options.region ?? config.primaryRegion,
+  );
   const points = await catalog.list({
     ...(options.source ? { sourceId: options.source } : {}),
     ...(options.policy ? { policy: options.policy } : {}),

@@ -27,8 +27,10 @@ export async function restoreCommand(options: RestoreCommandOptions): Promise<nu
   const config = loadConfigFile(configPath(options.config));
   if (!options.targetBucket)
     throw new InvalidInputError('--target-bucket is required: the bucket to restore objects into');
-  process.env.AWS_REGION = options.region ?? config.primaryRegion;
-  const catalog = new DynamoDbRecoveryPointCatalog(catalogTableName(options.catalogTable));
+  const catalog = DynamoDbRecoveryPointCatalog.inRegion(
+    catalogTableName(options.catalogTable),
+    options.region ?? config.primaryRegion,
+  );
   const point = await findPoint(catalog, options);
   if (point.kind !== 'bucket-copy') {
     throw new InvalidInputError(

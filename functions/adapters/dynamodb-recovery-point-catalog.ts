@@ -45,6 +45,11 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
     });
   }
 
+  /** The catalog table of one region, with the shared client settings. */
+  static inRegion(tableName: string, region: string): DynamoDbRecoveryPointCatalog {
+    return new DynamoDbRecoveryPointCatalog(tableName, new DynamoDBClient(awsClientConfig(region)));
+  }
+
   async put(points: readonly RecoveryPoint[]): Promise<void> {
     for (const batch of toBatches(points, batchWriteLimit)) {
       let requests: BatchWriteCommandInput['RequestItems'] = {
@@ -121,9 +126,12 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
  */
 export async function ensureCatalogTable(
   tableName: string,
-  client?: DynamoDBClient,
+  clientOrRegion?: DynamoDBClient | string,
 ): Promise<boolean> {
-  const dynamodb = client ?? new DynamoDBClient(awsClientConfig());
+  const dynamodb =
+    typeof clientOrRegion === 'object'
+      ? clientOrRegion
+      : new DynamoDBClient(awsClientConfig(clientOrRegion));
   try {
     await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
     return false;

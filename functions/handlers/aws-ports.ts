@@ -6,7 +6,9 @@ import { Ec2SnapshotStore } from '../adapters/ec2-snapshot-store.js';
 import { S3ArtifactStore } from '../adapters/s3-artifact-store.js';
 import { S3InventoryReports } from '../adapters/s3-inventory-reports.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { InvalidInputError } from '../core/errors.js';
+import type { Context } from 'aws-lambda';
+import { catalogEnvironment } from '../environment/catalog-environment.js';
+import { environmentOf } from './lambda-handler.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import type { Ec2RecoveryPointStore } from '../ports/ec2-recovery-point-store.js';
 import type { InventoryReports } from '../ports/inventory-reports.js';
@@ -52,11 +54,16 @@ export const inventoryReportsFor: (region: string) => InventoryReports = perRegi
   (region) => new S3InventoryReports(region),
 );
 
-let catalog: DynamoDbRecoveryPointCatalog | undefined;
+const catalogs = new Map<string, DynamoDbRecoveryPointCatalog>();
 
-export function recoveryPointCatalog(): DynamoDbRecoveryPointCatalog {
-  const tableName = process.env.CATALOG_TABLE_NAME;
-  if (!tableName) throw new InvalidInputError('environment variable CATALOG_TABLE_NAME is not set');
-  catalog ??= new DynamoDbRecoveryPointCatalog(tableName);
+/** The catalog the function's environment names (functions/environment/catalog-environment.ts). */
+export function recoveryPointCatalog(context: Context): DynamoDbRecoveryPointCatalog {
+  const { tableName, region } = catalogEnvironment.read(environmentOf(context));
+  const key = `${region}/${tableName}`;
+  let catalog = catalogs.get(key);
+  if (!catalog) {
+    catalog = DynamoDbRecoveryPointCatalog.inRegion(tableName, region);
+    catalogs.set(key, catalog);
+  }
   return catalog;
 }

@@ -4,10 +4,13 @@ import { TaggingBucketInventory } from '../adapters/tagging-bucket-inventory.js'
 import { DiscoverResourcesEventSchema } from '../core/run-state/backup-run.js';
 import { logger } from '../observability/powertools.js';
 import { discoverResources } from '../steps/discover-resources.js';
-import { backupBucketsFromEnvironment } from './backup-buckets.js';
-import { lambdaHandler } from './lambda-handler.js';
+import { backupBucketsEnvironment } from '../environment/backup-buckets-environment.js';
+import { exportEnvironment } from '../environment/export-environment.js';
+import { environmentOf, lambdaHandler } from './lambda-handler.js';
 
-export const handler = lambdaHandler(DiscoverResourcesEventSchema, async (event) => {
+export const handler = lambdaHandler(DiscoverResourcesEventSchema, async (event, context) => {
+  const environment = environmentOf(context);
+  const exports = exportEnvironment.read(environment);
   const region = event.request.config.primaryRegion;
   const result = await discoverResources(
     event,
@@ -17,9 +20,9 @@ export const handler = lambdaHandler(DiscoverResourcesEventSchema, async (event)
       buckets: new TaggingBucketInventory(region),
     },
     {
-      ...(process.env.EXPORT_BUCKET_NAME ? { bucket: process.env.EXPORT_BUCKET_NAME } : {}),
-      ...(process.env.EXPORT_ROLE_NAME ? { roleName: process.env.EXPORT_ROLE_NAME } : {}),
-      backupBuckets: backupBucketsFromEnvironment(),
+      ...(exports.bucketName ? { bucket: exports.bucketName } : {}),
+      ...(exports.roleName ? { roleName: exports.roleName } : {}),
+      backupBuckets: { ...backupBucketsEnvironment.read(environment).byRegion },
     },
   );
   logger.info('discovered resources', {

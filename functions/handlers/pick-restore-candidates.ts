@@ -1,15 +1,17 @@
-import { restoreNetworkFrom } from '../core/restore-test-network.js';
+import { restoreTestNetworkEnvironment } from '../environment/restore-test-network-environment.js';
 import { PickRestoreCandidatesEventSchema } from '../core/run-state/restore-test-run.js';
 import { logger } from '../observability/powertools.js';
 import { pickRestoreCandidates } from '../steps/pick-restore-candidates.js';
 import { recoveryPointCatalog } from './aws-ports.js';
-import { lambdaHandler } from './lambda-handler.js';
+import { environmentOf, lambdaHandler } from './lambda-handler.js';
 
-/** Environment: CATALOG_TABLE_NAME, RESTORE_TEST_SUBNET_ID, RESTORE_TEST_SECURITY_GROUP_ID, RESTORE_TEST_INSTANCE_PROFILE. */
-export const handler = lambdaHandler(PickRestoreCandidatesEventSchema, async (event) => {
+export const handler = lambdaHandler(PickRestoreCandidatesEventSchema, async (event, context) => {
   // The test network is checked first: a missing setting fails the run before anything launches.
-  const network = restoreNetworkFrom(process.env);
-  const result = await pickRestoreCandidates(event, recoveryPointCatalog(), network);
+  const network = restoreTestNetworkEnvironment.read(environmentOf(context));
+  const result = await pickRestoreCandidates(event, recoveryPointCatalog(context), {
+    ...network,
+    securityGroupIds: [...network.securityGroupIds],
+  });
   logger.info('picked restore-test candidates', {
     runId: result.run.runId,
     ...result.selection,

@@ -5,7 +5,7 @@ import { lambdaHandler, timeLeft } from './lambda-handler.js';
 
 export const handler = lambdaHandler(PlanBucketCopiesEventSchema, (event, context) =>
   planBucketCopies(event, {
-    catalog: recoveryPointCatalog(),
+    catalog: recoveryPointCatalog(context),
     backupFor: objectStoreFor,
     // Source buckets are in the primary region; their inventory reports are found from there.
     inventory: inventoryReportsFor(event.run.primaryRegion),

@@ -8,7 +8,7 @@ export const handler = lambdaHandler(PruneRegionStateSchema, async (event, conte
   const state = await pruneRegionTurn(event, {
     ec2: ec2RecoveryPointStoreFor(event.target.region),
     objects: objectStoreFor(event.target.region),
-    catalog: recoveryPointCatalog(),
+    catalog: recoveryPointCatalog(context),
     hasTime: timeLeft(context, 60_000),
   });
   logger.info('prune turn', {

@@ -3,10 +3,10 @@ import { recordBucketCopies } from '../steps/record-bucket-copies.js';
 import { objectStoreFor, recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';
 
-export const handler = lambdaHandler(RecordBucketCopiesEventSchema, (event) =>
+export const handler = lambdaHandler(RecordBucketCopiesEventSchema, (event, context) =>
   recordBucketCopies(event, {
     storeFor: objectStoreFor,
-    catalog: recoveryPointCatalog(),
+    catalog: recoveryPointCatalog(context),
     now: new Date(),
   }),
 );

@@ -3,10 +3,10 @@ import { recordImages } from '../steps/record-images.js';
 import { imageStoreFor, recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';
 
-export const handler = lambdaHandler(ImageBatchStateSchema, (event) =>
+export const handler = lambdaHandler(ImageBatchStateSchema, (event, context) =>
   recordImages(event, {
     storeFor: imageStoreFor,
-    catalog: recoveryPointCatalog(),
+    catalog: recoveryPointCatalog(context),
     now: new Date(),
   }),
 );

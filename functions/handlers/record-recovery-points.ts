@@ -3,6 +3,6 @@ import { recordRecoveryPoints } from '../steps/record-recovery-points.js';
 import { recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';
 
-export const handler = lambdaHandler(BatchStateSchema, (event) =>
-  recordRecoveryPoints(event, recoveryPointCatalog()),
+export const handler = lambdaHandler(BatchStateSchema, (event, context) =>
+  recordRecoveryPoints(event, recoveryPointCatalog(context)),
 );

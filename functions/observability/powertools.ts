@@ -1,14 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { observabilityEnvironment } from '../environment/observability-environment.js';
 
 /** One logger and one metrics emitter per process, shared by every handler (Powertools' advice). */
-export const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'backup-orchestrator',
-});
+const names = observabilityEnvironment.read();
+
+export const logger = new Logger({ serviceName: names.serviceName });
 
 export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'BackupOrchestrator',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'backup-orchestrator',
+  namespace: names.metricsNamespace,
+  serviceName: names.serviceName,
 });
 
 /** Publishes one workflow's metrics at once, with the policy as their dimension. */

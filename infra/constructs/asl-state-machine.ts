@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { placeholdersOf } from '../../statemachines/definitions.js';
 import { ignoreCfnLintRule, REDUNDANT_ROLE_DEPENDENCY } from '../cfn-lint.js';
 import { acknowledge, wildcardResource, XRAY_REASON } from '../nag.js';
 import { encryptedLogGroup } from './log-group.js';
@@ -19,11 +20,6 @@ export interface AslStateMachineProps {
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   readonly logKey: kms.IKey;
   readonly logRetentionDays: number;
-}
-
-/** Every `${Name}` placeholder in an ASL text. */
-export function aslPlaceholders(text: string): Set<string> {
-  return new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] as string));
 }
 
 /** True when any Map state of the definition (at any depth) runs in DISTRIBUTED mode. */
@@ -50,7 +46,7 @@ export class AslStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: AslStateMachineProps) {
     super(scope, id);
     const text = readFileSync(props.definitionFile, 'utf8');
-    const placeholders = aslPlaceholders(text);
+    const placeholders = new Set(placeholdersOf(text));
     const given = new Set(Object.keys(props.functions));
     const missing = [...placeholders].filter((name) => !given.has(name));
     const unused = [...given].filter((name) => !placeholders.has(name));

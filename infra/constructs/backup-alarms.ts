@@ -7,7 +7,10 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BackupConfig } from '../../functions/core/config.js';
-import { COMMON_ENVIRONMENT } from './backup-function.js';
+import {
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from '../../functions/environment/observability-environment.js';
 
 export interface BackupAlarmsProps {
   readonly config: BackupConfig;
@@ -26,8 +29,8 @@ export interface BackupAlarmsProps {
  * dimensions, so an alarm must name both.
  */
 export const RUN_METRICS = {
-  namespace: COMMON_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE,
-  service: COMMON_ENVIRONMENT.POWERTOOLS_SERVICE_NAME,
+  namespace: METRICS_NAMESPACE,
+  service: SERVICE_NAME,
   /**
    * functions/observability/run-metrics.ts: every failure a backup run reports (snapshots and
    * their copies, images, copies and exports, bucket copies: objects and whole buckets).

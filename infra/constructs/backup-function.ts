@@ -5,6 +5,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import {
+  METRICS_NAMESPACE,
+  observabilityEnvironment,
+  SERVICE_NAME,
+} from '../../functions/environment/observability-environment.js';
 import { ignoreCfnLintRule, REDUNDANT_ROLE_DEPENDENCY } from '../cfn-lint.js';
 import { acknowledge, wildcardResource, XRAY_REASON } from '../nag.js';
 import { lockFilePath, repoRoot } from '../paths.js';
@@ -24,8 +29,10 @@ export interface BackupFunctionProps {
 
 /** Environment every function of the orchestrator gets. */
 export const COMMON_ENVIRONMENT = {
-  POWERTOOLS_SERVICE_NAME: 'backup-orchestrator',
-  POWERTOOLS_METRICS_NAMESPACE: 'BackupOrchestrator',
+  ...observabilityEnvironment.render({
+    serviceName: SERVICE_NAME,
+    metricsNamespace: METRICS_NAMESPACE,
+  }),
   NODE_OPTIONS: '--enable-source-maps',
 } as const;
 
@@ -35,10 +42,11 @@ export const COMMON_ENVIRONMENT = {
  * Each function has its own role that starts with nothing but its log group and X-Ray: the
  * workflow grants each step exactly what that step calls.
  */
-export class BackupFunction extends Construct {
+export class BackupFunction extends Construct implements iam.IGrantable {
   readonly function: nodejs.NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: BackupFunctionProps) {
     super(scope, id);
@@ -53,6 +61,7 @@ export class BackupFunction extends Construct {
     // Instead of the AWSLambdaBasicExecutionRole managed policy (logs:* on every log group):
     // write access to this function's own log group only.
     this.logGroup.grantWrite(this.role);
+    this.grantPrincipal = this.role;
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,

@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { acknowledge, wildcardResource } from '../nag.js';
 import type { BackupFunction } from './backup-function.js';
-import { backupBucketName, bucketArn } from './backup-bucket.js';
+import { backupBucketName, bucketArn, MANIFESTS_PREFIX } from './backup-bucket.js';
+import type { RecoveryPointScope } from './recovery-point-scope.js';
 
 /** A backup bucket the bucket-copy steps write to: its region and name (a token is fine). */
 export interface BackupBucketTarget {
@@ -27,10 +28,10 @@ export interface BackupBuckets {
 export function backupBucketsOf(
   scope: IConstruct,
   prefix: string,
+  drRegions: readonly string[],
   copyTargets: readonly { readonly region: string; readonly bucket?: string | undefined }[],
 ): BackupBuckets {
   const account = Stack.of(scope).account;
-  const drRegions = [...new Set(copyTargets.map((target) => target.region))].sort();
   const defaults: BackupBucketTarget[] = drRegions.map((region) => ({
     region,
     bucketName: backupBucketName(prefix, account, region),
@@ -61,8 +62,10 @@ export function backupBucketsOf(
  * - GetObjectTagging / PutObjectTagging → s3:GetObjectTagging / s3:PutObjectTagging.
  */
 export class BucketCopyAccess {
+  constructor(private readonly scope: RecoveryPointScope) {}
+
   /** Resource Groups Tagging API GetResources: finds opted-in buckets in one filtered listing. */
-  static listTaggedBuckets(fn: BackupFunction): void {
+  grantListTaggedBuckets(fn: BackupFunction): void {
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['tag:GetResources'], resources: ['*'] }),
     );
@@ -74,16 +77,10 @@ export class BucketCopyAccess {
   }
 
   /**
-   * Read any bucket of this account: sources are opted in by their `backup:policy` tag at run
-   * time, so they cannot be named in advance. Limited to buckets owned by this account
-   * (aws:ResourceAccount). Objects encrypted with a customer managed key need that key's policy
-   * to allow the role (not granted here: the stack grants only keys it owns).
-   */
-  /**
    * S3 Inventory of the source buckets: their inventory configurations, and the reports in the
    * destination buckets users chose (in this account) — the same account-wide read as sources.
    */
-  static readInventoryReports(fn: BackupFunction): void {
+  grantReadInventoryReports(fn: BackupFunction): void {
     const account = { StringEquals: { 'aws:ResourceAccount': Aws.ACCOUNT_ID } };
     const buckets = `arn:${Aws.PARTITION}:s3:::*`;
     fn.addToRolePolicy(
@@ -93,10 +90,21 @@ export class BucketCopyAccess {
         conditions: account,
       }),
     );
-    BucketCopyAccess.readSources(fn);
+    this.readSourceBuckets(fn);
   }
 
-  static readSources(fn: BackupFunction): void {
+  /** Read the source buckets, when the deployment has backup buckets to copy them into. */
+  grantReadSources(fn: BackupFunction): void {
+    if (this.scope.backupBuckets.all.length > 0) this.readSourceBuckets(fn);
+  }
+
+  /**
+   * Read any bucket of this account: sources are opted in by their `backup:policy` tag at run
+   * time, so they cannot be named in advance. Limited to buckets owned by this account
+   * (aws:ResourceAccount). Objects encrypted with a customer managed key need that key's policy
+   * to allow the role (not granted here: the stack grants only keys it owns).
+   */
+  private readSourceBuckets(fn: BackupFunction): void {
     const account = { StringEquals: { 'aws:ResourceAccount': Aws.ACCOUNT_ID } };
     const buckets = `arn:${Aws.PARTITION}:s3:::*`;
     const objects = `arn:${Aws.PARTITION}:s3:::*/*`;
@@ -129,11 +137,9 @@ export class BucketCopyAccess {
    * Read and write the copies in the backup buckets (by name, one per DR region or named by a
    * copyTo entry), with the keys that encrypt them.
    */
-  static writeCopies(
-    fn: BackupFunction,
-    targets: readonly BackupBucketTarget[],
-    alias: string,
-  ): void {
+  grantWriteCopies(fn: BackupFunction): void {
+    const targets = this.scope.backupBuckets.all;
+    if (targets.length === 0) return;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
@@ -161,23 +167,21 @@ export class BucketCopyAccess {
         'Copies keep the source keys (chosen by users) under a prefix per source bucket, and manifests are named by run id: objects of the backup bucket can only be named as <bucket>/*.',
       );
     }
-    BucketCopyAccess.useBackupKeys(
-      fn,
-      targets.map((target) => target.region),
-      alias,
-      ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
-    );
+    this.grantUseBackupKeys(fn, [
+      'kms:Encrypt',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'kms:ReEncryptFrom',
+      'kms:ReEncryptTo',
+    ]);
   }
 
   /** Write a run's manifest index and tag its manifest parts (`.manifests/` of the backup buckets). */
-  static recordManifests(
-    fn: BackupFunction,
-    targets: readonly BackupBucketTarget[],
-    alias: string,
-    manifestsPrefix: string,
-  ): void {
+  grantRecordManifests(fn: BackupFunction): void {
+    const targets = this.scope.backupBuckets.all;
+    if (targets.length === 0) return;
     const manifests = targets.map(
-      (target) => `${bucketArn(target.bucketName)}/${manifestsPrefix}*`,
+      (target) => `${bucketArn(target.bucketName)}/${MANIFESTS_PREFIX}*`,
     );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -193,12 +197,7 @@ export class BucketCopyAccess {
       );
     }
     // A single PutObject of the index into an SSE-KMS bucket needs a data key, nothing else.
-    BucketCopyAccess.useBackupKeys(
-      fn,
-      targets.map((target) => target.region),
-      alias,
-      ['kms:GenerateDataKey'],
-    );
+    this.grantUseBackupKeys(fn, ['kms:GenerateDataKey']);
   }
 
   /**
@@ -206,12 +205,9 @@ export class BucketCopyAccess {
    * copies) and usable only through S3 in that region (kms:ViaService). Also used by the prune
    * workflow (prune-access.ts) to read manifests.
    */
-  static useBackupKeys(
-    fn: BackupFunction,
-    regions: readonly string[],
-    alias: string,
-    actions: string[],
-  ): void {
+  grantUseBackupKeys(fn: BackupFunction, actions: string[]): void {
+    const regions = this.scope.backupBuckets.all.map((target) => target.region);
+    const alias = this.scope.drKeyAlias;
     const stack = Stack.of(fn);
     const distinct = [...new Set(regions)].sort();
     const keys = distinct.map((region) =>

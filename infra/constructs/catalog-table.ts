@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CatalogKeys } from '../../functions/core/catalog-keys.js';
 import { acknowledge, wildcardAction } from '../nag.js';
+import type { BackupFunction } from './backup-function.js';
 
 export interface CatalogTableProps {
   readonly encryptionKey: kms.IKey;
@@ -51,11 +52,12 @@ export class CatalogTable extends Construct {
   }
 
   /**
-   * Lets a role write and read recovery points by id (the backup workflow indexes what it
+   * Lets a function write and read recovery points by id (the backup workflow indexes what it
    * created). The indexes are maintained by DynamoDB, so no index ARN is needed; listings by
    * index get their own grant with the restore API.
    */
-  grantRecordRecoveryPoints(role: iam.Role): void {
+  grantRecordRecoveryPoints(fn: BackupFunction): void {
+    const { role } = fn;
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: [
@@ -75,10 +77,11 @@ export class CatalogTable extends Construct {
   }
 
   /**
-   * Lets a role list recovery points through the byPolicy and bySource indexes (Query) and read
+   * Lets a function list recovery points through the byPolicy and bySource indexes (Query) and read
    * one by id (GetItem), e.g. to pick the images a restore test boots. No Scan.
    */
-  grantListRecoveryPoints(role: iam.Role): void {
+  grantListRecoveryPoints(fn: BackupFunction): void {
+    const { role } = fn;
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],
@@ -94,10 +97,11 @@ export class CatalogTable extends Construct {
   }
 
   /**
-   * Lets a role list the recovery points of one source through the bySource index (Query only),
+   * Lets a function list the recovery points of one source through the bySource index (Query only),
    * e.g. to find a bucket's previous copy run and its manifest.
    */
-  grantQueryBySource(role: iam.Role): void {
+  grantQueryBySource(fn: BackupFunction): void {
+    const { role } = fn;
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],

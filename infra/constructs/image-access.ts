@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ManagedByValue, TagKeys } from '../../functions/core/tag-keys.js';
 import { acknowledge, wildcardResource } from '../nag.js';
 import type { BackupFunction } from './backup-function.js';
-import type { ExportDestinationRef } from './export-destination.js';
+import type { RecoveryPointScope } from './recovery-point-scope.js';
 
 /** The condition that a tagging request carries the orchestrator's own `backup:managed-by` tag. */
 export const REQUEST_TAGGED_MANAGED = {
@@ -38,11 +38,14 @@ export function ec2Arn(stack: Stack, region: string, resource: string, resourceN
  * configuration uses; tagging is further limited by conditions.
  */
 export class ImageAccess {
+  constructor(private readonly scope: RecoveryPointScope) {}
+
   /**
    * ec2:CreateImage of any instance of the primary region. EC2 authorises the call on the
    * instance, the new image and the snapshots it creates; the image is tagged by the same call.
    */
-  static createImage(fn: BackupFunction, region: string): void {
+  grantCreateImage(fn: BackupFunction): void {
+    const region = this.scope.primaryRegion;
     const stack = Stack.of(fn);
     const resources = ['instance', 'image', 'snapshot'].map((type) => ec2Arn(stack, region, type));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:CreateImage'], resources }));
@@ -68,7 +71,9 @@ export class ImageAccess {
   }
 
   /** ec2:CopyImage from the primary region into the DR regions (authorised on source and copy). */
-  static copyImage(fn: BackupFunction, regions: readonly string[]): void {
+  grantCopyImage(fn: BackupFunction): void {
+    if (this.scope.drRegions.length === 0) return;
+    const regions = this.scope.allRegions;
     const stack = Stack.of(fn);
     const images = regions.map((region) => ec2Arn(stack, region, 'image'));
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:CopyImage'], resources: images }));
@@ -81,12 +86,23 @@ export class ImageAccess {
     }
   }
 
+  /** Tags on the image copies of the DR regions (CopyImage may drop the copy call's tags). */
+  grantTagImageCopies(fn: BackupFunction): void {
+    if (this.scope.drRegions.length > 0)
+      this.tagRecoveryPoints(fn, this.scope.drRegions, ['image']);
+  }
+
+  /** Tags on the images and their snapshots, in the primary and DR regions. */
+  grantTagRecoveryPoints(fn: BackupFunction): void {
+    this.tagRecoveryPoints(fn, this.scope.allRegions, ['image', 'snapshot']);
+  }
+
   /**
    * ec2:CreateTags on images (and their snapshots) in the given regions, whether as part of a
    * create/copy call or afterwards, but only when the request sets the orchestrator's own
    * `backup:managed-by` tag: the role can label recovery points, not retag arbitrary resources.
    */
-  static tagRecoveryPoints(
+  private tagRecoveryPoints(
     fn: BackupFunction,
     regions: readonly string[],
     types: readonly ('image' | 'snapshot')[],
@@ -109,8 +125,9 @@ export class ImageAccess {
     }
   }
 
-  /** ec2:EnableImageDeprecation on the images of the given regions (deprecation follows retention). */
-  static deprecateImages(fn: BackupFunction, regions: readonly string[]): void {
+  /** ec2:EnableImageDeprecation on the images of the primary and DR regions (it follows retention). */
+  grantDeprecateImages(fn: BackupFunction): void {
+    const regions = this.scope.allRegions;
     const stack = Stack.of(fn);
     const images = regions.map((region) => ec2Arn(stack, region, 'image'));
     fn.addToRolePolicy(
@@ -132,12 +149,9 @@ export class ImageAccess {
    * EBS direct read actions and S3 actions are those AWS lists for storing AMIs in S3 (the
    * restore-side actions are left out: this step never restores).
    */
-  static exportImages(
-    fn: BackupFunction,
-    props: { region: string; destination: ExportDestinationRef },
-  ): void {
+  grantExportImages(fn: BackupFunction): void {
     const stack = Stack.of(fn);
-    const { region, destination } = props;
+    const { primaryRegion: region, exportDestination: destination } = this.scope;
     const images = ec2Arn(stack, region, 'image');
     const snapshots = ec2Arn(stack, region, 'snapshot');
     const exportTasks = ec2Arn(stack, region, 'export-image-task');

@@ -4,10 +4,10 @@ import { ManagedByValue, TagKeys } from '../../functions/core/tag-keys.js';
 import { acknowledge, wildcardResource } from '../nag.js';
 import { bucketArn } from './backup-bucket.js';
 import type { BackupFunction } from './backup-function.js';
-import type { ExportDestinationRef } from './export-destination.js';
-import { BucketCopyAccess, type BackupBucketTarget } from './bucket-copy-access.js';
+import { BucketCopyAccess } from './bucket-copy-access.js';
+import { Ec2DescribeAccess } from './ec2-describe-access.js';
+import type { RecoveryPointScope } from './recovery-point-scope.js';
 import { ec2Arn, RESOURCE_TAGGED_MANAGED } from './image-access.js';
-import { SnapshotAccess } from './snapshot-access.js';
 
 /**
  * The permissions of the prune step (functions/handlers/prune-region.ts), each granted to one
@@ -28,9 +28,11 @@ import { SnapshotAccess } from './snapshot-access.js';
  *   under Object Lock stays until its retention ends. kms:Decrypt of the DR key through S3 only.
  */
 export class PruneAccess {
+  constructor(private readonly scope: RecoveryPointScope) {}
+
   /** The EC2 Describe calls of the survey (EC2 supports no resource-level permissions for them). */
-  static survey(fn: BackupFunction): void {
-    SnapshotAccess.describe(fn, [
+  grantSurvey(fn: BackupFunction): void {
+    new Ec2DescribeAccess().grantDescribe(fn, [
       'ec2:DescribeSnapshots',
       'ec2:DescribeImages',
       'ec2:DescribeLockedSnapshots',
@@ -42,7 +44,8 @@ export class PruneAccess {
    * with `backup:pruned-with-image` before the image goes (so a re-run finishes them), each only
    * on resources tagged as the orchestrator's.
    */
-  static deleteRecoveryPoints(fn: BackupFunction, regions: readonly string[]): void {
+  grantDeleteRecoveryPoints(fn: BackupFunction): void {
+    const regions = this.scope.allRegions;
     const stack = Stack.of(fn);
     const images = regions.map((region) => ec2Arn(stack, region, 'image'));
     const snapshots = regions.map((region) => ec2Arn(stack, region, 'snapshot'));
@@ -93,7 +96,8 @@ export class PruneAccess {
    * Delete the versions of an expired image's exports in the stack's export bucket (the product
    * writes nothing else there), after listing them. Decrypting is not needed to delete.
    */
-  static deleteExports(fn: BackupFunction, exportBucket: ExportDestinationRef): void {
+  grantDeleteExports(fn: BackupFunction): void {
+    const exportBucket = this.scope.exportDestination;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:ListBucketVersions'],
@@ -119,11 +123,8 @@ export class PruneAccess {
    * Read the manifests and the lock state of the backup buckets' objects, list their versions,
    * and delete the versions of expired bucket-copy runs, in the backup buckets only.
    */
-  static expireBucketRuns(
-    fn: BackupFunction,
-    targets: readonly BackupBucketTarget[],
-    alias: string,
-  ): void {
+  grantExpireBucketRuns(fn: BackupFunction): void {
+    const targets = this.scope.backupBuckets.all;
     if (targets.length === 0) return;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -158,11 +159,6 @@ export class PruneAccess {
       );
     }
     // Manifests are SSE-KMS objects: reading them decrypts through S3; deleting needs no key.
-    BucketCopyAccess.useBackupKeys(
-      fn,
-      targets.map((target) => target.region),
-      alias,
-      ['kms:Decrypt'],
-    );
+    new BucketCopyAccess(this.scope).grantUseBackupKeys(fn, ['kms:Decrypt']);
   }
 }

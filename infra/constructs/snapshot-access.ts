@@ -2,6 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { acknowledge, wildcardResource } from '../nag.js';
 import type { BackupFunction } from './backup-function.js';
+import type { RecoveryPointScope } from './recovery-point-scope.js';
 
 /**
  * The EC2 and KMS permissions the backup steps need, each granted to one function's role
@@ -10,18 +11,11 @@ import type { BackupFunction } from './backup-function.js';
  * regions the configuration uses.
  */
 export class SnapshotAccess {
-  /** ec2:Describe* calls: EC2 supports no resource-level permissions for them. */
-  static describe(fn: BackupFunction, actions: ReadonlyArray<`ec2:Describe${string}`>): void {
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources: ['*'] }));
-    acknowledge(
-      fn.role,
-      wildcardResource('*'),
-      `${actions.join(' and ')} accept no resource-level permissions: Resource "*" is the only value EC2 allows for them.`,
-    );
-  }
+  constructor(private readonly scope: RecoveryPointScope) {}
 
   /** ec2:CreateSnapshot of any volume in the primary region, and tags set by that call. */
-  static createSnapshot(fn: BackupFunction, region: string): void {
+  grantCreateSnapshot(fn: BackupFunction): void {
+    const region = this.scope.primaryRegion;
     const stack = Stack.of(fn);
     const volumes = stack.formatArn({
       service: 'ec2',
@@ -33,7 +27,7 @@ export class SnapshotAccess {
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['ec2:CreateSnapshot'], resources: [volumes, snapshots] }),
     );
-    SnapshotAccess.tagOnCreate(fn, [region]);
+    this.tagOnCreate(fn, [region]);
     acknowledge(
       fn.role,
       wildcardResource(volumes, fn),
@@ -46,14 +40,16 @@ export class SnapshotAccess {
     );
   }
 
-  /** ec2:CopySnapshot between the given regions (source and destinations), and tags set by that call. */
-  static copySnapshot(fn: BackupFunction, regions: readonly string[]): void {
+  /** ec2:CopySnapshot between the primary and DR regions, and tags set by that call (none without DR). */
+  grantCopySnapshot(fn: BackupFunction): void {
+    if (this.scope.drRegions.length === 0) return;
+    const regions = this.scope.allRegions;
     const stack = Stack.of(fn);
     const snapshots = regions.map((region) => snapshotArn(stack, region));
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['ec2:CopySnapshot'], resources: snapshots }),
     );
-    SnapshotAccess.tagOnCreate(fn, regions);
+    this.tagOnCreate(fn, regions);
     for (const arn of snapshots) {
       acknowledge(
         fn.role,
@@ -64,7 +60,7 @@ export class SnapshotAccess {
   }
 
   /** ec2:CreateTags on snapshots, only as part of the CreateSnapshot/CopySnapshot call that creates them. */
-  private static tagOnCreate(fn: BackupFunction, regions: readonly string[]): void {
+  private tagOnCreate(fn: BackupFunction, regions: readonly string[]): void {
     const stack = Stack.of(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -81,10 +77,9 @@ export class SnapshotAccess {
    * kms:ResourceAliases) rather than by a cross-region reference to its id. A copy target that
    * names its own key (`kmsKeyId`: an alias, alias ARN, key id or key ARN) is allowed that key.
    */
-  static useCopyKeys(
-    fn: BackupFunction,
-    props: { targets: readonly CopyKeyTarget[]; defaultAlias: string },
-  ): void {
+  grantUseCopyKeys(fn: BackupFunction): void {
+    if (this.scope.drRegions.length === 0) return;
+    const props = { targets: this.scope.copyTargets, defaultAlias: this.scope.drKeyAlias };
     const stack = Stack.of(fn);
     const keysIn = (region: string) =>
       stack.formatArn({ service: 'kms', region, resource: 'key', resourceName: '*' });
@@ -111,7 +106,7 @@ export class SnapshotAccess {
     }
     for (const [alias, regions] of byAlias) {
       const keys = [...regions].sort().map(keysIn);
-      SnapshotAccess.allowKeyUse(fn, keys, {
+      this.allowKeyUse(fn, keys, {
         'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias },
       });
       for (const arn of keys) {
@@ -122,10 +117,10 @@ export class SnapshotAccess {
         );
       }
     }
-    if (byArn.size > 0) SnapshotAccess.allowKeyUse(fn, [...byArn].sort(), {});
+    if (byArn.size > 0) this.allowKeyUse(fn, [...byArn].sort(), {});
   }
 
-  private static allowKeyUse(
+  private allowKeyUse(
     fn: BackupFunction,
     keys: string[],
     conditions: Record<string, unknown>,

@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
+import type { EnvironmentSource } from '../../functions/environment/environment-contract.js';
+import type { LocalContext } from '../../functions/handlers/lambda-handler.js';
 
-/** A Lambda context good enough for the handlers: a 5-minute budget like the deployed functions. */
-export function localContext(functionName: string, timeoutMs = 300_000): Context {
+/**
+ * A Lambda context good enough for the handlers: a 5-minute budget like the deployed functions,
+ * and the function's environment as values (functions/handlers/lambda-handler.ts environmentOf).
+ */
+export function localContext(
+  functionName: string,
+  environment: EnvironmentSource,
+  timeoutMs = 300_000,
+): LocalContext {
   const deadline = Date.now() + timeoutMs;
   return {
+    environment,
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',

@@ -1,6 +1,5 @@
 import { parseConfig } from '../../functions/core/config.js';
 import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
-import { restoreNetworkFrom } from '../../functions/core/restore-test-network.js';
 import { selectRestoreCandidates } from '../../functions/core/restore-test-picking.js';
 
 function image(
@@ -108,33 +107,6 @@ describe('restoreTest configuration', () => {
             message: expect.stringContaining('got "big"'),
           }),
         ]),
-      }),
-    );
-  });
-});
-
-describe('restoreNetworkFrom', () => {
-  it('reads the test network, several security groups allowed', () => {
-    expect(
-      restoreNetworkFrom({
-        RESTORE_TEST_SUBNET_ID: 'subnet-0abc',
-        RESTORE_TEST_SECURITY_GROUP_ID: 'sg-01, sg-02',
-        RESTORE_TEST_INSTANCE_PROFILE: 'arn:aws:iam::123456789012:instance-profile/restore-test',
-      }),
-    ).toEqual({
-      subnetId: 'subnet-0abc',
-      securityGroupIds: ['sg-01', 'sg-02'],
-      instanceProfile: 'arn:aws:iam::123456789012:instance-profile/restore-test',
-    });
-  });
-
-  it('names every missing or malformed variable in one InvalidInputError', () => {
-    expect(() => restoreNetworkFrom({ RESTORE_TEST_SECURITY_GROUP_ID: 'default' })).toThrow(
-      expect.objectContaining({
-        name: 'InvalidInputError',
-        message: expect.stringMatching(
-          /RESTORE_TEST_SUBNET_ID is not set.*RESTORE_TEST_SECURITY_GROUP_ID must be security group ids separated by commas, got "default".*RESTORE_TEST_INSTANCE_PROFILE is not set/,
-        ),
       }),
     );
   });
