@@ -17,14 +17,9 @@ export function objectCopies(
     copyObject: (request) => copyListedVersion(cloud, request),
     copyVersion: async (request) => {
       cloud.count('CopyObject');
-      const versions = cloud.objectsIn(request.source.bucket).get(request.source.key) ?? [];
-      const source = request.source.versionId
-        ? versions.find((candidate) => candidate.versionId === request.source.versionId)
-        : versions.at(-1);
-      if (!source)
-        throw new ObjectVanishedError(
-          `s3://${request.source.bucket}/${request.source.key} has no such version`,
-        );
+      const { bucket, key, versionId } = request.source;
+      const source = cloud.version(bucket, key, versionId);
+      if (!source) throw new ObjectVanishedError(`s3://${bucket}/${key} has no such version`);
       cloud.tick();
       cloud.versionListOf(request.target.bucket, request.target.key).push({
         ...source,

@@ -70,6 +70,14 @@ export class InMemoryObjectCloud {
     return this.objectsIn(bucket).get(key)?.at(-1);
   }
 
+  /** The key's version with this id, or its latest without one. */
+  version(bucket: string, key: string, versionId?: string): StoredVersion | undefined {
+    const versions = this.objectsIn(bucket).get(key) ?? [];
+    return versionId
+      ? versions.find((candidate) => candidate.versionId === versionId)
+      : versions.at(-1);
+  }
+
   versionsOf(bucket: string, key: string): StoredVersion[] {
     return [...(this.objectsIn(bucket).get(key) ?? [])];
   }
@@ -124,10 +132,7 @@ function oneObject(
   return {
     describeObject: async (bucket, key, versionId): Promise<ObjectFacts | undefined> => {
       cloud.count('HeadObject');
-      const versions = cloud.objectsIn(bucket).get(key) ?? [];
-      const version = versionId
-        ? versions.find((candidate) => candidate.versionId === versionId)
-        : versions.at(-1);
+      const version = cloud.version(bucket, key, versionId);
       if (!version) return undefined;
       return {
         size: version.body.length,
