@@ -1,6 +1,27 @@
-import type { RestoreLoop, RestoreTestOptionsInput } from './run-state/restore-test-run.js';
+import type {
+  RestoreBatchInput,
+  RestoreBatchState,
+  RestoreLoop,
+  RestoreTestOptionsInput,
+} from './run-state/restore-test-run.js';
 
 type LoopPacing = Pick<RestoreTestOptionsInput, 'firstPollSeconds' | 'maxPollSeconds'>;
+
+/** A batch's first state: every image queued, nothing seen, nothing waited. */
+export function initialRestoreBatchState(event: RestoreBatchInput): RestoreBatchState {
+  return {
+    ...event,
+    items: event.images.map((image) => ({
+      imageId: image.imageId,
+      sourceId: image.sourceId,
+      status: 'queued',
+      launchAttempts: 0,
+      facts: { selfCheckAttempts: 0 },
+      terminated: false,
+    })),
+    loop: startRestoreLoop(event.run.options),
+  };
+}
 
 export function startRestoreLoop(options: LoopPacing): RestoreLoop {
   return { polls: 0, waitedSeconds: 0, nextPollSeconds: options.firstPollSeconds, settled: false };
