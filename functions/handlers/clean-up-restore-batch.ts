@@ -5,7 +5,7 @@ import { lambdaHandler } from './lambda-handler.js';
 import { restoreLabFor } from './restore-test-ports.js';
 
 export const handler = lambdaHandler(FailedRestoreBatchEventSchema, async (event) => {
-  const report = await cleanUpRestoreBatch(event, restoreLabFor(event.run.primaryRegion));
+  const report = await cleanUpRestoreBatch(event, restoreLabFor(event.run.primaryRegion).cleanup);
   logger.error('restore-test batch failed as a whole', {
     runId: event.run.runId,
     batchIndex: event.batchIndex,

@@ -7,7 +7,7 @@ import { restoreLabFor } from './restore-test-ports.js';
 /** Environment: CATALOG_TABLE_NAME. */
 export const handler = lambdaHandler(RestoreBatchStateSchema, (event) =>
   recordRestoreVerdicts(event, {
-    lab: restoreLabFor(event.run.primaryRegion),
+    verdictTags: restoreLabFor(event.run.primaryRegion).verdictTags,
     catalog: recoveryPointCatalog(),
   }),
 );

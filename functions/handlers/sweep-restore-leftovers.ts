@@ -7,7 +7,7 @@ import { restoreLabFor } from './restore-test-ports.js';
 export const handler = lambdaHandler(SweepRestoreLeftoversEventSchema, async (event) => {
   const result = await sweepRestoreLeftovers(
     event.run,
-    restoreLabFor(event.run.primaryRegion),
+    restoreLabFor(event.run.primaryRegion).cleanup,
     new Date(),
   );
   logger.info('swept restore-test leftovers', { runId: event.run.runId, ...result });

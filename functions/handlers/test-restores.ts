@@ -4,11 +4,14 @@ import { testRestores } from '../steps/test-restores.js';
 import { lambdaHandler, timeLeft } from './lambda-handler.js';
 import { restoreLabFor } from './restore-test-ports.js';
 
-export const handler = lambdaHandler(RestoreBatchStepEventSchema, (event, context) =>
-  testRestores(event, {
-    lab: restoreLabFor(event.run.primaryRegion),
+export const handler = lambdaHandler(RestoreBatchStepEventSchema, (event, context) => {
+  const { launcher, observer, cleanup } = restoreLabFor(event.run.primaryRegion);
+  return testRestores(event, {
+    launcher,
+    observer,
+    cleanup,
     pace: pacerOf(event.run.options.runInstancesPerSecond),
     hasTime: timeLeft(context),
     clock: () => new Date(),
-  }),
-);
+  });
+});

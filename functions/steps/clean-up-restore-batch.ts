@@ -3,7 +3,7 @@ import type {
   FailedRestoreBatchEvent,
 } from '../core/run-state/restore-test-run.js';
 import { TagKeys } from '../core/tag-keys.js';
-import type { RestoreLab } from '../ports/restore-lab.js';
+import type { RestoreCleanup } from '../ports/restore-cleanup.js';
 import { toFailure } from './work-outcomes.js';
 
 /**
@@ -13,7 +13,7 @@ import { toFailure } from './work-outcomes.js';
  */
 export async function cleanUpRestoreBatch(
   event: FailedRestoreBatchEvent,
-  lab: RestoreLab,
+  cleanup: RestoreCleanup,
 ): Promise<FailedRestoreBatch> {
   const report: FailedRestoreBatch = {
     batchIndex: event.batchIndex,
@@ -23,10 +23,10 @@ export async function cleanUpRestoreBatch(
   };
   try {
     const images = new Set(event.images.map((image) => image.imageId));
-    const ids = (await lab.findTestInstances(event.run.runId))
+    const ids = (await cleanup.findTestInstances(event.run.runId))
       .filter((instance) => images.has(instance.tags[TagKeys.restoreTestOf] ?? ''))
       .map((instance) => instance.instanceId);
-    if (ids.length > 0) await lab.terminate(ids);
+    if (ids.length > 0) await cleanup.terminate(ids);
     report.terminatedInstances = ids;
   } catch (error) {
     report.cleanupError = toFailure(error);

@@ -7,7 +7,7 @@ import type {
 } from '../core/run-state/restore-test-run.js';
 import { TagKeys, type Tags } from '../core/tag-keys.js';
 import type { RecoveryPointCatalog } from '../ports/recovery-point-catalog.js';
-import type { RestoreLab } from '../ports/restore-lab.js';
+import type { RestoreVerdictTags } from '../ports/restore-verdict-tags.js';
 import { isRetryableAwsError } from '../ports/errors/aws-request-errors.js';
 import { toFailure } from './work-outcomes.js';
 
@@ -22,7 +22,7 @@ const evidenceLimit = 4000;
  */
 export async function recordRestoreVerdicts(
   state: RestoreBatchState,
-  deps: { lab: RestoreLab; catalog: RecoveryPointCatalog },
+  deps: { verdictTags: RestoreVerdictTags; catalog: RecoveryPointCatalog },
 ): Promise<RestoreBatchResult> {
   const results: RestoreTestResult[] = [];
   for (const item of state.items) {
@@ -46,7 +46,7 @@ export async function recordRestoreVerdicts(
       continue;
     }
     try {
-      await deps.lab.tagImage(item.imageId, verdictTags(verdict));
+      await deps.verdictTags.tagImage(item.imageId, verdictTags(verdict));
     } catch (error) {
       if (isRetryableAwsError(error)) throw error;
       problems.push(`tagging ${item.imageId}: ${toFailure(error).message}`);

@@ -1,6 +1,7 @@
 import type { RestoreRunContext, SweepResult } from '../core/run-state/restore-test-run.js';
 import { TagKeys } from '../core/tag-keys.js';
-import type { LabInstance, RestoreLab } from '../ports/restore-lab.js';
+import type { RestoreCleanup } from '../ports/restore-cleanup.js';
+import type { LabInstance } from '../ports/restore-lab.js';
 import { toFailure } from './work-outcomes.js';
 
 /** Test machines without a deadline tag are swept once this old (the longest allowed timeout, and more). */
@@ -15,7 +16,7 @@ const untaggedMaxAgeSeconds = 4 * 3600;
  */
 export async function sweepRestoreLeftovers(
   run: RestoreRunContext,
-  lab: RestoreLab,
+  cleanup: RestoreCleanup,
   now: Date,
 ): Promise<SweepResult> {
   const result: SweepResult = {
@@ -34,28 +35,28 @@ export async function sweepRestoreLeftovers(
   };
 
   await attempt('listing test instances', async () => {
-    const leftovers = (await lab.findTestInstances())
+    const leftovers = (await cleanup.findTestInstances())
       .filter((instance) => isLeftover(instance, run.runId, now))
       .map((instance) => instance.instanceId);
     if (leftovers.length > 0) {
-      await lab.terminate(leftovers);
+      await cleanup.terminate(leftovers);
       result.terminatedInstances = leftovers;
     }
   });
   await attempt('listing test volumes', async () => {
-    for (const volume of await lab.findTestVolumes()) {
+    for (const volume of await cleanup.findTestVolumes()) {
       if (volume.state !== 'available') continue;
       await attempt(`deleting volume ${volume.volumeId}`, async () => {
-        await lab.deleteVolume(volume.volumeId);
+        await cleanup.deleteVolume(volume.volumeId);
         result.deletedVolumes.push(volume.volumeId);
       });
     }
   });
   await attempt('listing test network interfaces', async () => {
-    for (const eni of await lab.findTestNetworkInterfaces()) {
+    for (const eni of await cleanup.findTestNetworkInterfaces()) {
       if (eni.status !== 'available') continue;
       await attempt(`deleting network interface ${eni.networkInterfaceId}`, async () => {
-        await lab.deleteNetworkInterface(eni.networkInterfaceId);
+        await cleanup.deleteNetworkInterface(eni.networkInterfaceId);
         result.deletedNetworkInterfaces.push(eni.networkInterfaceId);
       });
     }

@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Ec2SsmRestoreLab } from '../../functions/adapters/ec2-ssm-restore-lab.js';
+import { ec2SsmRestoreLab } from '../../functions/adapters/ec2-ssm-restore-lab.js';
 import {
   InMemoryRestoreLab,
   type GuestProfile,
@@ -9,7 +9,8 @@ import {
   guestSelfCheckScript,
   parseSelfCheckOutput,
 } from '../../functions/core/guest-self-check.js';
-import type { LaunchRequest, RestoreLab } from '../../functions/ports/restore-lab.js';
+import type { RestoreLab } from '../../functions/ports/restore-lab.js';
+import type { LaunchRequest, RestoreLaunch } from '../../functions/ports/restore-launch.js';
 import { ec2At, tagsOf } from '../support/aws-readback.js';
 import { useEmulator } from '../support/emulator.js';
 import {
@@ -28,14 +29,14 @@ interface Fixture {
   tagsOfImage(imageId: string): Promise<Record<string, string>>;
 }
 
-/** One behavioural suite for the EC2 + SSM adapter (on the test cloud) and its in-memory twin. */
+/** One behavioural suite for the EC2 + SSM adapters (on the test cloud) and their in-memory twin. */
 const implementations: [string, () => Promise<Fixture>][] = [
   [
     'in-memory twin',
     async () => {
       const lab = new InMemoryRestoreLab('us-east-1');
       return {
-        lab,
+        lab: lab.ports(),
         network: { subnetId: 'subnet-0a', securityGroupIds: ['sg-0a'], instanceProfile: 'p' },
         addImage: async (profile) => lab.addImage(undefined, profile),
         tagsOfImage: async (imageId) => ({ ...lab.images.get(imageId)?.tags }),
@@ -51,7 +52,7 @@ const implementations: [string, () => Promise<Fixture>][] = [
       const clientConfig = { region: 'us-east-1', maxAttempts: 1 };
       let images = 0;
       return {
-        lab: new Ec2SsmRestoreLab('us-east-1', {
+        lab: ec2SsmRestoreLab('us-east-1', {
           ec2: new EC2Client(clientConfig),
           ssm: new SSMClient(clientConfig),
         }),
@@ -87,8 +88,8 @@ describe.each(implementations)('restore lab: %s', (name, create) => {
   const launch = (
     imageId: string,
     runId = 'rt-1',
-  ): Promise<ReturnType<RestoreLab['launch']> extends Promise<infer T> ? T : never> =>
-    fixture.lab.launch(launchRequest(imageId, runId));
+  ): Promise<ReturnType<RestoreLaunch['launch']> extends Promise<infer T> ? T : never> =>
+    fixture.lab.launcher.launch(launchRequest(imageId, runId));
   const launchRequest = (imageId: string, runId: string): LaunchRequest => ({
     imageId,
     instanceType: 't3.micro',
@@ -105,7 +106,7 @@ describe.each(implementations)('restore lab: %s', (name, create) => {
 
   async function untilRunning(instanceId: string) {
     for (let poll = 0; poll < 10; poll += 1) {
-      const [instance] = await fixture.lab.describeInstances([instanceId]);
+      const [instance] = await fixture.lab.observer.describeInstances([instanceId]);
       if (instance?.state === 'running') return instance;
     }
     throw new Error(`${instanceId} never ran`);
@@ -120,29 +121,31 @@ describe.each(implementations)('restore lab: %s', (name, create) => {
       'backup:restore-test-of': imageId,
     });
 
-    const found = await fixture.lab.findTestInstances('rt-1');
+    const found = await fixture.lab.cleanup.findTestInstances('rt-1');
     expect(found.map((instance) => instance.instanceId)).toEqual([launched.instanceId]);
-    expect(await fixture.lab.findTestInstances('rt-other')).toEqual([]);
-    expect((await fixture.lab.findTestInstances()).length).toBe(1);
+    expect(await fixture.lab.cleanup.findTestInstances('rt-other')).toEqual([]);
+    expect((await fixture.lab.cleanup.findTestInstances()).length).toBe(1);
 
     const running = await untilRunning(launched.instanceId);
     expect(running.privateIp).toMatch(/^10\.0\.1\.\d+$/);
-    expect(await fixture.lab.describeInstances(['i-0123456789abcdef0'])).toEqual([]);
-    const [status] = await fixture.lab.describeInstanceStatus([launched.instanceId]);
+    expect(await fixture.lab.observer.describeInstances(['i-0123456789abcdef0'])).toEqual([]);
+    const [status] = await fixture.lab.observer.describeInstanceStatus([launched.instanceId]);
     expect(status).toEqual({
       instanceId: launched.instanceId,
       instanceStatus: 'ok',
       systemStatus: 'ok',
     });
 
-    const terminated = await fixture.lab.terminate([launched.instanceId]);
+    const terminated = await fixture.lab.cleanup.terminate([launched.instanceId]);
     expect(terminated).toEqual([
       { instanceId: launched.instanceId, state: expect.stringMatching(/shutting-down|terminated/) },
     ]);
-    expect(await fixture.lab.findTestInstances('rt-1')).toEqual([]);
-    expect(await fixture.lab.findTestVolumes()).toEqual([]);
+    expect(await fixture.lab.cleanup.findTestInstances('rt-1')).toEqual([]);
+    expect(await fixture.lab.cleanup.findTestVolumes()).toEqual([]);
     expect(
-      (await fixture.lab.findTestNetworkInterfaces()).filter((eni) => eni.status !== 'available'),
+      (await fixture.lab.cleanup.findTestNetworkInterfaces()).filter(
+        (eni) => eni.status !== 'available',
+      ),
     ).toEqual([]);
   });
 
@@ -154,21 +157,21 @@ describe.each(implementations)('restore lab: %s', (name, create) => {
     });
     const { instanceId } = await launch(imageId);
     const { privateIp } = await untilRunning(instanceId);
-    expect(await fixture.lab.describeAgents([instanceId])).toEqual([]);
-    expect(await fixture.lab.describeAgents([instanceId])).toEqual([
+    expect(await fixture.lab.observer.describeAgents([instanceId])).toEqual([]);
+    expect(await fixture.lab.observer.describeAgents([instanceId])).toEqual([
       { instanceId, pingStatus: 'Online' },
     ]);
 
-    const commands = await fixture.lab.sendSelfCheck(
+    const commands = await fixture.lab.observer.sendSelfCheck(
       [instanceId],
       guestSelfCheckScript('us-east-1'),
     );
     const commandId = commands.get(instanceId);
     expect(commandId).toBeDefined();
-    expect(await fixture.lab.getSelfCheckResult(commandId!, instanceId)).toMatchObject({
+    expect(await fixture.lab.observer.getSelfCheckResult(commandId!, instanceId)).toMatchObject({
       status: 'pending',
     });
-    const result = await fixture.lab.getSelfCheckResult(commandId!, instanceId);
+    const result = await fixture.lab.observer.getSelfCheckResult(commandId!, instanceId);
     expect(result).toMatchObject({ status: 'success', detail: 'Success' });
     const parsed = parseSelfCheckOutput(result.stdout);
     expect(parsed).toMatchObject({
@@ -182,10 +185,10 @@ describe.each(implementations)('restore lab: %s', (name, create) => {
     const chatty = await launch(await fixture.addImage(healthy));
     await untilRunning(silent.instanceId);
     await untilRunning(chatty.instanceId);
-    expect(await fixture.lab.describeAgents([silent.instanceId, chatty.instanceId])).toEqual([
-      { instanceId: chatty.instanceId, pingStatus: 'Online' },
-    ]);
-    const commands = await fixture.lab.sendSelfCheck(
+    expect(
+      await fixture.lab.observer.describeAgents([silent.instanceId, chatty.instanceId]),
+    ).toEqual([{ instanceId: chatty.instanceId, pingStatus: 'Online' }]);
+    const commands = await fixture.lab.observer.sendSelfCheck(
       [silent.instanceId, chatty.instanceId],
       guestSelfCheckScript('us-east-1'),
     );
@@ -200,20 +203,20 @@ describe.each(implementations)('restore lab: %s', (name, create) => {
     });
     const { instanceId } = await launch(imageId);
     const { privateIp } = await untilRunning(instanceId);
-    await fixture.lab.describeAgents([instanceId]);
+    await fixture.lab.observer.describeAgents([instanceId]);
     const commandId = (
-      await fixture.lab.sendSelfCheck([instanceId], guestSelfCheckScript('us-east-1'))
+      await fixture.lab.observer.sendSelfCheck([instanceId], guestSelfCheckScript('us-east-1'))
     ).get(instanceId)!;
-    const result = await fixture.lab.getSelfCheckResult(commandId, instanceId);
+    const result = await fixture.lab.observer.getSelfCheckResult(commandId, instanceId);
     const parsed = parseSelfCheckOutput(result.stdout);
     expect(parsed.ok && parsed.report.ip).not.toBe(privateIp);
-    expect(await fixture.lab.consoleOutput(instanceId)).toBe('boot: eth0 up\nhello\n');
+    expect(await fixture.lab.observer.consoleOutput(instanceId)).toBe('boot: eth0 up\nhello\n');
   });
 
   it('tags an image, replacing earlier values', async () => {
     const imageId = await fixture.addImage(healthy);
-    await fixture.lab.tagImage(imageId, { 'backup:restore-test-verdict': 'timed-out' });
-    await fixture.lab.tagImage(imageId, {
+    await fixture.lab.verdictTags.tagImage(imageId, { 'backup:restore-test-verdict': 'timed-out' });
+    await fixture.lab.verdictTags.tagImage(imageId, {
       'backup:restore-test-verdict': 'passed',
       'backup:restore-test-rto-seconds': '42',
     });

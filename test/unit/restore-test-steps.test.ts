@@ -98,7 +98,7 @@ async function loop(
   clock = new FakeClock(),
 ) {
   const batch = picked.batches[0]!;
-  const deps = { lab, pace: unpaced, hasTime: () => true, clock: clock.now };
+  const deps = { ...lab.ports(), pace: unpaced, hasTime: () => true, clock: clock.now };
   let state: RestoreBatchState = await testRestores({ run: picked.run, ...batch }, deps);
   let turns = 1;
   while (!state.loop.settled) {
@@ -191,7 +191,7 @@ describe('restore-test steps (in-memory lab)', () => {
       },
     });
 
-    const recorded = await recordRestoreVerdicts(state, { lab, catalog });
+    const recorded = await recordRestoreVerdicts(state, { verdictTags: lab, catalog });
     expect(recorded.results.map((result) => [result.imageId, result.outcome])).toEqual([
       ['ami-healthy', 'passed'],
       ['ami-no-agent', 'agent-never-online'],
@@ -253,7 +253,7 @@ describe('restore-test steps (in-memory lab)', () => {
   it('a repeated turn adopts the machines it launched instead of launching again', async () => {
     const { lab, catalog } = await estate({ 'ami-a': { agent: 'never', selfCheck: 'healthy' } });
     const picked = await pick(catalog);
-    const deps = { lab, pace: unpaced, hasTime: () => true, clock: new FakeClock().now };
+    const deps = { ...lab.ports(), pace: unpaced, hasTime: () => true, clock: new FakeClock().now };
     const input = { run: picked.run, ...picked.batches[0]! };
     const first = await testRestores(input, deps);
     const again = await testRestores(input, deps);
@@ -294,7 +294,7 @@ describe('restore-test steps (in-memory lab)', () => {
     const { lab, catalog } = await estate({ 'ami-a': { agent: 'never', selfCheck: 'healthy' } });
     const frozen = new FakeClock();
     const picked = await pick(catalog, 'rt-1', { timeoutSeconds: 60, firstPollSeconds: 10 });
-    const deps = { lab, pace: unpaced, hasTime: () => true, clock: frozen.now };
+    const deps = { ...lab.ports(), pace: unpaced, hasTime: () => true, clock: frozen.now };
     let state = await testRestores({ run: picked.run, ...picked.batches[0]! }, deps);
     while (!state.loop.settled) state = await testRestores(state, deps);
     expect(state.items[0]?.verdict).toMatchObject({ outcome: 'agent-never-online' });
@@ -358,7 +358,7 @@ describe('restore-test steps (in-memory lab)', () => {
       'ami-b': { agent: 'never', selfCheck: 'healthy' },
     });
     const picked = await pick(catalog, 'rt-1', { batchSize: 1 });
-    const deps = { lab, pace: unpaced, hasTime: () => true, clock: new FakeClock().now };
+    const deps = { ...lab.ports(), pace: unpaced, hasTime: () => true, clock: new FakeClock().now };
     for (const batch of picked.batches) await testRestores({ run: picked.run, ...batch }, deps);
     expect((await lab.findTestInstances('rt-1')).length).toBe(2);
     const failedBatch = picked.batches[0]!;

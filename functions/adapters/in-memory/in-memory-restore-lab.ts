@@ -1,30 +1,22 @@
 import { ManagedByValue, TagKeys, type Tags } from '../../core/tag-keys.js';
 import type {
-  AgentInfo,
-  LabInstance,
-  LabInstanceStatus,
   LabNetworkInterface,
   LabVolume,
-  LaunchRequest,
-  RestoreLab,
+  RestoreCleanup,
+} from '../../ports/restore-cleanup.js';
+import type { LabInstance, RestoreLab } from '../../ports/restore-lab.js';
+import type { LaunchRequest, RestoreLaunch } from '../../ports/restore-launch.js';
+import type {
+  AgentInfo,
+  LabInstanceStatus,
+  RestoreObservation,
   SelfCheckResult,
-} from '../../ports/restore-lab.js';
+} from '../../ports/restore-observation.js';
+import type { RestoreVerdictTags } from '../../ports/restore-verdict-tags.js';
 import { AwsRequestError } from '../../ports/errors/aws-request-errors.js';
+import { guestReport, healthy, type GuestProfile } from './simulated-guest.js';
 
-/** What the simulated guest of an image does (the same knobs as the test cloud's guest profiles). */
-export interface GuestProfile {
-  agent: 'online' | 'never';
-  /** DescribeInstanceInformation calls before the agent reports Online. */
-  onlineAfterPolls?: number;
-  selfCheck: 'healthy' | 'wrong-ip' | 'no-default-route' | 'dns-fails' | 'imds-fails';
-  consoleOutput?: string;
-  /** GetCommandInvocation calls that answer InProgress before the result. */
-  commandPendingPolls?: number;
-  /** ok (default); stops: the instance terminates itself while booting; impaired: status checks fail. */
-  boot?: 'ok' | 'stops' | 'impaired';
-  /** DescribeInstances calls that show a new instance pending. */
-  pendingPolls?: number;
-}
+export type { GuestProfile } from './simulated-guest.js';
 
 type Operation =
   | 'launch'
@@ -49,14 +41,15 @@ interface StoredCommand {
   stdout: string;
 }
 
-const healthy: GuestProfile = { agent: 'online', selfCheck: 'healthy' };
-
 /**
- * EC2 + SSM's in-memory twin for restore tests: the RestoreLab contract (one behavioural suite
- * runs against it and the SDK adapter on the emulator), with simulated guests whose behaviour a
- * test chooses per image, failures injected per operation, and calls counted.
+ * EC2 + SSM's in-memory twin for restore tests: one world that is all four restore-lab ports at
+ * once (they share its machines; functions/ports/restore-lab.ts), held to the same behavioural
+ * suite as the SDK adapters on the emulator, with simulated guests whose behaviour a test chooses
+ * per image, failures injected per operation, and calls counted.
  */
-export class InMemoryRestoreLab implements RestoreLab {
+export class InMemoryRestoreLab
+  implements RestoreLaunch, RestoreObservation, RestoreCleanup, RestoreVerdictTags
+{
   readonly images = new Map<string, { tags: Tags; profile: GuestProfile }>();
   readonly instances = new Map<string, StoredInstance>();
   readonly volumes = new Map<string, LabVolume & { instanceId?: string }>();
@@ -78,6 +71,11 @@ export class InMemoryRestoreLab implements RestoreLab {
   private sequence = 0;
 
   constructor(readonly region = 'us-east-1') {}
+
+  /** This world as the lab's four ports, for code that takes them apart. */
+  ports(): RestoreLab {
+    return { launcher: this, observer: this, cleanup: this, verdictTags: this };
+  }
 
   addImage(imageId?: string, profile: GuestProfile = healthy): string {
     const id = imageId ?? `ami-${this.nextHex()}`;
@@ -211,7 +209,7 @@ export class InMemoryRestoreLab implements RestoreLab {
       this.commands.set(`${commandId}/${id}`, {
         instanceId: id,
         pollsLeft: instance.profile.commandPendingPolls ?? 0,
-        stdout: `${guestReport(instance)}\n`,
+        stdout: `${guestReport(instance.profile, instance.privateIp ?? '')}\n`,
       });
       commands.set(id, commandId);
     }
@@ -343,17 +341,4 @@ export class InMemoryRestoreLab implements RestoreLab {
 
 function isTestResource(tags: Tags): boolean {
   return tags[TagKeys.managedBy] === ManagedByValue && tags[TagKeys.restoreTestRun] !== undefined;
-}
-
-/** The one line the simulated guest prints for the self-check. */
-function guestReport(instance: StoredInstance): string {
-  const check = instance.profile.selfCheck;
-  const ip = instance.privateIp ?? '';
-  return JSON.stringify({
-    ip: check === 'wrong-ip' ? '192.168.77.10' : ip,
-    defaultRoute: check !== 'no-default-route',
-    dns: check !== 'dns-fails',
-    imds: check !== 'imds-fails',
-    hostname: `ip-${ip.replaceAll('.', '-')}`,
-  });
 }
