@@ -4,10 +4,9 @@ import { recoveryPointCatalog } from './aws-ports.js';
 import { lambdaHandler } from './lambda-handler.js';
 import { restoreLabFor } from './restore-test-ports.js';
 
-/** Environment: CATALOG_TABLE_NAME. */
-export const handler = lambdaHandler(RestoreBatchStateSchema, (event) =>
+export const handler = lambdaHandler(RestoreBatchStateSchema, (event, context) =>
   recordRestoreVerdicts(event, {
     verdictTags: restoreLabFor(event.run.primaryRegion).verdictTags,
-    catalog: recoveryPointCatalog(),
+    catalog: recoveryPointCatalog(context),
   }),
 );

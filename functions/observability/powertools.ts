@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { POLICY_DIMENSION } from './metric-names.js';
 import { observabilityEnvironment } from '../environment/observability-environment.js';
 
 /** One logger and one metrics emitter per process, shared by every handler (Powertools' advice). */
@@ -17,7 +18,7 @@ export function publishPolicyMetrics(
   policy: string,
   entries: readonly { name: string; unit: MetricUnitValue; value: number }[],
 ): void {
-  metrics.addDimension('Policy', policy);
+  metrics.addDimension(POLICY_DIMENSION, policy);
   for (const entry of entries) metrics.addMetric(entry.name, entry.unit, entry.value);
   metrics.publishStoredMetrics();
 }

@@ -7,6 +7,7 @@ import type {
   SweepResult,
 } from '../core/run-state/restore-test-run.js';
 import { parseCause } from './lambda-cause.js';
+import { RestoreTestMetric } from '../observability/metric-names.js';
 
 export interface RestoreTestSummary {
   runId: string;
@@ -56,7 +57,7 @@ export function summarizeRestoreTest(
 }
 
 export interface RestoreTestMetric {
-  name: 'RestoreTestsPassed' | 'RestoreTestsFailed' | 'RestoreTestRto';
+  name: (typeof RestoreTestMetric)[keyof typeof RestoreTestMetric];
   unit: 'Count' | 'Seconds';
   value: number;
 }
@@ -64,11 +65,11 @@ export interface RestoreTestMetric {
 /** The metrics one restore-test run emits (dimension: Policy): counts, and one RTO per pass. */
 export function restoreTestMetrics(summary: RestoreTestSummary): RestoreTestMetric[] {
   return [
-    { name: 'RestoreTestsPassed', unit: 'Count', value: summary.passed },
-    { name: 'RestoreTestsFailed', unit: 'Count', value: summary.failed },
+    { name: RestoreTestMetric.passed, unit: 'Count', value: summary.passed },
+    { name: RestoreTestMetric.failed, unit: 'Count', value: summary.failed },
     ...summary.results.flatMap((result): RestoreTestMetric[] =>
       result.outcome === 'passed' && result.rtoSeconds !== undefined
-        ? [{ name: 'RestoreTestRto', unit: 'Seconds', value: result.rtoSeconds }]
+        ? [{ name: RestoreTestMetric.rto, unit: 'Seconds', value: result.rtoSeconds }]
         : [],
     ),
   ];

@@ -8,6 +8,12 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BackupConfig } from '../../functions/core/config.js';
 import {
+  BackupRunMetric,
+  PruneMetric,
+  RestoreTestMetric,
+} from '../../functions/observability/metric-names.js';
+import { PolicyMetrics } from './policy-metrics.js';
+import {
   METRICS_NAMESPACE,
   SERVICE_NAME,
 } from '../../functions/environment/observability-environment.js';
@@ -22,30 +28,13 @@ export interface BackupAlarmsProps {
   readonly topicKey: kms.IKey;
 }
 
-/**
- * The metrics the summarize handlers publish (Powertools EMF): namespace from
- * POWERTOOLS_METRICS_NAMESPACE, and every metric carries Powertools' default `service` dimension
- * (POWERTOOLS_SERVICE_NAME) besides `Policy`. A CloudWatch metric is identified by all its
- * dimensions, so an alarm must name both.
- */
+/** The published names the per-policy alarms watch (functions/observability/metric-names.ts). */
 export const RUN_METRICS = {
   namespace: METRICS_NAMESPACE,
   service: SERVICE_NAME,
-  /**
-   * functions/observability/run-metrics.ts: every failure a backup run reports (snapshots and
-   * their copies, images, copies and exports, bucket copies: objects and whole buckets).
-   * SnapshotsFailed counts only the snapshot stages, and BucketObjectsFailed only failed objects,
-   * not a bucket whose copy failed as a whole (missing or denied source bucket).
-   */
-  backupFailures: 'FailuresTotal',
-  /** functions/steps/summarize-restore-test.ts. */
-  restoreTestFailures: 'RestoreTestsFailed',
-  /**
-   * functions/observability/run-metrics.ts pruneMetrics (functions/steps/summarize-prune.ts):
-   * deletions a prune gave up on, and regions that failed as a whole (caught in the ASL) or did
-   * not finish within their turns.
-   */
-  pruneFailures: 'PruneFailures',
+  backupFailures: BackupRunMetric.failuresTotal,
+  restoreTestFailures: RestoreTestMetric.failed,
+  pruneFailures: PruneMetric.failures,
 } as const;
 
 /**
@@ -110,30 +99,23 @@ export class BackupAlarms extends Construct {
       'A scheduled backup, restore test or prune could not be started after retries; the attempt is in the dead-letter queue.',
     );
 
-    const policyMetric = (metricName: string, policy: string) =>
-      new cloudwatch.Metric({
-        namespace: RUN_METRICS.namespace,
-        metricName,
-        dimensionsMap: { service: RUN_METRICS.service, Policy: policy },
-        statistic: 'Sum',
-        period: fiveMinutes,
-      });
     for (const [policyName, policy] of Object.entries(props.config.policies)) {
+      const metrics = new PolicyMetrics(policyName);
       alarm(
         `BackupFailures-${policyName}`,
-        policyMetric(RUN_METRICS.backupFailures, policyName),
+        metrics.metricBackupFailures(),
         `A backup run of policy ${policyName} reported failures (${RUN_METRICS.backupFailures}: volumes, images, exports or bucket copies): see the run summary.`,
       );
       if (policy.restoreTest) {
         alarm(
           `RestoreTestFailures-${policyName}`,
-          policyMetric(RUN_METRICS.restoreTestFailures, policyName),
+          metrics.metricRestoreTestFailures(),
           `A restore test of policy ${policyName} failed (${RUN_METRICS.restoreTestFailures}): an image did not boot or verify; see the verdict evidence.`,
         );
       }
       alarm(
         `PruneFailures-${policyName}`,
-        policyMetric(RUN_METRICS.pruneFailures, policyName),
+        metrics.metricPruneFailures(),
         `A prune of policy ${policyName} reported failures (${RUN_METRICS.pruneFailures}): recovery points it could not delete or a region it could not prune; see the prune summary.`,
       );
     }

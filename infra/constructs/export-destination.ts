@@ -69,7 +69,12 @@ export class ExportDestination extends Construct {
       ],
     });
 
-    this.vmImportRole = new iam.Role(this, 'VmImportRole', {
+    this.vmImportRole = this.createVmImportRole(props);
+  }
+
+  /** The VM Import/Export service role, with the policy AWS documents for it, on this bucket and key. */
+  private createVmImportRole(props: ExportDestinationProps): iam.Role {
+    const role = new iam.Role(this, 'VmImportRole', {
       roleName: props.vmImportRoleName,
       description:
         'VM Import/Export service role: ExportImage reads the image and writes the disk image to the export bucket',
@@ -77,19 +82,19 @@ export class ExportDestination extends Construct {
         conditions: { StringEquals: { 'sts:ExternalId': 'vmimport' } },
       }),
     });
-    this.vmImportRole.addToPolicy(
+    role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:GetBucketAcl'],
         resources: [this.bucket.bucketArn],
       }),
     );
-    this.vmImportRole.addToPolicy(
+    role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject'],
         resources: [this.bucket.arnForObjects('*')],
       }),
     );
-    this.vmImportRole.addToPolicy(
+    role.addToPolicy(
       new iam.PolicyStatement({
         actions: [
           'ec2:ModifySnapshotAttribute',
@@ -102,7 +107,7 @@ export class ExportDestination extends Construct {
     );
     // The export is written to an SSE-KMS bucket, and images may have snapshots encrypted with the
     // primary key: the role uses that key (and only it).
-    this.vmImportRole.addToPolicy(
+    role.addToPolicy(
       new iam.PolicyStatement({
         actions: [
           'kms:CreateGrant',
@@ -116,27 +121,28 @@ export class ExportDestination extends Construct {
       }),
     );
     acknowledge(
-      this.vmImportRole,
+      role,
       wildcardResource(this.bucket.arnForObjects('*'), this),
       'ExportImage names its output object after the export task id, which EC2 generates; the role can read and write objects of the export bucket only.',
     );
     acknowledge(
-      this.vmImportRole,
+      role,
       wildcardResource('*'),
       'This is the service role policy AWS documents for VM Import/Export: ec2:ModifySnapshotAttribute, CopySnapshot and RegisterImage act on snapshots and images the service creates during the task (ids unknown in advance), and ec2:Describe* accepts no resource-level permissions.',
     );
     acknowledge(
-      this.vmImportRole,
+      role,
       'AwsSolutions-IAM5[Action::ec2:Describe*]',
       'VM Import/Export documents ec2:Describe* for its service role; read-only describe calls, which accept no resource-level permissions.',
     );
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
       acknowledge(
-        this.vmImportRole,
+        role,
         `AwsSolutions-IAM5[Action::${action}]`,
         'The data-key action set AWS documents for the VM Import/Export service role, limited to the one primary key ARN that encrypts the export bucket.',
       );
     }
+    return role;
   }
 
   /**

@@ -67,6 +67,17 @@ export function pruneScheduleOf(policy: BackupConfig['policies'][string]): strin
   return (policy.prune ?? PruneOptionsSchema.parse({})).schedule;
 }
 
+/** One schedule: its construct id, name, what it starts and when. */
+interface ScheduleSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly expression: string;
+  readonly timezone: string;
+  readonly stateMachine: sfn.IStateMachine;
+  readonly input: ScheduleInput;
+}
+
 /**
  * One EventBridge Scheduler schedule per policy, in the policy's time zone, starting the backup
  * state machine with the policy's name and the configuration, one per policy with a
@@ -86,101 +97,106 @@ export class PolicySchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: PolicySchedulesProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter queue of the backup schedules; a dead-letter queue of a dead-letter queue would only move the same messages again.',
-    );
-
-    this.role = new iam.Role(this, 'Role', {
-      description: 'Lets the schedules start the backup, restore-test and prune state machines',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        // Confused-deputy protection: only schedules of this account may assume the role.
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    });
-    props.stateMachine.grantStartExecution(this.role);
-    props.restoreTestStateMachine?.grantStartExecution(this.role);
-    props.pruneStateMachine?.grantStartExecution(this.role);
-    this.deadLetterQueue.grantSendMessages(this.role);
-
+    this.deadLetterQueue = this.createDeadLetterQueue();
+    this.role = this.createRole(props);
     const group = new scheduler.CfnScheduleGroup(this, 'Group', { name: props.groupName });
-
-    const schedule = (
-      id: string,
-      name: string,
-      description: string,
-      expression: string,
-      timezone: string,
-      stateMachine: sfn.IStateMachine,
-      input: ScheduleInput,
-    ) => {
-      const created = new scheduler.CfnSchedule(this, id, {
-        name,
-        groupName: props.groupName,
-        description,
-        scheduleExpression: expression,
-        scheduleExpressionTimezone: timezone,
-        flexibleTimeWindow: { mode: 'OFF' },
-        state: 'ENABLED',
-        target: {
-          arn: stateMachine.stateMachineArn,
-          roleArn: this.role.roleArn,
-          input: JSON.stringify(input),
-          retryPolicy: { ...SCHEDULE_RETRY },
-          deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
-        },
-      });
-      created.addResourceDependency(group);
-      return created;
-    };
+    const schedule = (spec: ScheduleSpec) => this.addSchedule(group, props.groupName, spec);
 
     const schedules: Record<string, scheduler.CfnSchedule> = {};
     const restoreTestSchedules: Record<string, scheduler.CfnSchedule> = {};
     const pruneSchedules: Record<string, scheduler.CfnSchedule> = {};
     for (const [policyName, policy] of Object.entries(props.config.policies)) {
       const input: ScheduleInput = { policyName, config: props.config };
-      schedules[policyName] = schedule(
-        `Policy-${policyName}`,
-        policyName,
-        policy.description ?? `Backup run of policy ${policyName}`,
-        policy.schedule,
-        policy.timezone,
-        props.stateMachine,
+      const timezone = policy.timezone;
+      schedules[policyName] = schedule({
+        id: `Policy-${policyName}`,
+        name: policyName,
+        description: policy.description ?? `Backup run of policy ${policyName}`,
+        expression: policy.schedule,
+        timezone,
+        stateMachine: props.stateMachine,
         input,
-      );
+      });
       if (policy.restoreTest && props.restoreTestStateMachine) {
-        restoreTestSchedules[policyName] = schedule(
-          `RestoreTest-${policyName}`,
-          restoreTestScheduleName(policyName),
-          `Restore test of policy ${policyName}`,
-          policy.restoreTest.schedule,
-          policy.timezone,
-          props.restoreTestStateMachine,
+        restoreTestSchedules[policyName] = schedule({
+          id: `RestoreTest-${policyName}`,
+          name: restoreTestScheduleName(policyName),
+          description: `Restore test of policy ${policyName}`,
+          expression: policy.restoreTest.schedule,
+          timezone,
+          stateMachine: props.restoreTestStateMachine,
           input,
-        );
+        });
       }
       if (props.pruneStateMachine) {
-        pruneSchedules[policyName] = schedule(
-          `Prune-${policyName}`,
-          pruneScheduleName(policyName),
-          `Prune of policy ${policyName}: retention applied to its recovery points`,
-          pruneScheduleOf(policy),
-          policy.timezone,
-          props.pruneStateMachine,
+        pruneSchedules[policyName] = schedule({
+          id: `Prune-${policyName}`,
+          name: pruneScheduleName(policyName),
+          description: `Prune of policy ${policyName}: retention applied to its recovery points`,
+          expression: pruneScheduleOf(policy),
+          timezone,
+          stateMachine: props.pruneStateMachine,
           input,
-        );
+        });
       }
     }
     this.schedules = schedules;
     this.restoreTestSchedules = restoreTestSchedules;
     this.pruneSchedules = pruneSchedules;
+  }
+
+  private createDeadLetterQueue(): sqs.Queue {
+    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      queue,
+      'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of the backup schedules; a dead-letter queue of a dead-letter queue would only move the same messages again.',
+    );
+    return queue;
+  }
+
+  /** The role the schedules start executions with; it can also send to the dead-letter queue. */
+  private createRole(props: PolicySchedulesProps): iam.Role {
+    const role = new iam.Role(this, 'Role', {
+      description: 'Lets the schedules start the backup, restore-test and prune state machines',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        // Confused-deputy protection: only schedules of this account may assume the role.
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    props.stateMachine.grantStartExecution(role);
+    props.restoreTestStateMachine?.grantStartExecution(role);
+    props.pruneStateMachine?.grantStartExecution(role);
+    this.deadLetterQueue.grantSendMessages(role);
+    return role;
+  }
+
+  private addSchedule(
+    group: scheduler.CfnScheduleGroup,
+    groupName: string,
+    spec: ScheduleSpec,
+  ): scheduler.CfnSchedule {
+    const created = new scheduler.CfnSchedule(this, spec.id, {
+      name: spec.name,
+      groupName,
+      description: spec.description,
+      scheduleExpression: spec.expression,
+      scheduleExpressionTimezone: spec.timezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: spec.stateMachine.stateMachineArn,
+        roleArn: this.role.roleArn,
+        input: JSON.stringify(spec.input),
+        retryPolicy: { ...SCHEDULE_RETRY },
+        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+      },
+    });
+    created.addResourceDependency(group);
+    return created;
   }
 }

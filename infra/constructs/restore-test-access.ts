@@ -15,6 +15,15 @@ const managedResource = RESOURCE_TAGGED_MANAGED;
  * orchestrator's; terminating, running commands and deleting leftovers only on resources that
  * carry that tag; verdict tags only on the orchestrator's images.
  */
+interface LaunchArns {
+  readonly subnetArn: string;
+  readonly securityGroupArn: string;
+  readonly instances: string;
+  readonly volumes: string;
+  readonly interfaces: string;
+  readonly images: string;
+}
+
 export class RestoreTestAccess {
   constructor(
     private readonly network: RestoreTestNetwork,
@@ -27,19 +36,8 @@ export class RestoreTestAccess {
    * IMDSv2 required; the tags are set by the launch call itself.
    */
   grantLaunch(fn: BackupFunction): void {
-    const stack = Stack.of(fn);
-    const { region, network } = this;
-    const subnetArn = ec2Arn(stack, region, 'subnet', network.subnet.subnetId);
-    const securityGroupArn = ec2Arn(
-      stack,
-      region,
-      'security-group',
-      network.instanceSecurityGroup.securityGroupId,
-    );
-    const instances = ec2Arn(stack, region, 'instance');
-    const volumes = ec2Arn(stack, region, 'volume');
-    const interfaces = ec2Arn(stack, region, 'network-interface');
-    const images = ec2Arn(stack, region, 'image');
+    const arns = this.launchArns(fn);
+    const { subnetArn, securityGroupArn, instances, volumes, interfaces, images } = arns;
     const tagged = `aws:RequestTag/${TagKeys.managedBy}`;
 
     fn.addToRolePolicy(
@@ -94,10 +92,15 @@ export class RestoreTestAccess {
       new iam.PolicyStatement({
         sid: 'PassTheTestInstanceRole',
         actions: ['iam:PassRole'],
-        resources: [network.instanceRole.roleArn],
+        resources: [this.network.instanceRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
       }),
     );
+    this.acknowledgeLaunch(fn, arns);
+  }
+
+  private acknowledgeLaunch(fn: BackupFunction, arns: LaunchArns): void {
+    const { instances, volumes, interfaces, images } = arns;
     const reasons: [string, string][] = [
       [
         instances,
@@ -117,6 +120,24 @@ export class RestoreTestAccess {
       ],
     ];
     for (const [arn, reason] of reasons) acknowledge(fn.role, wildcardResource(arn, fn), reason);
+  }
+
+  /** The resources a launch in the test network is authorised on. */
+  private launchArns(fn: BackupFunction): LaunchArns {
+    const stack = Stack.of(fn);
+    const { region, network } = this;
+    const subnetArn = ec2Arn(stack, region, 'subnet', network.subnet.subnetId);
+    const securityGroupArn = ec2Arn(
+      stack,
+      region,
+      'security-group',
+      network.instanceSecurityGroup.securityGroupId,
+    );
+    const instances = ec2Arn(stack, region, 'instance');
+    const volumes = ec2Arn(stack, region, 'volume');
+    const interfaces = ec2Arn(stack, region, 'network-interface');
+    const images = ec2Arn(stack, region, 'image');
+    return { subnetArn, securityGroupArn, instances, volumes, interfaces, images };
   }
 
   /** SSM: is the agent online, run the self-check script (AWS-RunShellScript only) and read its result. */

@@ -8,7 +8,7 @@ import type { LocalContext } from '../../functions/handlers/lambda-handler.js';
  */
 export function localContext(
   functionName: string,
-  environment: EnvironmentSource,
+  environment: EnvironmentSource = process.env,
   timeoutMs = 300_000,
 ): LocalContext {
   const deadline = Date.now() + timeoutMs;
