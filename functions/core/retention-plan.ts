@@ -89,48 +89,95 @@ interface Tier {
  * id, so the same points always give the same plan.
  */
 export function planRetention(input: RetentionPlanInput): RetentionPlan {
-  const { points, rules, now } = input;
+  const { maxDeleteFraction, nowMs } = checkedInput(input);
+  const { points } = input;
+  const createdMs = creationTimes(points);
+  const order = rankOldestFirst(points, createdMs);
+  const reasons = new RankedReasons(points.length);
+  const managedCount = walkNewestFirst(input, order, createdMs, nowMs, reasons);
+  const decisions = decide(points, order, reasons);
+  let deleted = 0;
+  for (const decision of decisions) if (decision.action === 'delete') deleted++;
+  const blockedByFraction = !input.force && deleted > maxDeleteFraction * managedCount;
+  if (blockedByFraction) {
+    keepDeletions(decisions, `fraction limit ${formatPercent(maxDeleteFraction)}`);
+    deleted = 0;
+  }
+  return { decisions, kept: points.length - deleted, deleted, blockedByFraction };
+}
+
+function checkedInput(input: RetentionPlanInput): { maxDeleteFraction: number; nowMs: number } {
   const maxDeleteFraction = input.maxDeleteFraction ?? defaultMaxDeleteFraction;
   if (!(maxDeleteFraction >= 0 && maxDeleteFraction <= 1)) {
     throw new InvalidInputError(
       `maxDeleteFraction must be between 0 and 1, got ${String(maxDeleteFraction)}`,
     );
   }
-  const nowMs = now.getTime();
+  const nowMs = input.now.getTime();
   if (Number.isNaN(nowMs)) throw new InvalidInputError('now is not a valid date');
+  return { maxDeleteFraction, nowMs };
+}
 
-  const count = points.length;
-  const createdMs = new Float64Array(count);
-  for (let index = 0; index < count; index++) {
+/** Epoch milliseconds per point, in input order (a typed array: a million points is 8 MB). */
+function creationTimes(points: readonly RetentionCandidate[]): Float64Array {
+  const createdMs = new Float64Array(points.length);
+  for (let index = 0; index < points.length; index++) {
     const parsed = parseInstant(points[index]!.createdAt);
     // A point whose creation time cannot be read ranks oldest and is kept by a rail below.
     createdMs[index] = Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
   }
-  const order = rankOldestFirst(points, createdMs);
+  return createdMs;
+}
 
+/** Reasons per rank: the rails' (which always keep) apart from the rules' (which maxAgeDays overrides). */
+class RankedReasons {
+  readonly rails: (string[] | undefined)[];
+  readonly rules: (string[] | undefined)[];
+  /** The day maxAgeDays let the point go, for points older than it. */
+  readonly expiredOn: (string | undefined)[];
+
+  constructor(count: number) {
+    this.rails = new Array<string[] | undefined>(count);
+    this.rules = new Array<string[] | undefined>(count);
+    this.expiredOn = new Array<string | undefined>(count);
+  }
+
+  addRail(rank: number, reason: string): void {
+    (this.rails[rank] ??= []).push(reason);
+  }
+
+  addRule(rank: number, reason: string): void {
+    (this.rules[rank] ??= []).push(reason);
+  }
+}
+
+/**
+ * Applies the rails and the rules to every point, newest first (so each tier meets a period's
+ * newest point first), into `reasons`. Returns how many points this product manages.
+ */
+function walkNewestFirst(
+  input: RetentionPlanInput,
+  order: readonly number[],
+  createdMs: Float64Array,
+  nowMs: number,
+  reasons: RankedReasons,
+): number {
+  const { points, rules } = input;
   const calendar = localCalendar(input.timezone);
   const tiers = activeTiers(rules);
   const keepLast = rules.keepLast ?? 0;
   const minAgeMs = (rules.minAgeDays ?? 0) * msPerDay;
   const maxAgeMs = rules.maxAgeDays ? rules.maxAgeDays * msPerDay : Number.POSITIVE_INFINITY;
-
-  // Reasons per rank: the rails' (which always keep) apart from the rules' (which maxAgeDays overrides).
-  const railReasons: (string[] | undefined)[] = new Array<string[] | undefined>(count);
-  const ruleReasons: (string[] | undefined)[] = new Array<string[] | undefined>(count);
-  const expiredOn: (string | undefined)[] = new Array<string | undefined>(count);
-  const addRail = (rank: number, reason: string) => (railReasons[rank] ??= []).push(reason);
-  const addRule = (rank: number, reason: string) => (ruleReasons[rank] ??= []).push(reason);
-
   let newestAvailable = -1;
   let newestVerified = -1;
   let eligibleSeen = 0;
   let managedCount = 0;
-  for (let rank = count - 1; rank >= 0; rank--) {
+  for (let rank = points.length - 1; rank >= 0; rank--) {
     const index = order[rank]!;
     const point = points[index]!;
     const created = createdMs[index]!;
     if (point.managedByUs) managedCount++;
-    railsFor(point, created, (reason) => addRail(rank, reason));
+    addRails(point, created, rank, reasons);
 
     // Only what could be restored counts toward the rules: a failed or foreign point protects nothing.
     const eligible = point.managedByUs && point.state === 'available' && Number.isFinite(created);
@@ -138,74 +185,84 @@ export function planRetention(input: RetentionPlanInput): RetentionPlan {
     if (newestAvailable < 0) newestAvailable = rank;
     if (newestVerified < 0 && point.verified) newestVerified = rank;
 
-    if (eligibleSeen < keepLast) addRule(rank, `keepLast ${keepLast}`);
+    if (eligibleSeen < keepLast) reasons.addRule(rank, `keepLast ${keepLast}`);
     eligibleSeen++;
-
-    if (tiers.length > 0) {
-      const localDay = calendar.localDay(created);
-      for (const tier of tiers) {
-        if (tier.seen.size >= tier.periods) continue;
-        const period = tier.periodOf(localDay);
-        if (period === tier.lastPeriod || tier.seen.has(period)) continue;
-        // Walking newest first, the first point met in a period is that period's newest.
-        tier.seen.add(period);
-        tier.lastPeriod = period;
-        addRule(rank, `${tier.name} ${tier.label(period)}`);
-      }
-    }
+    if (tiers.length > 0) addTiers(tiers, calendar.localDay(created), rank, reasons);
 
     const age = nowMs - created;
-    if (age < minAgeMs) addRule(rank, `minAgeDays ${rules.minAgeDays ?? 0}`);
-    if (age > maxAgeMs) expiredOn[rank] = dayLabelUtc(created + maxAgeMs);
+    if (age < minAgeMs) reasons.addRule(rank, `minAgeDays ${rules.minAgeDays ?? 0}`);
+    if (age > maxAgeMs) reasons.expiredOn[rank] = dayLabelUtc(created + maxAgeMs);
   }
-  if (newestVerified >= 0) addRail(newestVerified, 'newest verified');
-  else if (newestAvailable >= 0) addRail(newestAvailable, 'newest available (none verified)');
+  if (newestVerified >= 0) reasons.addRail(newestVerified, 'newest verified');
+  else if (newestAvailable >= 0)
+    reasons.addRail(newestAvailable, 'newest available (none verified)');
+  return managedCount;
+}
 
-  const decisions: RetentionDecision[] = new Array<RetentionDecision>(count);
-  let deleted = 0;
-  for (let rank = 0; rank < count; rank++) {
+/** Keeps the point at `rank` for each tier whose period (of its local day) has no newer point. */
+function addTiers(tiers: Tier[], localDay: number, rank: number, reasons: RankedReasons): void {
+  for (const tier of tiers) {
+    if (tier.seen.size >= tier.periods) continue;
+    const period = tier.periodOf(localDay);
+    if (period === tier.lastPeriod || tier.seen.has(period)) continue;
+    // Walking newest first, the first point met in a period is that period's newest.
+    tier.seen.add(period);
+    tier.lastPeriod = period;
+    reasons.addRule(rank, `${tier.name} ${tier.label(period)}`);
+  }
+}
+
+/** A rail keeps whatever else holds; then maxAgeDays deletes; then any rule keeps. */
+function decide(
+  points: readonly RetentionCandidate[],
+  order: readonly number[],
+  reasons: RankedReasons,
+): RetentionDecision[] {
+  const decisions: RetentionDecision[] = new Array<RetentionDecision>(points.length);
+  for (let rank = 0; rank < points.length; rank++) {
     const id = points[order[rank]!]!.id;
-    const rails = railReasons[rank];
-    const kept = ruleReasons[rank];
-    const expired = expiredOn[rank];
+    const rails = reasons.rails[rank];
+    const kept = reasons.rules[rank];
+    const expired = reasons.expiredOn[rank];
     if (rails) {
       decisions[rank] = { id, action: 'keep', reasons: kept ? [...rails, ...kept] : rails };
     } else if (expired !== undefined) {
       decisions[rank] = { id, action: 'delete', reasons: [`expired ${expired}`] };
-      deleted++;
     } else if (kept) {
       decisions[rank] = { id, action: 'keep', reasons: kept };
     } else {
       decisions[rank] = { id, action: 'delete', reasons: [noRuleKeeps] };
-      deleted++;
     }
   }
+  return decisions;
+}
 
-  const blockedByFraction = !input.force && deleted > maxDeleteFraction * managedCount;
-  if (blockedByFraction) {
-    const limit = `fraction limit ${formatPercent(maxDeleteFraction)}`;
-    for (const decision of decisions) {
-      if (decision.action !== 'delete') continue;
-      decision.action = 'keep';
-      decision.reasons = [limit, ...decision.reasons];
-    }
-    deleted = 0;
+/** The fraction limit keeps every point the plan would delete, saying so first. */
+function keepDeletions(decisions: RetentionDecision[], limit: string): void {
+  for (const decision of decisions) {
+    if (decision.action !== 'delete') continue;
+    decision.action = 'keep';
+    decision.reasons = [limit, ...decision.reasons];
   }
-  return { decisions, kept: count - deleted, deleted, blockedByFraction };
 }
 
 /** The rails: reasons to keep a point that no rule or configuration can override. */
-function railsFor(point: RetentionCandidate, created: number, add: (reason: string) => void): void {
-  if (!point.managedByUs) add('not managed by this product');
-  if (point.state !== 'available') add(`not available (${point.state})`);
-  if (!Number.isFinite(created)) add(`malformed createdAt="${point.createdAt}"`);
-  if (point.locked) add('locked');
-  if (point.legalHold) add('legal hold');
-  if (point.backsImage) add('backs a registered image');
-  for (const problem of point.problems ?? []) add(problem);
+function addRails(
+  point: RetentionCandidate,
+  created: number,
+  rank: number,
+  reasons: RankedReasons,
+): void {
+  if (!point.managedByUs) reasons.addRail(rank, 'not managed by this product');
+  if (point.state !== 'available') reasons.addRail(rank, `not available (${point.state})`);
+  if (!Number.isFinite(created)) reasons.addRail(rank, `malformed createdAt="${point.createdAt}"`);
+  if (point.locked) reasons.addRail(rank, 'locked');
+  if (point.legalHold) reasons.addRail(rank, 'legal hold');
+  if (point.backsImage) reasons.addRail(rank, 'backs a registered image');
+  for (const problem of point.problems ?? []) reasons.addRail(rank, problem);
   const tag = point.expiresAtTag;
   if (tag !== undefined && !isWellFormedExpiresAt(tag)) {
-    add(`malformed tag backup:expires-at="${tag}"`);
+    reasons.addRail(rank, `malformed tag backup:expires-at="${tag}"`);
   }
 }
 
