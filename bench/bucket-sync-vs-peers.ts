@@ -16,25 +16,21 @@
  *   npm run bench:bucket-sync -- [--objects 10000] [--changed 0.01] [--tools aws,rclone,product]
  *                                [--rclone-variants default,checksum,server-modtime]
  */
-import {
-  CreateBucketCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-  PutBucketTaggingCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pLimit from 'p-limit';
-import { ensureMotoInstalled, startMoto, startTestCloud } from '../emulator/index.js';
-import type { RequestCounts } from '../emulator/index.js';
-import { findExecutable, GNU_TIME, runMeasured, type Measured } from './peers/measure.js';
+import {
+  ensureMotoInstalled,
+  startMoto,
+  startTestCloud,
+  type TestCloud,
+} from '../emulator/index.js';
+import { BenchBuckets } from './peers/buckets.js';
+import { findExecutable, GNU_TIME, runMeasured } from './peers/measure.js';
 import { changes, objectBody, objectKeys } from './peers/objects.js';
+import { printReport, type Result } from './peers/report.js';
 import {
   awsCliTool,
   PRODUCT_POLICY,
@@ -62,15 +58,24 @@ if (!Number.isInteger(objectCount) || objectCount < 1) throw new Error('--object
 if (!(changedFraction > 0 && changedFraction <= 1)) throw new Error('--changed: in (0, 1]');
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_REGION = 'us-east-1';
-const DESTINATION_REGION = 'us-west-2';
-const SOURCE_BUCKET = 'bench-sync-source';
+const LAYOUT = {
+  sourceBucket: 'bench-sync-source',
+  sourceRegion: 'us-east-1',
+  destinationRegion: 'us-west-2',
+};
 const PHASES = [
   { id: 'full', title: 'initial full sync' },
   { id: 'nochange', title: 'sync with no change' },
   { id: 'changed', title: `sync after ${changedFraction * 100}% of the objects changed` },
 ] as const;
-type PhaseId = (typeof PHASES)[number]['id'];
+type Phase = (typeof PHASES)[number];
+
+/** What the phases run against: the counting test cloud, the buckets, the tools' context. */
+interface Bench {
+  cloud: TestCloud;
+  buckets: BenchBuckets;
+  context: SyncContext;
+}
 
 const RCLONE_VARIANTS: Record<string, { label: string; flags: string[] }> = {
   default: { label: '(defaults: size+modtime)', flags: [] },
@@ -80,334 +85,157 @@ const RCLONE_VARIANTS: Record<string, { label: string; flags: string[] }> = {
 
 // --------------------------------------------------------------------------------- the tools
 
-const tools: SyncTool[] = [];
-if (wantedTools.has('product'))
-  tools.push(
-    productTool('bench-dst-product', {
-      repoRoot,
-      tagSource: () => tagSourceBucket(),
-    }),
-  );
-if (wantedTools.has('aws')) tools.push(awsCliTool('bench-dst-awscli'));
-if (wantedTools.has('rclone'))
-  for (const variant of (values['rclone-variants'] ?? '').split(',').filter(Boolean)) {
-    const spec = RCLONE_VARIANTS[variant];
-    if (!spec) throw new Error(`--rclone-variants: unknown "${variant}"`);
-    tools.push(rcloneTool(`bench-dst-rclone-${variant}`, spec));
-  }
-
-console.log(`bucket sync benchmark: ${objectCount} objects, ${changedFraction * 100}% changed`);
-for (const tool of tools) {
-  console.log(
-    tool.unavailable
-      ? `  - ${tool.name}: SKIPPED, ${tool.unavailable}`
-      : `  - ${tool.name}: ${tool.version}`,
-  );
-}
-if (!findExecutable(GNU_TIME))
-  console.log(
-    `  (GNU time not found at ${GNU_TIME}: peak RSS not measured; apt-get install -y time)`,
-  );
-const runnable = tools.filter((tool) => tool.unavailable === undefined);
-
-// ------------------------------------------------------------------------------ the emulator
-
-await ensureMotoInstalled();
-const moto = await startMoto();
-const cloud = await startTestCloud({ upstream: moto.endpoint });
-const workDir = mkdtempSync(join(tmpdir(), 'bench-bucket-sync-'));
-/** Setup and checks talk to moto directly: they are not counted. */
-const direct = (region: string) =>
-  new S3Client({
-    region,
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-  });
-const sourceS3 = direct(SOURCE_REGION);
-const destinationS3 = direct(DESTINATION_REGION);
-
-async function tagSourceBucket(): Promise<void> {
-  await sourceS3.send(
-    new PutBucketTaggingCommand({
-      Bucket: SOURCE_BUCKET,
-      Tagging: { TagSet: [{ Key: 'backup:policy', Value: PRODUCT_POLICY }] },
-    }),
-  );
+/** The tools asked for (--tools, --rclone-variants); `tagSource` opts the source in for the product. */
+function selectTools(tagSource: () => Promise<void>): SyncTool[] {
+  const tools: SyncTool[] = [];
+  if (wantedTools.has('product'))
+    tools.push(productTool('bench-dst-product', { repoRoot, tagSource }));
+  if (wantedTools.has('aws')) tools.push(awsCliTool('bench-dst-awscli'));
+  if (wantedTools.has('rclone'))
+    for (const variant of (values['rclone-variants'] ?? '').split(',').filter(Boolean)) {
+      const spec = RCLONE_VARIANTS[variant];
+      if (!spec) throw new Error(`--rclone-variants: unknown "${variant}"`);
+      tools.push(rcloneTool(`bench-dst-rclone-${variant}`, spec));
+    }
+  return tools;
 }
 
-async function putAll(entries: { key: string; body: Buffer }[]): Promise<void> {
-  const limit = pLimit(32);
-  await Promise.all(
-    entries.map(({ key, body }) =>
-      limit(() =>
-        sourceS3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: key, Body: body })),
-      ),
-    ),
-  );
-}
-
-/** Key → ETag of every current object under `prefix`, straight from moto. */
-async function listing(
-  client: S3Client,
-  bucket: string,
-  prefix: string,
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  let token: string | undefined;
-  for (let page = 0; page < 100_000; page++) {
-    const answer = await client.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: prefix,
-        ...(token ? { ContinuationToken: token } : {}),
-      }),
+function printTools(tools: readonly SyncTool[]): void {
+  console.log(`bucket sync benchmark: ${objectCount} objects, ${changedFraction * 100}% changed`);
+  for (const tool of tools) {
+    console.log(
+      tool.unavailable
+        ? `  - ${tool.name}: SKIPPED, ${tool.unavailable}`
+        : `  - ${tool.name}: ${tool.version}`,
     );
-    for (const item of answer.Contents ?? [])
-      found.set(item.Key!.slice(prefix.length), item.ETag ?? '');
-    token = answer.NextContinuationToken;
-    if (!answer.IsTruncated || !token) break;
   }
-  return found;
-}
-
-/** How many versions (noncurrent included) the destination holds under `prefix`. */
-async function versionCount(client: S3Client, bucket: string, prefix: string): Promise<number> {
-  let count = 0;
-  let keyMarker: string | undefined;
-  let versionMarker: string | undefined;
-  for (let page = 0; page < 100_000; page++) {
-    const answer = await client.send(
-      new ListObjectVersionsCommand({
-        Bucket: bucket,
-        Prefix: prefix,
-        ...(keyMarker ? { KeyMarker: keyMarker } : {}),
-        ...(versionMarker ? { VersionIdMarker: versionMarker } : {}),
-      }),
+  if (!findExecutable(GNU_TIME))
+    console.log(
+      `  (GNU time not found at ${GNU_TIME}: peak RSS not measured; apt-get install -y time)`,
     );
-    count += (answer.Versions ?? []).length;
-    keyMarker = answer.NextKeyMarker;
-    versionMarker = answer.NextVersionIdMarker;
-    if (!answer.IsTruncated || !keyMarker) break;
-  }
-  return count;
-}
-
-/** "ok" or what differs between the source and the tool's copy of it. */
-function compare(source: Map<string, string>, copy: Map<string, string>): string {
-  let missing = 0;
-  let stale = 0;
-  let extra = 0;
-  const samples: string[] = [];
-  for (const [key, etag] of source) {
-    const copied = copy.get(key);
-    if (copied === undefined) missing++;
-    else if (copied !== etag) stale++;
-    else continue;
-    if (samples.length < 2) samples.push(JSON.stringify(key));
-  }
-  for (const key of copy.keys()) if (!source.has(key)) extra++;
-  if (missing + stale + extra === 0) return 'ok';
-  return (
-    [missing && `${missing} missing`, stale && `${stale} stale`, extra && `${extra} extra`]
-      .filter(Boolean)
-      .join(', ') + (samples.length ? ` (e.g. ${samples.join(', ')})` : '')
-  );
 }
 
 // ------------------------------------------------------------------------------- the phases
 
-interface Result {
-  tool: string;
-  phase: PhaseId;
-  measured: Measured;
-  counts: RequestCounts;
-  s3Requests: number;
-  otherRequests: number;
-  check: string;
-  versions: number;
+/**
+ * The source's objects, every tool's destination, each runnable tool prepared, the product's
+ * baseline measured; returns the source's keys and that baseline.
+ */
+async function setUp(
+  buckets: BenchBuckets,
+  tools: readonly SyncTool[],
+  runnable: readonly SyncTool[],
+  context: SyncContext,
+): Promise<{ keys: string[]; productBaselineMiB: number | undefined }> {
+  const keys = objectKeys(objectCount);
+  const started = performance.now();
+  await buckets.createSource();
+  await buckets.putAll(keys.map((key) => ({ key, body: objectBody(key, 0) })));
+  for (const tool of tools) await buckets.createDestination(tool.destinationBucket);
+  for (const tool of runnable) await tool.prepare?.(context);
+  const productBaselineMiB = await productBaseline(runnable);
+  console.log(
+    `source s3://${LAYOUT.sourceBucket} (${LAYOUT.sourceRegion}): ${objectCount} objects written in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)}s; destinations in ${LAYOUT.destinationRegion}, versioned\n`,
+  );
+  return { keys, productBaselineMiB };
 }
-const results: Result[] = [];
-let productBaselineMiB: number | undefined;
-const context: SyncContext = {
-  endpoint: cloud.endpoint,
-  sourceBucket: SOURCE_BUCKET,
-  sourceRegion: SOURCE_REGION,
-  destinationRegion: DESTINATION_REGION,
-  workDir,
-  repoRoot,
-  timeoutMs,
-};
+
+/** The product's fixed cost: Node, tsx compiling the CLI, the SDK clients it loads. */
+async function productBaseline(runnable: readonly SyncTool[]): Promise<number | undefined> {
+  if (!runnable.some((tool) => tool.name.includes('(product)'))) return undefined;
+  const help = await runMeasured(
+    productNode(repoRoot),
+    [join(repoRoot, 'bin', 'backupctl.js'), '--help'],
+    { env: { PATH: process.env.PATH }, timeoutMs: 120_000, cwd: repoRoot },
+  );
+  return help.peakRssKiB === undefined ? undefined : help.peakRssKiB / 1024;
+}
+
+/** Before the `changed` phase: rewrite some objects, strictly newer than the last sync. */
+async function changeObjects(buckets: BenchBuckets, keys: string[]): Promise<void> {
+  // Last-modified times have one-second resolution: make the rewrite strictly newer.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const changed = changes(keys, changedFraction);
+  await buckets.putAll(changed);
+  console.log(
+    `rewrote ${changed.length} objects (${changed.filter((c) => c.sameSize).length} same size, ` +
+      `${changed.filter((c) => !c.sameSize).length} new size)`,
+  );
+}
+
+/** One tool's sync in one phase: counted, timed, its destination checked. */
+async function runTool(
+  bench: Bench,
+  tool: SyncTool,
+  phase: Phase,
+  source: Map<string, string>,
+): Promise<Result> {
+  bench.cloud.reset();
+  const measured = await tool.run(bench.context, phase.id);
+  const counts = bench.cloud.counts();
+  const s3Requests = counts.byService.s3 ?? 0;
+  const { check, versions } = await bench.buckets.check(tool.destinationBucket, source);
+  console.log(
+    `${phase.id.padEnd(8)} ${tool.name}: exit ${measured.exitCode}${measured.timedOut ? ' (timed out)' : ''}, ` +
+      `${counts.total} requests, ${measured.wallSeconds.toFixed(1)}s, destination ${check}, ${versions} versions`,
+  );
+  if (measured.exitCode !== 0 || measured.timedOut)
+    console.log(
+      `    stderr: ${tail(measured.stderr) || '(empty)'}\n    stdout: ${tail(measured.stdout, 3)}`,
+    );
+  return {
+    tool: tool.name,
+    phase: phase.id,
+    measured,
+    counts,
+    s3Requests,
+    otherRequests: counts.total - s3Requests,
+    check,
+    versions,
+  };
+}
+
+/** Set-up, then every phase with every runnable tool in turn. */
+async function runPhases(
+  bench: Bench,
+  tools: readonly SyncTool[],
+  runnable: readonly SyncTool[],
+): Promise<{ results: Result[]; productBaselineMiB: number | undefined }> {
+  const { keys, productBaselineMiB } = await setUp(bench.buckets, tools, runnable, bench.context);
+  const results: Result[] = [];
+  for (const phase of PHASES) {
+    if (phase.id === 'changed') await changeObjects(bench.buckets, keys);
+    const source = await bench.buckets.sourceListing();
+    for (const tool of runnable) results.push(await runTool(bench, tool, phase, source));
+  }
+  return { results, productBaselineMiB };
+}
 
 function tail(text: string, lines = 6): string {
   return text.trim().split('\n').slice(-lines).join('\n    ');
 }
 
-try {
-  const keys = objectKeys(objectCount);
-  let started = performance.now();
-  await sourceS3.send(new CreateBucketCommand({ Bucket: SOURCE_BUCKET }));
-  await putAll(keys.map((key) => ({ key, body: objectBody(key, 0) })));
-  for (const tool of tools) {
-    await destinationS3.send(
-      new CreateBucketCommand({
-        Bucket: tool.destinationBucket,
-        CreateBucketConfiguration: { LocationConstraint: DESTINATION_REGION },
-      }),
-    );
-    await destinationS3.send(
-      new PutBucketVersioningCommand({
-        Bucket: tool.destinationBucket,
-        VersioningConfiguration: { Status: 'Enabled' },
-      }),
-    );
-  }
-  for (const tool of runnable) await tool.prepare?.(context);
-  if (runnable.some((tool) => tool.name.includes('(product)'))) {
-    // The product's fixed cost: Node, tsx compiling the CLI, the SDK clients it loads.
-    const help = await runMeasured(
-      productNode(repoRoot),
-      [join(repoRoot, 'bin', 'backupctl.js'), '--help'],
-      { env: { PATH: process.env.PATH }, timeoutMs: 120_000, cwd: repoRoot },
-    );
-    productBaselineMiB = help.peakRssKiB === undefined ? undefined : help.peakRssKiB / 1024;
-  }
-  console.log(
-    `source s3://${SOURCE_BUCKET} (${SOURCE_REGION}): ${objectCount} objects written in ` +
-      `${((performance.now() - started) / 1000).toFixed(1)}s; destinations in ${DESTINATION_REGION}, versioned\n`,
-  );
+// ------------------------------------------------------------------------------------ the run
 
-  for (const phase of PHASES) {
-    if (phase.id === 'changed') {
-      // Last-modified times have one-second resolution: make the rewrite strictly newer.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      const changed = changes(keys, changedFraction);
-      await putAll(changed);
-      console.log(
-        `rewrote ${changed.length} objects (${changed.filter((c) => c.sameSize).length} same size, ` +
-          `${changed.filter((c) => !c.sameSize).length} new size)`,
-      );
-    }
-    const source = await listing(sourceS3, SOURCE_BUCKET, '');
-    for (const tool of runnable) {
-      cloud.reset();
-      started = performance.now();
-      const measured = await tool.run(context, phase.id);
-      const counts = cloud.counts();
-      const s3Requests = counts.byService.s3 ?? 0;
-      const check = compare(
-        source,
-        await listing(destinationS3, tool.destinationBucket, `${SOURCE_BUCKET}/`),
-      );
-      const versions = await versionCount(
-        destinationS3,
-        tool.destinationBucket,
-        `${SOURCE_BUCKET}/`,
-      );
-      results.push({
-        tool: tool.name,
-        phase: phase.id,
-        measured,
-        counts,
-        s3Requests,
-        otherRequests: counts.total - s3Requests,
-        check,
-        versions,
-      });
-      console.log(
-        `${phase.id.padEnd(8)} ${tool.name}: exit ${measured.exitCode}${measured.timedOut ? ' (timed out)' : ''}, ` +
-          `${counts.total} requests, ${measured.wallSeconds.toFixed(1)}s, destination ${check}, ${versions} versions`,
-      );
-      if (measured.exitCode !== 0 || measured.timedOut)
-        console.log(
-          `    stderr: ${tail(measured.stderr) || '(empty)'}\n    stdout: ${tail(measured.stdout, 3)}`,
-        );
-    }
-  }
+// Tagging runs in the product's prepare(), once `buckets` below exists.
+const tools = selectTools(() => buckets.tagSource(PRODUCT_POLICY));
+printTools(tools);
+const runnable = tools.filter((tool) => tool.unavailable === undefined);
+
+await ensureMotoInstalled();
+const moto = await startMoto();
+const cloud = await startTestCloud({ upstream: moto.endpoint });
+const workDir = mkdtempSync(join(tmpdir(), 'bench-bucket-sync-'));
+const buckets = new BenchBuckets(moto.endpoint, LAYOUT);
+const context: SyncContext = { endpoint: cloud.endpoint, ...LAYOUT, workDir, repoRoot, timeoutMs };
+let run: { results: Result[]; productBaselineMiB: number | undefined };
+try {
+  run = await runPhases({ cloud, buckets, context }, tools, runnable);
 } finally {
   await cloud.stop();
   await moto.stop();
   rmSync(workDir, { recursive: true, force: true });
 }
 
-// ------------------------------------------------------------------------------- the report
-
-const perObject = (requests: number) => (requests / objectCount).toFixed(4);
-function topOperations(counts: RequestCounts, count = 6): string {
-  return Object.entries(counts.byOperation)
-    .filter(([operation]) => operation.startsWith('s3:'))
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([operation, n]) => `${operation.replace(/^s3:/, '')} ${n}`)
-    .join(', ');
-}
-function otherServices(counts: RequestCounts): string {
-  const others = Object.entries(counts.byService).filter(([service]) => service !== 's3');
-  const total = others.reduce((sum, [, n]) => sum + n, 0);
-  return total === 0 ? '0' : `${total} (${others.map(([s, n]) => `${s} ${n}`).join(', ')})`;
-}
-const rss = (result: Result) =>
-  result.measured.peakRssKiB === undefined ? 'n/a' : Math.round(result.measured.peakRssKiB / 1024);
-
-const listingPages = Math.ceil(objectCount / 1000);
-const changedCount = changes(objectKeys(objectCount), changedFraction).length;
-for (const phase of PHASES) {
-  const rows = results.filter((result) => result.phase === phase.id);
-  if (rows.length === 0) continue;
-  console.log(`\n${phase.title}: ${objectCount} objects`);
-  console.table(
-    rows.map((row) => ({
-      tool: row.tool,
-      exit: row.measured.timedOut ? 'timeout' : row.measured.exitCode,
-      'S3 requests': row.s3Requests,
-      'S3 req/object': perObject(row.s3Requests),
-      'S3 operations': topOperations(row.counts),
-      'other services': otherServices(row.counts),
-      'wall s': row.measured.wallSeconds.toFixed(1),
-      'peak RSS MiB': rss(row),
-      'dst = src': row.check,
-      'dst versions': row.versions,
-    })),
-  );
-}
-
-const productName = tools.find((tool) => tool.name.includes('(product)'))?.name;
-const product = (phase: PhaseId) =>
-  results.find((result) => result.phase === phase && result.tool === productName);
-console.log(
-  '\nGoals (issue 4): no-change run ≤ the listing pages (about 2 per 1,000 objects: ' +
-    `${2 * listingPages} for ${objectCount}, ${((2 * listingPages) / objectCount).toFixed(4)}/object); ` +
-    'a changed object costs one copy request plus what verification needs ' +
-    `(${changedCount} changed here: ≈ ${2 * listingPages} + ${changedCount} × (1 + verification)); ` +
-    'peak memory to diff 1,000,000 keys < 100 MB (not measured here).',
-);
-if (productBaselineMiB !== undefined)
-  console.log(
-    `product process baseline (\`backupctl --help\`, Node + tsx + CLI imports): ${Math.round(productBaselineMiB)} MiB peak RSS`,
-  );
-if (!productName || tools.find((tool) => tool.name === productName)?.unavailable) {
-  const reason = tools.find((tool) => tool.name === productName)?.unavailable;
-  console.log(`product: ${reason ?? 'not selected (--tools)'}; no ratios`);
-} else {
-  for (const phaseId of ['nochange', 'changed'] as const) {
-    const mine = product(phaseId);
-    if (!mine) continue;
-    const goal =
-      phaseId === 'nochange'
-        ? `goal ≤ ${2 * listingPages}`
-        : `goal ≈ ${2 * listingPages} + ${changedCount} copies + verification`;
-    console.log(
-      `\n${phaseId}: product ${mine.s3Requests} S3 requests (${perObject(mine.s3Requests)}/object; ${goal}; ` +
-        `CopyObject ${mine.counts.byOperation['s3:CopyObject'] ?? 0}, GetObject ${mine.counts.byOperation['s3:GetObject'] ?? 0}, ` +
-        `HeadObject ${mine.counts.byOperation['s3:HeadObject'] ?? 0}), ${mine.measured.wallSeconds.toFixed(1)}s, ${rss(mine)} MiB`,
-    );
-    for (const peer of results.filter((r) => r.phase === phaseId && r.tool !== productName)) {
-      const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : `${(a / b).toFixed(2)}x`);
-      console.log(
-        `  vs ${peer.tool}: peer/product S3 requests ${ratio(peer.s3Requests, mine.s3Requests)}, ` +
-          `wall ${ratio(peer.measured.wallSeconds, mine.measured.wallSeconds)}, ` +
-          `peak RSS ${ratio(peer.measured.peakRssKiB ?? 0, mine.measured.peakRssKiB ?? 0)}`,
-      );
-    }
-  }
-}
+printReport({ phases: PHASES, tools, objectCount, changedFraction, ...run });
