@@ -3,7 +3,7 @@ import type { BackupRunRequest, Pacing } from '../functions/core/run-state/backu
 import type { RunSummary } from '../functions/steps/summarize-run.js';
 import { backupDefinitionFile } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';
-import { runWorkflow, type WorkflowKind } from './workflow-execution.js';
+import { commonRunOptions, runWorkflow, type WorkflowKind } from './workflow-execution.js';
 
 const backupWorkflow: WorkflowKind = {
   label: 'run',
@@ -39,13 +39,8 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunOut
     ...(options.pacing ? { pacing: options.pacing } : {}),
   };
   const { output, stateTransitions } = await runWorkflow<RunSummary>(backupWorkflow, {
-    runId: options.runId,
-    region: config.primaryRegion,
+    ...commonRunOptions(options),
     request,
-    local: options.local,
-    catalogTable: options.catalogTable,
-    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
-    ...(options.progress ? { progress: options.progress } : {}),
   });
   return { summary: output, ...(stateTransitions !== undefined ? { stateTransitions } : {}) };
 }

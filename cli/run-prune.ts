@@ -7,7 +7,7 @@ import { previewPrune, type PrunePreview } from '../functions/steps/preview-prun
 import type { PruneSummary } from '../functions/steps/summarize-prune.js';
 import { pruneDefinitionFile } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';
-import { runWorkflow, type WorkflowKind } from './workflow-execution.js';
+import { commonRunOptions, runWorkflow, type WorkflowKind } from './workflow-execution.js';
 
 const pruneWorkflow: WorkflowKind = {
   label: 'prune',
@@ -32,13 +32,8 @@ export interface PruneRunOptions {
 /** One prune: in-process with the real handlers (--local), or on the deployed state machine. */
 export async function runPrune(options: PruneRunOptions): Promise<PruneSummary> {
   const { output } = await runWorkflow<PruneSummary>(pruneWorkflow, {
-    runId: options.runId,
-    region: options.config.primaryRegion,
+    ...commonRunOptions(options),
     request: pruneRequest(options),
-    local: options.local,
-    catalogTable: options.catalogTable,
-    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
-    ...(options.progress ? { progress: options.progress } : {}),
   });
   return output;
 }

@@ -8,7 +8,7 @@ import { restoreTestNetworkEnvironment } from '../functions/environment/restore-
 import type { RestoreTestSummary } from '../functions/steps/summarize-restore-test.js';
 import { restoreTestDefinitionFile } from '../statemachines/definitions.js';
 import type { Progress } from './progress.js';
-import { runWorkflow, type WorkflowKind } from './workflow-execution.js';
+import { commonRunOptions, runWorkflow, type WorkflowKind } from './workflow-execution.js';
 
 const restoreTestWorkflow: WorkflowKind = {
   label: 'restore test',
@@ -52,14 +52,9 @@ export async function runRestoreTest(
     ...(options.options ? { options: options.options } : {}),
   };
   const { output, stateTransitions } = await runWorkflow<RestoreTestSummary>(restoreTestWorkflow, {
-    runId: options.runId,
-    region: config.primaryRegion,
+    ...commonRunOptions(options),
     request,
-    local: options.local,
-    catalogTable: options.catalogTable,
     ...(options.local ? { environment: localNetwork(options.network ?? {}) } : {}),
-    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
-    ...(options.progress ? { progress: options.progress } : {}),
   });
   return { summary: output, ...(stateTransitions !== undefined ? { stateTransitions } : {}) };
 }

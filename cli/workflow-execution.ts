@@ -84,6 +84,25 @@ export interface WorkflowKind {
   environmentVariable: string;
 }
 
+/** What every CLI run of a workflow passes on from its options: where, who, and how to report. */
+export function commonRunOptions(options: {
+  config: { primaryRegion: string };
+  runId: string;
+  local: boolean;
+  catalogTable: string;
+  stateMachineArn?: string;
+  progress?: Progress;
+}) {
+  return {
+    runId: options.runId,
+    region: options.config.primaryRegion,
+    local: options.local,
+    catalogTable: options.catalogTable,
+    ...(options.stateMachineArn ? { stateMachineArn: options.stateMachineArn } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  };
+}
+
 /**
  * One execution of a workflow: in-process with the real handlers (`local`), or on the deployed
  * state machine. Local runs also report their state transitions.

@@ -1,15 +1,9 @@
 import type { Readable } from 'node:stream';
+import type { ObjectEntry } from '../core/object-sync.js';
 import type { Tags } from '../core/tag-keys.js';
 
-/** One listed object (ListObjectsV2), in S3's key order. */
-export interface ListedObject {
-  key: string;
-  size: number;
-  etag: string;
-  lastModified: string;
-  checksumAlgorithm?: string;
-  storageClass?: string;
-}
+/** One listed object (ListObjectsV2), in S3's key order: what the sync's merge-join reads. */
+export type ListedObject = ObjectEntry;
 
 export interface ObjectChecksum {
   algorithm: string;

@@ -48,6 +48,15 @@ export function backupBucketsOf(
   return { defaults, all };
 }
 
+/** The ARNs of the backup buckets, and of every object in them. */
+export function backupBucketArns(targets: readonly BackupBucketTarget[]): {
+  buckets: string[];
+  objects: string[];
+} {
+  const buckets = targets.map((target) => bucketArn(target.bucketName));
+  return { buckets, objects: buckets.map((arn) => `${arn}/*`) };
+}
+
 /**
  * The S3 and KMS permissions of the bucket-copy steps (functions/adapters/s3-object-store.ts),
  * each granted to one function's role with the cdk-nag acknowledgement of its wildcards.
@@ -140,13 +149,8 @@ export class BucketCopyAccess {
   grantWriteCopies(fn: BackupFunction): void {
     const targets = this.scope.backupBuckets.all;
     if (targets.length === 0) return;
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: targets.map((target) => bucketArn(target.bucketName)),
-      }),
-    );
-    const objects = targets.map((target) => `${bucketArn(target.bucketName)}/*`);
+    const { buckets, objects } = backupBucketArns(targets);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: buckets }));
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: [

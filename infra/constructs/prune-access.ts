@@ -2,9 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ManagedByValue, TagKeys } from '../../functions/core/tag-keys.js';
 import { acknowledge, wildcardResource } from '../nag.js';
-import { bucketArn } from './backup-bucket.js';
 import type { BackupFunction } from './backup-function.js';
-import { BucketCopyAccess } from './bucket-copy-access.js';
+import { backupBucketArns, BucketCopyAccess } from './bucket-copy-access.js';
 import { Ec2DescribeAccess } from './ec2-describe-access.js';
 import type { RecoveryPointScope } from './recovery-point-scope.js';
 import { ec2Arn, RESOURCE_TAGGED_MANAGED } from './image-access.js';
@@ -126,13 +125,13 @@ export class PruneAccess {
   grantExpireBucketRuns(fn: BackupFunction): void {
     const targets = this.scope.backupBuckets.all;
     if (targets.length === 0) return;
+    const { buckets, objects } = backupBucketArns(targets);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:ListBucket', 's3:ListBucketVersions'],
-        resources: targets.map((target) => bucketArn(target.bucketName)),
+        resources: buckets,
       }),
     );
-    const objects = targets.map((target) => `${bucketArn(target.bucketName)}/*`);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: [
