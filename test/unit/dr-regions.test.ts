@@ -14,21 +14,19 @@ describe('drRegionsOf', () => {
 });
 
 describe('drRegionsOfConfig', () => {
+  const policy = (keepLast: number, regions: string[]) => ({
+    schedule: 'rate(1 day)',
+    retention: { keepLast },
+    copyTo: regions.map((region) => ({ region })),
+  });
+
   it('gathers the copyTo regions of every policy', () => {
     const config = parseConfig({
       primaryRegion: 'us-east-1',
       policies: {
-        daily: {
-          schedule: 'cron(0 3 * * ? *)',
-          retention: { daily: 7 },
-          copyTo: [{ region: 'us-west-2' }, { region: 'eu-west-1' }],
-        },
-        weekly: {
-          schedule: 'cron(0 4 ? * SUN *)',
-          retention: { weekly: 4 },
-          copyTo: [{ region: 'us-west-2' }],
-        },
-        local: { schedule: 'rate(1 hour)', retention: { keepLast: 3 } },
+        daily: policy(7, ['us-west-2', 'eu-west-1']),
+        weekly: policy(4, ['us-west-2']),
+        local: policy(3, []),
       },
     });
     expect(drRegionsOfConfig(config)).toEqual(['eu-west-1', 'us-west-2']);
