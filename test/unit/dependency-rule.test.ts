@@ -61,4 +61,36 @@ describe('dependency rule', () => {
       await restrictedImports(file, "import { a } from 'node:fs';\nexport const b = a;\n"),
     ).toEqual([expect.stringContaining('no I/O')]);
   });
+
+  it('keeps ports in subfolders independent of adapters too', async () => {
+    expect(
+      await restrictedImports(
+        'functions/ports/errors/x.ts',
+        "import { A } from '../../adapters/a.js';\nexport const b = A;\n",
+      ),
+    ).toEqual([expect.stringContaining('depend on ports')]);
+  });
+});
+
+describe('size rule', () => {
+  const longFunction = `export function long(): number {\n${Array.from({ length: 81 }, (_, i) => `  const v${i} = ${i};`).join('\n')}\n  return 0;\n}\n`;
+
+  async function sizeProblems(filePath: string, code: string): Promise<string[]> {
+    const [result] = await eslint.lintText(code, { filePath });
+    return (result?.messages ?? [])
+      .filter((message) => ['max-lines-per-function', 'max-lines'].includes(message.ruleId ?? ''))
+      .map((message) => message.ruleId ?? '');
+  }
+
+  it('refuses a function over 80 lines outside the tests, and lets a test be long', async () => {
+    expect(await sizeProblems('functions/steps/x.ts', longFunction)).toEqual([
+      'max-lines-per-function',
+    ]);
+    expect(await sizeProblems('test/unit/x.test.ts', longFunction)).toEqual([]);
+  });
+
+  it('refuses a file over 350 lines outside the tests', async () => {
+    const longFile = Array.from({ length: 351 }, (_, i) => `export const v${i} = ${i};`).join('\n');
+    expect(await sizeProblems('infra/constructs/x.ts', `${longFile}\n`)).toEqual(['max-lines']);
+  });
 });
