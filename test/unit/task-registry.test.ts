@@ -67,6 +67,9 @@ describe('the Task registry', () => {
         const file = join(handlersDir, `${handlerFileOf(name)}.ts`);
         expect({ name, exists: existsSync(file) }).toEqual({ name, exists: true });
         expect(readFileSync(file, 'utf8')).toMatch(/export const handler\b/);
+        // ...and a step of the same name that does the work (the handler only wires).
+        const step = join(handlersDir, '..', 'steps', `${handlerFileOf(name)}.ts`);
+        expect({ name, step: existsSync(step) }).toEqual({ name, step: true });
       }
     }
   });
