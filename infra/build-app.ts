@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { BackupConfig } from '../functions/core/config.js';
+import { drRegionsOfConfig } from '../functions/core/dr-regions.js';
 import { configPath, loadConfigFile } from '../functions/config/load-config-file.js';
 import { noncurrentVersionDays } from './constructs/backup-bucket.js';
 import { readSettings, stackNames } from './settings.js';
@@ -44,17 +45,6 @@ export const DEFAULT_CONTEXT: Readonly<Record<string, unknown>> = {
   '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
 };
 
-/** Every distinct region any policy copies to, in a stable order. */
-export function drRegionsOf(config: BackupConfig): string[] {
-  return [
-    ...new Set(
-      Object.values(config.policies).flatMap((policy) =>
-        policy.copyTo.map((target) => target.region),
-      ),
-    ),
-  ].sort();
-}
-
 /**
  * Builds the whole CDK app from a configuration: the stateful stack and the stateless stack in
  * the primary region, and one DR stack per copy region. Throws ConfigError (every problem listed
@@ -78,7 +68,7 @@ export function buildApp(options: BuildAppOptions = {}): BackupApp {
       'Backup orchestrator: primary KMS key, recovery-point catalog, image export bucket (retained)',
   });
 
-  const drRegions = drRegionsOf(config);
+  const drRegions = drRegionsOfConfig(config);
   const dr: Record<string, DrRegionStack> = {};
   for (const region of drRegions) {
     dr[region] = new DrRegionStack(app, stackNames.dr(settings.prefix, region), {

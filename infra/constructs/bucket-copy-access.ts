@@ -1,6 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { drRegionsOf } from '../../functions/core/dr-regions.js';
 import { acknowledge, wildcardResource } from '../nag.js';
 import type { BackupFunction } from './backup-function.js';
 import { backupBucketName, bucketArn, MANIFESTS_PREFIX } from './backup-bucket.js';
@@ -210,10 +211,9 @@ export class BucketCopyAccess {
    * workflow (prune-access.ts) to read manifests.
    */
   grantUseBackupKeys(fn: BackupFunction, actions: string[]): void {
-    const regions = this.scope.backupBuckets.all.map((target) => target.region);
+    const distinct = drRegionsOf(this.scope.backupBuckets.all);
     const alias = this.scope.drKeyAlias;
     const stack = Stack.of(fn);
-    const distinct = [...new Set(regions)].sort();
     const keys = distinct.map((region) =>
       stack.formatArn({ service: 'kms', region, resource: 'key', resourceName: '*' }),
     );

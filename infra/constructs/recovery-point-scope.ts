@@ -1,4 +1,5 @@
 import type { IConstruct } from 'constructs';
+import { drRegionsOf } from '../../functions/core/dr-regions.js';
 import { backupBucketsOf, type BackupBuckets } from './bucket-copy-access.js';
 import type { ExportDestinationRef } from './export-destination.js';
 import type { CopyKeyTarget } from './snapshot-access.js';
@@ -40,7 +41,7 @@ export function recoveryPointScope(
     exportDestination: ExportDestinationRef;
   },
 ): RecoveryPointScope {
-  const drRegions = [...new Set(props.copyTargets.map((target) => target.region))].sort();
+  const drRegions = drRegionsOf(props.copyTargets);
   return {
     primaryRegion: props.primaryRegion,
     drRegions,
