@@ -15,7 +15,8 @@ describe('the batch poll loop', () => {
       loop = recordPoll(loop, false, pacing).loop;
       intervals.push(loop.nextPollSeconds);
     }
-    expect(intervals).toEqual([10, 15, 23, 34, 51, 60, 60]);
+    // The last wait is cut to land on maxWaitSeconds (193 s waited, 200 s allowed): ADR 0011.
+    expect(intervals).toEqual([10, 15, 23, 34, 51, 60, 7]);
   });
 
   it('counts the time waited and times out once it reaches maxWaitSeconds', () => {
@@ -28,7 +29,7 @@ describe('the batch poll loop', () => {
     }
     expect(loop.waitedSeconds).toBeGreaterThanOrEqual(200);
     expect(loop.settled).toBe(true);
-    // waited after each poll: 0, 10, 25, 48, 82, 133, 193, 253
+    // waited after each poll: 0, 10, 25, 48, 82, 133, 193, 200 (the last wait cut to the deadline)
     expect(polls).toBe(8);
   });
 

@@ -16,8 +16,17 @@ export const PacingSchema = z.object({
   copySnapshotsPerSecond: z.number().positive().default(2),
   /** Volumes per batch: one Map iteration (one child execution in AWS) and one poll loop each. */
   batchSize: z.int().min(1).max(500).default(50),
+  /** The first wait of a poll loop, and the constant part of every later one (ADR 0011). */
   firstPollSeconds: z.int().min(0).default(15),
-  maxPollSeconds: z.int().min(0).default(300),
+  /**
+   * Each later wait adds `pollGrowth - 1` times the time already waited, so the interval grows by
+   * this factor per poll: polls grow with the logarithm of the pending time, and a completion is
+   * noticed at most `firstPollSeconds + (pollGrowth - 1) * pending time` late; 1 means a fixed
+   * interval.
+   */
+  pollGrowth: z.number().min(1).max(2).default(1.5),
+  /** The longest wait between two polls: the most a completion is noticed late. */
+  maxPollSeconds: z.int().min(1).max(86_400).default(3600),
   /** How long a batch waits for its snapshots (and again for its copies) before failing them. */
   maxWaitSeconds: z
     .int()
