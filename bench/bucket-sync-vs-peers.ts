@@ -1,20 +1,25 @@
 /**
  * Benchmark: incremental bucket copies, the product's sync against `aws s3 sync` (Debian's
  * awscli) and `rclone sync` (Debian's rclone), on the same emulator endpoint through the
- * counting test cloud. One source bucket (us-east-1) of N small objects with varied keys; one
- * versioned destination bucket (us-west-2) per tool, each written under the prefix
- * `<sourceBucket>/` (the product's layout). Phases, each tool in turn:
+ * counting test cloud. One source bucket (us-east-1) of N small objects with varied keys and a
+ * few multipart-sized ones (above a low multipart threshold that every tool is given, copied in
+ * parts of that size); one versioned destination bucket (us-west-2) per tool, each written
+ * under the prefix `<sourceBucket>/` (the product's layout). Phases, each tool in turn:
  *
- *   1. initial full sync;  2. sync with no change;  3. sync after rewriting 1% of the objects
- *   (half with the same size, half with a new size).
+ *   1. initial full sync;  2. sync with no change;  3. sync after rewriting 1% of the small
+ *   objects (half with the same size, half with a new size);  4. sync after rewriting another 1%
+ *   with the same bytes (same ETag, newer time);  5. sync after rewriting every large object.
  *
  * For each phase and tool: requests by operation (counts zeroed before, read after), requests
- * per object, wall time and peak RSS (every tool is a child process under `/usr/bin/time -v`).
- * After each phase the destination is checked against the source (keys and ETags, read straight
- * from moto). Prints tables and ratios; it asserts nothing.
+ * per object, wall time and peak RSS (every tool is a child process under `/usr/bin/time -v`);
+ * then requests per unchanged object and per changed object (a phase's requests less the
+ * no-change phase's, over the objects it changed), and each peer's against the product's.
+ * After each phase the destination is checked against the source (keys and ETags, or the
+ * bytes' MD5 for a multipart copy, read straight from moto). Prints tables; asserts nothing.
  *
  *   npm run bench:bucket-sync -- [--objects 10000] [--changed 0.01] [--tools aws,rclone,product]
  *                                [--rclone-variants default,checksum,server-modtime]
+ *                                [--large 4] [--large-mib 12] [--multipart-mib 5]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,8 +34,17 @@ import {
 } from '../emulator/index.js';
 import { BenchBuckets } from './peers/buckets.js';
 import { findExecutable, GNU_TIME, runMeasured } from './peers/measure.js';
-import { changes, objectBody, objectKeys } from './peers/objects.js';
-import { printReport, type Result } from './peers/report.js';
+import {
+  changes,
+  largeBody,
+  largeChanges,
+  largeKeys,
+  objectBody,
+  objectKeys,
+  touches,
+  type Change,
+} from './peers/objects.js';
+import { printReport, type PhaseSizes, type Result } from './peers/report.js';
 import {
   awsCliTool,
   PRODUCT_POLICY,
@@ -48,6 +62,9 @@ const { values } = parseArgs({
     tools: { type: 'string', default: 'product,aws,rclone' },
     'rclone-variants': { type: 'string', default: 'default,checksum,server-modtime' },
     'timeout-minutes': { type: 'string', default: '30' },
+    large: { type: 'string', default: '4' },
+    'large-mib': { type: 'string', default: '12' },
+    'multipart-mib': { type: 'string', default: '5' },
   },
 });
 const objectCount = Number(values.objects);
@@ -55,7 +72,15 @@ const changedFraction = Number(values.changed);
 const wantedTools = new Set((values.tools ?? '').split(',').map((t) => t.trim()));
 const timeoutMs = Number(values['timeout-minutes']) * 60_000;
 if (!Number.isInteger(objectCount) || objectCount < 1) throw new Error('--objects: a count ≥ 1');
-if (!(changedFraction > 0 && changedFraction <= 1)) throw new Error('--changed: in (0, 1]');
+if (!(changedFraction > 0 && changedFraction <= 0.5)) throw new Error('--changed: in (0, 0.5]');
+const largeCount = Number(values.large);
+const largeBytes = Number(values['large-mib']) * 2 ** 20;
+const multipartMiB = Number(values['multipart-mib']);
+if (!Number.isInteger(largeCount) || largeCount < 0) throw new Error('--large: a count ≥ 0');
+if (!(Number.isInteger(multipartMiB) && multipartMiB >= 5))
+  throw new Error('--multipart-mib: a whole number ≥ 5 (the product and S3 take no less)');
+if (!(largeBytes > multipartMiB * 2 ** 20))
+  throw new Error('--large-mib: above --multipart-mib, so the large objects are multipart');
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LAYOUT = {
@@ -66,9 +91,20 @@ const LAYOUT = {
 const PHASES = [
   { id: 'full', title: 'initial full sync' },
   { id: 'nochange', title: 'sync with no change' },
-  { id: 'changed', title: `sync after ${changedFraction * 100}% of the objects changed` },
+  { id: 'changed', title: `sync after ${changedFraction * 100}% of the small objects changed` },
+  {
+    id: 'touched',
+    title: `sync after another ${changedFraction * 100}% were rewritten with the same bytes`,
+  },
+  { id: 'changed-large', title: `sync after the ${largeCount} multipart-sized objects changed` },
 ] as const;
 type Phase = (typeof PHASES)[number];
+/** What each phase after the second rewrites before the tools run. */
+const MUTATIONS: Partial<Record<Phase['id'], (keys: string[]) => Change[]>> = {
+  changed: (keys) => changes(keys, changedFraction),
+  touched: (keys) => touches(keys, changedFraction),
+  'changed-large': () => largeChanges(largeKeys(largeCount), largeBytes),
+};
 
 /** What the phases run against: the counting test cloud, the buckets, the tools' context. */
 interface Bench {
@@ -101,7 +137,10 @@ function selectTools(tagSource: () => Promise<void>): SyncTool[] {
 }
 
 function printTools(tools: readonly SyncTool[]): void {
-  console.log(`bucket sync benchmark: ${objectCount} objects, ${changedFraction * 100}% changed`);
+  console.log(
+    `bucket sync benchmark: ${objectCount} small objects, ${changedFraction * 100}% changed; ` +
+      `${largeCount} of ${largeBytes / 2 ** 20} MiB, multipart above ${multipartMiB} MiB`,
+  );
   for (const tool of tools) {
     console.log(
       tool.unavailable
@@ -131,11 +170,14 @@ async function setUp(
   const started = performance.now();
   await buckets.createSource();
   await buckets.putAll(keys.map((key) => ({ key, body: objectBody(key, 0) })));
+  for (const key of largeKeys(largeCount))
+    await buckets.putAll([{ key, body: largeBody(key, 0, largeBytes) }]);
   for (const tool of tools) await buckets.createDestination(tool.destinationBucket);
   for (const tool of runnable) await tool.prepare?.(context);
   const productBaselineMiB = await productBaseline(runnable);
   console.log(
-    `source s3://${LAYOUT.sourceBucket} (${LAYOUT.sourceRegion}): ${objectCount} objects written in ` +
+    `source s3://${LAYOUT.sourceBucket} (${LAYOUT.sourceRegion}): ${objectCount} small and ` +
+      `${largeCount} of ${largeBytes / 2 ** 20} MiB (multipart above ${multipartMiB} MiB) written in ` +
       `${((performance.now() - started) / 1000).toFixed(1)}s; destinations in ${LAYOUT.destinationRegion}, versioned\n`,
   );
   return { keys, productBaselineMiB };
@@ -152,15 +194,14 @@ async function productBaseline(runnable: readonly SyncTool[]): Promise<number | 
   return help.peakRssKiB === undefined ? undefined : help.peakRssKiB / 1024;
 }
 
-/** Before the `changed` phase: rewrite some objects, strictly newer than the last sync. */
-async function changeObjects(buckets: BenchBuckets, keys: string[]): Promise<void> {
+/** Before a phase that changes the source: rewrite its objects, strictly newer than the last sync. */
+async function changeObjects(buckets: BenchBuckets, changed: Change[]): Promise<void> {
   // Last-modified times have one-second resolution: make the rewrite strictly newer.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  const changed = changes(keys, changedFraction);
   await buckets.putAll(changed);
   console.log(
     `rewrote ${changed.length} objects (${changed.filter((c) => c.sameSize).length} same size, ` +
-      `${changed.filter((c) => !c.sameSize).length} new size)`,
+      `${changed.filter((c) => !c.sameSize).length} new size or new bytes of the same size)`,
   );
 }
 
@@ -178,7 +219,8 @@ async function runTool(
   const { check, versions } = await bench.buckets.check(tool.destinationBucket, source);
   console.log(
     `${phase.id.padEnd(8)} ${tool.name}: exit ${measured.exitCode}${measured.timedOut ? ' (timed out)' : ''}, ` +
-      `${counts.total} requests, ${measured.wallSeconds.toFixed(1)}s, destination ${check}, ${versions} versions`,
+      `${counts.total} requests, ${measured.wallSeconds.toFixed(1)}s, destination ${check}, ${versions} versions` +
+      verification(measured.stdout),
   );
   if (measured.exitCode !== 0 || measured.timedOut)
     console.log(
@@ -205,11 +247,23 @@ async function runPhases(
   const { keys, productBaselineMiB } = await setUp(bench.buckets, tools, runnable, bench.context);
   const results: Result[] = [];
   for (const phase of PHASES) {
-    if (phase.id === 'changed') await changeObjects(bench.buckets, keys);
+    const mutation = MUTATIONS[phase.id];
+    if (mutation) await changeObjects(bench.buckets, mutation(keys));
     const source = await bench.buckets.sourceListing();
     for (const tool of runnable) results.push(await runTool(bench, tool, phase, source));
   }
   return { results, productBaselineMiB };
+}
+
+/** The product's own count of copies and verified copies (its `--json` run summary), if it printed one. */
+function verification(stdout: string): string {
+  try {
+    const copies = (JSON.parse(stdout) as { bucketCopies?: { copied: number; verified: number } })
+      .bucketCopies;
+    return copies ? `; its summary: ${copies.copied} copied, ${copies.verified} verified` : '';
+  } catch {
+    return '';
+  }
 }
 
 function tail(text: string, lines = 6): string {
@@ -228,7 +282,14 @@ const moto = await startMoto();
 const cloud = await startTestCloud({ upstream: moto.endpoint });
 const workDir = mkdtempSync(join(tmpdir(), 'bench-bucket-sync-'));
 const buckets = new BenchBuckets(moto.endpoint, LAYOUT);
-const context: SyncContext = { endpoint: cloud.endpoint, ...LAYOUT, workDir, repoRoot, timeoutMs };
+const context: SyncContext = {
+  endpoint: cloud.endpoint,
+  ...LAYOUT,
+  workDir,
+  repoRoot,
+  timeoutMs,
+  multipartMiB,
+};
 let run: { results: Result[]; productBaselineMiB: number | undefined };
 try {
   run = await runPhases({ cloud, buckets, context }, tools, runnable);
@@ -238,4 +299,14 @@ try {
   rmSync(workDir, { recursive: true, force: true });
 }
 
-printReport({ phases: PHASES, tools, objectCount, changedFraction, ...run });
+const smallKeys = objectKeys(objectCount);
+const sizes: PhaseSizes = {
+  objects: objectCount + largeCount,
+  changed: {
+    changed: changes(smallKeys, changedFraction).length,
+    touched: touches(smallKeys, changedFraction).length,
+    'changed-large': largeCount,
+  },
+  partsPerLarge: Math.ceil(largeBytes / (multipartMiB * 2 ** 20)),
+};
+printReport({ phases: PHASES, tools, sizes, ...run });

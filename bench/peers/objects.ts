@@ -64,3 +64,46 @@ export function changes(keys: string[], fraction: number): Change[] {
   }
   return picked;
 }
+
+/** Keys of the multipart-sized objects: their own prefix, with a space and a `+` to encode. */
+export function largeKeys(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `large/blob ${i}+x.bin`);
+}
+
+/**
+ * Deterministic body of `size` bytes for a multipart-sized object: a 64 KiB block of `key`'s
+ * generation, each copy stamped with its offset so no two blocks (and no two parts) are equal.
+ */
+export function largeBody(key: string, generation: number, size: number): Buffer {
+  const block = objectBody(key, generation, 64 * 1024);
+  const body = Buffer.allocUnsafe(size);
+  for (let offset = 0; offset < size; offset += block.length) {
+    block.copy(body, offset);
+    if (offset + 8 <= size) body.writeDoubleBE(offset, offset);
+  }
+  return body;
+}
+
+/** Every large object rewritten with new content: half keep their size, half grow by 1 MiB. */
+export function largeChanges(keys: string[], sizeBytes: number): Change[] {
+  return keys.map((key, index) => {
+    const sameSize = index % 2 === 0;
+    return { key, body: largeBody(key, 1, sameSize ? sizeBytes : sizeBytes + 2 ** 20), sameSize };
+  });
+}
+
+/**
+ * Rewrites with the same bytes (so the same ETag, a newer LastModified) of `fraction` of the
+ * keys, none of them among `changes(keys, fraction)`: what a `touch` or a re-upload does.
+ */
+export function touches(keys: string[], fraction: number): Change[] {
+  const changed = new Set(changes(keys, fraction).map((change) => change.key));
+  const wanted = Math.max(1, Math.round(keys.length * fraction));
+  const stride = Math.max(1, Math.floor(keys.length / wanted));
+  const picked: Change[] = [];
+  for (let i = Math.floor(stride / 2); i < keys.length && picked.length < wanted; i += stride) {
+    const key = keys[i]!;
+    if (!changed.has(key)) picked.push({ key, body: objectBody(key, 0), sameSize: true });
+  }
+  return picked;
+}

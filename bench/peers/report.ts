@@ -1,10 +1,11 @@
 /**
  * The bucket-sync benchmark's report: one table per phase, then the product against the
- * goals of issue 4 and, per phase, each peer's ratio to the product.
+ * goals of issue 4 and, per phase, each peer's ratio to the product; then requests per
+ * unchanged and per changed object (small, same bytes, multipart) for every tool, and the
+ * product's against each peer's (issue 10, goal 5).
  */
 import type { RequestCounts } from '../../emulator/index.js';
 import type { Measured } from './measure.js';
-import { changes, objectKeys } from './objects.js';
 import type { SyncTool } from './tools.js';
 
 /** One tool's sync in one phase. */
@@ -20,12 +21,19 @@ export interface Result {
   versions: number;
 }
 
+/** How many objects the bucket holds and each changing phase rewrote. */
+export interface PhaseSizes {
+  objects: number;
+  /** By phase id: `changed` (small, new bytes), `touched` (same bytes), `changed-large`. */
+  changed: Record<string, number>;
+  partsPerLarge: number;
+}
+
 export interface ReportInput {
   phases: readonly { id: string; title: string }[];
   tools: readonly SyncTool[];
   results: readonly Result[];
-  objectCount: number;
-  changedFraction: number;
+  sizes: PhaseSizes;
   /** Peak RSS of `backupctl --help`, when measured. */
   productBaselineMiB: number | undefined;
 }
@@ -41,18 +49,19 @@ export function printReport(input: ReportInput): void {
   }
   for (const phaseId of ['nochange', 'changed'] as const)
     printProductAndPeers(input, phaseId, productName);
+  printPerObject(input, productName);
 }
 
 function printPhaseTable(input: ReportInput, phase: { id: string; title: string }): void {
   const rows = input.results.filter((result) => result.phase === phase.id);
   if (rows.length === 0) return;
-  console.log(`\n${phase.title}: ${input.objectCount} objects`);
+  console.log(`\n${phase.title}: ${input.sizes.objects} objects`);
   console.table(
     rows.map((row) => ({
       tool: row.tool,
       exit: row.measured.timedOut ? 'timeout' : row.measured.exitCode,
       'S3 requests': row.s3Requests,
-      'S3 req/object': perObject(row.s3Requests, input.objectCount),
+      'S3 req/object': perObject(row.s3Requests, input.sizes.objects),
       'S3 operations': topOperations(row.counts),
       'other services': otherServices(row.counts),
       'wall s': row.measured.wallSeconds.toFixed(1),
@@ -63,8 +72,9 @@ function printPhaseTable(input: ReportInput, phase: { id: string; title: string 
   );
 }
 
-function printGoals({ objectCount, changedFraction, productBaselineMiB }: ReportInput): void {
-  const { listingPages, changedCount } = expected(objectCount, changedFraction);
+function printGoals({ sizes, productBaselineMiB }: ReportInput): void {
+  const objectCount = sizes.objects;
+  const { listingPages, changedCount } = expected(sizes);
   console.log(
     '\nGoals (issue 4): no-change run ≤ the listing pages (about 2 per 1,000 objects: ' +
       `${2 * listingPages} for ${objectCount}, ${((2 * listingPages) / objectCount).toFixed(4)}/object); ` +
@@ -83,10 +93,11 @@ function printProductAndPeers(
   phaseId: 'nochange' | 'changed',
   productName: string,
 ): void {
-  const { results, objectCount } = input;
+  const { results } = input;
+  const objectCount = input.sizes.objects;
   const mine = results.find((result) => result.phase === phaseId && result.tool === productName);
   if (!mine) return;
-  const { listingPages, changedCount } = expected(objectCount, input.changedFraction);
+  const { listingPages, changedCount } = expected(input.sizes);
   const goal =
     phaseId === 'nochange'
       ? `goal ≤ ${2 * listingPages}`
@@ -107,14 +118,79 @@ function printProductAndPeers(
 }
 
 /** Listing pages (per 1,000 objects) and changed objects the goals are measured against. */
-function expected(
-  objectCount: number,
-  changedFraction: number,
-): { listingPages: number; changedCount: number } {
+function expected(sizes: PhaseSizes): { listingPages: number; changedCount: number } {
   return {
-    listingPages: Math.ceil(objectCount / 1000),
-    changedCount: changes(objectKeys(objectCount), changedFraction).length,
+    listingPages: Math.ceil(sizes.objects / 1000),
+    changedCount: sizes.changed.changed ?? 0,
   };
+}
+
+/** The changing phases, as the per-object table names them. */
+const PER_OBJECT_PHASES = [
+  { id: 'changed', label: 'changed small' },
+  { id: 'touched', label: 'same bytes, newer' },
+  { id: 'changed-large', label: 'changed multipart' },
+] as const;
+
+/**
+ * Requests per object: a no-change run's over every object, and each changing phase's beyond
+ * the no-change run (its listing and fixed costs) over the objects it rewrote; then the
+ * product's figure over each peer's.
+ */
+function printPerObject(input: ReportInput, productName: string): void {
+  const { results, sizes } = input;
+  const of = (tool: string, phase: string) =>
+    results.find((result) => result.tool === tool && result.phase === phase);
+  const figures = new Map<string, Record<string, number | undefined>>();
+  // A figure of a phase after which the tool's copy differs from the source says so.
+  const cells = new Map<string, Record<string, string>>();
+  for (const tool of new Set(results.map((result) => result.tool))) {
+    const cell: Record<string, string> = {};
+    const baseline = of(tool, 'nochange')?.s3Requests;
+    const row: Record<string, number | undefined> = {
+      unchanged: baseline === undefined ? undefined : baseline / sizes.objects,
+    };
+    for (const phase of PER_OBJECT_PHASES) {
+      const changed = of(tool, phase.id)?.s3Requests;
+      const count = sizes.changed[phase.id] ?? 0;
+      row[phase.label] =
+        changed === undefined || baseline === undefined || count === 0
+          ? undefined
+          : (changed - baseline) / count;
+      const check = of(tool, phase.id)?.check ?? 'ok';
+      cell[phase.label] =
+        fixed(row[phase.label]) + (check === 'ok' ? '' : ` (dst: ${check.split(' (')[0]})`);
+    }
+    figures.set(tool, row);
+    cells.set(tool, { unchanged: fixed(row.unchanged), ...cell });
+  }
+  console.log(
+    `\nS3 requests per object (issue 10, goal 5): unchanged = a no-change run over ${sizes.objects} ` +
+      `objects; the others = a phase's requests beyond the no-change run's, per object it ` +
+      `rewrote (${PER_OBJECT_PHASES.map((p) => `${sizes.changed[p.id] ?? 0} ${p.label}`).join(', ')}; ` +
+      `${sizes.partsPerLarge} parts each when multipart)`,
+  );
+  console.table([...cells].map(([tool, row]) => ({ tool, ...row })));
+  const mine = figures.get(productName) ?? {};
+  const peers = [...figures].filter(([tool]) => tool !== productName);
+  if (peers.length === 0) return;
+  console.log('product ÷ peer (below 1: the product needs fewer requests)');
+  console.table(
+    peers.map(([tool, row]) => ({
+      'product ÷': tool,
+      ...Object.fromEntries(Object.entries(row).map(([k, v]) => [k, ratioOf(mine[k], v)])),
+    })),
+  );
+}
+
+function fixed(value: number | undefined): string {
+  return value === undefined ? 'n/a' : value.toFixed(value < 0.1 ? 4 : 2);
+}
+
+function ratioOf(a: number | undefined, b: number | undefined): string {
+  if (a === undefined || b === undefined) return 'n/a';
+  if (b === 0) return a === 0 ? '=' : '∞';
+  return `${(a / b).toFixed(2)}x`;
 }
 
 function perObject(requests: number, objectCount: number): string {

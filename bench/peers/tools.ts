@@ -20,6 +20,8 @@ export interface SyncContext {
   /** Repository root (where bin/backupctl.js is). */
   repoRoot: string;
   timeoutMs: number;
+  /** Objects above this size are copied in parts of this size, by every tool. */
+  multipartMiB: number;
 }
 
 export interface SyncTool {
@@ -79,6 +81,14 @@ export function awsCliTool(destinationBucket: string): SyncTool {
     destinationBucket,
     unavailable: cli.path ? undefined : `peer aws not installed: ${INSTALL_HINT}`,
     version: `${cli.path ?? 'aws'}: ${cli.version}`,
+    async prepare(context) {
+      // The CLI's multipart settings for copies (its threshold is inclusive, MB meaning MiB).
+      writeFileSync(
+        join(context.workDir, 'aws-config'),
+        `[default]\ns3 =\n  multipart_threshold = ${context.multipartMiB}MB\n` +
+          `  multipart_chunksize = ${context.multipartMiB}MB\n`,
+      );
+    },
     run(context) {
       return runMeasured(
         cli.path!,
@@ -97,7 +107,7 @@ export function awsCliTool(destinationBucket: string): SyncTool {
         {
           env: {
             ...baseEnv(context),
-            AWS_CONFIG_FILE: join(context.workDir, 'aws-config-none'),
+            AWS_CONFIG_FILE: join(context.workDir, 'aws-config'),
             AWS_SHARED_CREDENTIALS_FILE: join(context.workDir, 'aws-credentials-none'),
             AWS_EC2_METADATA_DISABLED: 'true',
             AWS_PAGER: '',
@@ -130,6 +140,9 @@ export function rcloneTool(
           `emu:${context.sourceBucket}`,
           `emu:${destinationBucket}/${context.sourceBucket}`,
           ...variant.flags,
+          // Server-side copies above the cutoff are multipart, in parts of the cutoff's size.
+          '--s3-copy-cutoff',
+          `${context.multipartMiB}Mi`,
           '--log-level',
           'ERROR',
         ],
@@ -184,7 +197,11 @@ function readdirNames(dir: string): string[] {
  * The product's config for the benchmark: one policy whose copy target names the destination
  * bucket. The copy target's bucket field is the one functions/core/config.ts defines.
  */
-export function productConfig(destinationRegion: string, destinationBucket: string): unknown {
+export function productConfig(
+  destinationRegion: string,
+  destinationBucket: string,
+  multipartMiB: number,
+): unknown {
   return {
     primaryRegion: 'us-east-1',
     policies: {
@@ -192,6 +209,7 @@ export function productConfig(destinationRegion: string, destinationBucket: stri
         schedule: 'cron(0 3 * * ? *)',
         retention: { daily: 7 },
         copyTo: [{ region: destinationRegion, bucket: destinationBucket }],
+        buckets: { multipartThresholdMiB: multipartMiB, partSizeMiB: multipartMiB },
       },
     },
   };
@@ -218,7 +236,11 @@ export function productTool(
       configFile = join(context.workDir, 'backup.config.json');
       writeFileSync(
         configFile,
-        JSON.stringify(productConfig(context.destinationRegion, destinationBucket), null, 2),
+        JSON.stringify(
+          productConfig(context.destinationRegion, destinationBucket, context.multipartMiB),
+          null,
+          2,
+        ),
       );
       await options.tagSource();
     },
