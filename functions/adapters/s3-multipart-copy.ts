@@ -42,8 +42,9 @@ export async function multipartCopy(
       ...(done.VersionId ? { versionId: done.VersionId } : {}),
       ...(checksum ? { checksum } : {}),
       parts: parts.length,
-      // HEAD and GetObjectTagging of the source, the upload's create, its parts and its complete.
-      requests: 2 + 1 + parts.length + 1,
+      // GetObjectTagging of the source, the upload's create, its parts and its complete (the
+      // source's HEAD, when one was made for `facts`, is the caller's to count).
+      requests: 1 + 1 + parts.length + 1,
     };
   } catch (error) {
     if (uploadId) {

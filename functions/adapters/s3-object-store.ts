@@ -117,11 +117,14 @@ export class S3ObjectStore implements ObjectStore {
 
   async copyObject(request: CopyRequest): Promise<CopyResult> {
     if (request.source.size <= request.multipartThresholdBytes) return this.singleCopy(request);
-    // Above the threshold: UploadPartCopy (s3-multipart-copy.ts), with the source's type and metadata.
-    const { source } = request;
-    const facts = await this.describeObject(source.bucket, source.key);
+    // Above the threshold: UploadPartCopy (s3-multipart-copy.ts), with the source's type and
+    // metadata: from the caller's HEAD of this version when it has one, else from our own.
+    const { source, sourceFacts } = request;
+    const known = sourceFacts?.etag === source.etag ? sourceFacts : undefined;
+    const facts = known ?? (await this.describeObject(source.bucket, source.key));
     if (!facts) throw new ObjectVanishedError(`s3://${source.bucket}/${source.key} is gone`);
-    return multipartCopy(this.client, request, facts);
+    const copied = await multipartCopy(this.client, request, facts);
+    return known ? copied : { ...copied, requests: copied.requests + 1 };
   }
 
   private async singleCopy(request: CopyRequest): Promise<CopyResult> {

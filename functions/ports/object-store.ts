@@ -27,6 +27,11 @@ export interface CopyRequest {
   storageClass?: string;
   /** Ask S3 to compute this checksum of the copy (the source's algorithm, so the two compare). */
   checksumAlgorithm?: string;
+  /**
+   * The source's HeadObject (`describeObject`) of this version (same ETag), when the caller has
+   * it: a multipart copy takes the source's type and metadata from it instead of asking again.
+   */
+  sourceFacts?: ObjectFacts;
   /** Above this size the copy is multipart (UploadPartCopy); at most 5 GiB. */
   multipartThresholdBytes: number;
   partSizeBytes: number;
@@ -36,7 +41,10 @@ export interface CopyResult {
   versionId?: string;
   checksum?: ObjectChecksum;
   parts: number;
-  /** Requests this copy took (1 for CopyObject; create + parts + complete for multipart). */
+  /**
+   * Requests this copy took: 1 for CopyObject; for multipart the source's HEAD (none when
+   * `sourceFacts` were given) and tags, the upload's create, its parts and its complete.
+   */
   requests: number;
 }
 

@@ -15,6 +15,8 @@ const keys = ['a b.txt', 'c+d.txt', 'dir/ü.txt', '\uFF01bang', 'z\u{1F600}'];
 interface Fixture {
   store: ObjectStore;
   put(bucket: string, key: string, body: string | Buffer): Promise<void>;
+  /** HeadObject requests made so far. */
+  heads(): number;
 }
 
 const implementations: [string, () => Promise<Fixture>][] = [
@@ -26,6 +28,7 @@ const implementations: [string, () => Promise<Fixture>][] = [
       return {
         store: cloud.store(),
         put: async (bucket, key, body) => cloud.put(bucket, key, body),
+        heads: () => cloud.calls.HeadObject ?? 0,
       };
     },
   ],
@@ -34,6 +37,14 @@ const implementations: [string, () => Promise<Fixture>][] = [
     async () => {
       await emulator.reset();
       const s3 = new S3Client({ region: 'us-east-1', forcePathStyle: true });
+      let heads = 0;
+      s3.middlewareStack.add(
+        (next, context) => (args) => {
+          if (context.commandName === 'HeadObjectCommand') heads += 1;
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
       for (const bucket of ['src', 'dst'])
         await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       await s3.send(
@@ -43,6 +54,7 @@ const implementations: [string, () => Promise<Fixture>][] = [
         }),
       );
       return {
+        heads: () => heads,
         store: new S3ObjectStore('us-east-1', s3),
         put: async (bucket, key, body) => {
           await s3.send(
@@ -121,6 +133,28 @@ describe.each(implementations)('ObjectStore: %s', (_name, create) => {
         partSizeBytes: 5 * 1024 * 1024,
       }),
     ).rejects.toMatchObject({ name: 'ObjectVanishedError' });
+  });
+
+  it('copies a large object with the caller’s HEAD of it, without a HEAD of its own', async () => {
+    await fixture.put('src', 'big', Buffer.alloc(11 * 1024 * 1024, 4));
+    const facts = await fixture.store.describeObject('src', 'big');
+    const headsBefore = fixture.heads();
+    const request = {
+      source: { bucket: 'src', key: 'big', etag: facts!.etag, size: facts!.size },
+      target: { bucket: 'dst', key: 'src/big' },
+      checksumAlgorithm: facts!.checksum!.algorithm,
+      multipartThresholdBytes: 5 * 1024 * 1024,
+      partSizeBytes: 5 * 1024 * 1024,
+    };
+    // GetObjectTagging, CreateMultipartUpload, 3 × UploadPartCopy, CompleteMultipartUpload.
+    expect(await fixture.store.copyObject({ ...request, sourceFacts: facts! })).toMatchObject({
+      parts: 3,
+      requests: 6,
+    });
+    expect(fixture.heads()).toBe(headsBefore);
+    // Without it, the copy HEADs the source for its type and metadata.
+    expect(await fixture.store.copyObject(request)).toMatchObject({ parts: 3, requests: 7 });
+    expect(fixture.heads()).toBe(headsBefore + 1);
   });
 
   it('writes, reads and restores a version', async () => {

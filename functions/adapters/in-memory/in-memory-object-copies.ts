@@ -36,8 +36,11 @@ async function copyListedVersion(
 ): Promise<CopyResult> {
   const multipart = request.source.size > request.multipartThresholdBytes;
   const parts = multipart ? Math.ceil(request.source.size / request.partSizeBytes) : 1;
-  cloud.count(multipart ? 'UploadPartCopy' : 'CopyObject');
   const source = cloud.latest(request.source.bucket, request.source.key);
+  // A multipart copy HEADs the source for its type and metadata unless the caller has.
+  const described = multipart && request.sourceFacts?.etag !== request.source.etag;
+  if (described) cloud.count('HeadObject');
+  cloud.count(multipart ? 'UploadPartCopy' : 'CopyObject');
   if (!source)
     throw new ObjectVanishedError(
       `s3://${request.source.bucket}/${request.source.key} was deleted after it was listed`,
@@ -71,7 +74,9 @@ async function copyListedVersion(
         }
       : {}),
     parts,
-    requests: multipart ? parts + 2 : 1,
+    // As S3ObjectStore counts them: multipart, the source's HEAD unless the caller gave its
+    // facts, its tags, the upload's create, its parts and its complete.
+    requests: multipart ? (described ? 1 : 0) + 3 + parts : 1,
   };
 }
 
