@@ -12,6 +12,7 @@ import {
   type DeliveredInventoryReport,
   type InventoryReportRequest,
 } from './inventory-report.js';
+import { MULTIPART_CHECKSUM_BODY_OPERATIONS } from './multipart-checksums.js';
 import { emulatedRoutes, type Emulations, type Interception, type Route } from './routes.js';
 import { SnapshotLocks, type SnapshotLockInfo } from './snapshot-locks.js';
 import { SsmAgent, type SsmCommandRecord } from './ssm-agent.js';
@@ -49,6 +50,7 @@ const BODY_OPERATIONS = new Set([
   'ssm:SendCommand',
   'ssm:GetCommandInvocation',
   's3:PutBucketInventoryConfiguration',
+  ...MULTIPART_CHECKSUM_BODY_OPERATIONS,
 ]);
 
 /**

@@ -8,6 +8,7 @@ import type { ImageDeprecations } from './image-deprecation.js';
 import type { ImageMarkStore } from './image-marks.js';
 import { holdDescribeInstanceStatus, holdDescribeInstances } from './instance-holds.js';
 import type { InventoryReports } from './inventory-report.js';
+import { multipartChecksumRoutes } from './multipart-checksums.js';
 import type { SnapshotLocks } from './snapshot-locks.js';
 import type { SsmAgent } from './ssm-agent.js';
 import type { StoreImageTasks } from './store-image-task.js';
@@ -60,6 +61,7 @@ export function emulatedRoutes(e: Emulations): ReadonlyMap<string, Route> {
       ...instanceRoutes(e),
       ...ssmRoutes(e),
       ...inventoryRoutes(e),
+      ...multipartChecksumRoutes(e),
     }),
   );
 }
