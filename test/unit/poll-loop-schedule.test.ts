@@ -58,7 +58,7 @@ describe('the poll schedule (ADR 0011)', () => {
     expect(defaults).toMatchObject({ firstPollSeconds: 15, pollGrowth: 1.5, maxPollSeconds: 3600 });
   });
 
-  it('below the old 300 s cap it is the old schedule (15 s x 1.5^n), within 1% of rounding', () => {
+  it('below the old 300 s cap it is the old schedule (15 s x 1.5^n, up to rounding), then keeps growing', () => {
     let loop = startPollLoop('snapshot', defaults);
     const intervals: number[] = [];
     for (let poll = 0; poll < 10; poll += 1) {
