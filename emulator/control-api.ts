@@ -6,6 +6,7 @@ import type {
   DeliveredInventoryReport,
   InventoryReportRequest,
 } from './emulated/inventory-report.js';
+import type { SyntheticBucketSpec, SyntheticBucketState } from './emulated/synthetic-bucket.js';
 import { InvalidFaultRuleError, InvalidHoldError, InvalidTestCloudSettingError } from './errors.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import type { HoldRequest, HoldState } from './pending-holds.js';
@@ -50,6 +51,14 @@ export interface TestCloudControls {
    */
   deliverInventoryReport(request: InventoryReportRequest): Promise<DeliveredInventoryReport>;
   /**
+   * Declares (or redeclares) a synthetic bucket: a bucket of up to 100M generated objects that
+   * listings, HeadObject and CopyObject from it answer without moto (emulator/README.md,
+   * "Synthetic buckets"). Throws InvalidTestCloudSettingError for a bad declaration.
+   */
+  defineSyntheticBucket(spec: SyntheticBucketSpec): SyntheticBucketState;
+  /** The declared synthetic buckets, with the copies from each acknowledged so far. */
+  syntheticBuckets(): SyntheticBucketState[];
+  /**
    * The next `times` S3 CopyObject answers report a wrong checksum of the copy (the copy itself
    * is untouched): how a test forces the product's checksum verification to fail.
    */
@@ -71,7 +80,8 @@ const ok = (body: unknown = { ok: true }): Reply => ({ status: 200, body });
  *   GET guest-profiles · PUT guest-profiles/{imageId} {profile} · DELETE guest-profiles
  *   GET image-marks · PUT image-marks/{imageId} {marks} · DELETE image-marks
  *   GET emulation · PUT emulation {settings} → settings · GET emulated-state
- *   POST inventory-reports {request, `at` as ISO-8601} → 201 report · POST reset
+ *   POST inventory-reports {request, `at` as ISO-8601} → 201 report
+ *   GET synthetic-buckets · PUT synthetic-buckets/{name} {spec} → state · POST reset
  */
 const ROUTES: Record<string, Route> = {
   'GET counts': (c) => ok(c.counts()),
@@ -132,6 +142,9 @@ const ROUTES: Record<string, Route> = {
     status: 201,
     body: await c.deliverInventoryReport(inventoryReportRequest(body)),
   }),
+  'GET synthetic-buckets': (c) => ok(c.syntheticBuckets()),
+  'PUT synthetic-buckets/{id}': (c, body, name) =>
+    ok(c.defineSyntheticBucket({ ...(body as SyntheticBucketSpec), name })),
   'POST reset': (c) => {
     c.reset();
     return ok();

@@ -6,6 +6,7 @@ import type {
   DeliveredInventoryReport,
   InventoryReportRequest,
 } from './emulated/inventory-report.js';
+import type { SyntheticBucketSpec, SyntheticBucketState } from './emulated/synthetic-bucket.js';
 import { TestCloudControlError } from './errors.js';
 import type { FaultRule, FaultRuleState } from './faults.js';
 import { loopbackRequest } from './loopback-http.js';
@@ -86,6 +87,19 @@ export class TestCloudClient {
   /** `POST inventory-reports`; `at` travels as ISO-8601. */
   deliverInventoryReport(request: InventoryReportRequest): Promise<DeliveredInventoryReport> {
     return this.call<DeliveredInventoryReport>('POST', 'inventory-reports', request, 60_000);
+  }
+
+  /** `PUT synthetic-buckets/{name}`. */
+  defineSyntheticBucket(spec: SyntheticBucketSpec): Promise<SyntheticBucketState> {
+    return this.call<SyntheticBucketState>(
+      'PUT',
+      `synthetic-buckets/${encodeURIComponent(spec.name)}`,
+      spec,
+    );
+  }
+
+  syntheticBuckets(): Promise<SyntheticBucketState[]> {
+    return this.call<SyntheticBucketState[]>('GET', 'synthetic-buckets');
   }
 
   async reset(): Promise<void> {

@@ -27,6 +27,7 @@ export type {
   InventoryReportRequest,
 } from './emulated/inventory-report.js';
 export type { StoreImageTaskState } from './emulated/store-image-task.js';
+export type { SyntheticBucketSpec, SyntheticBucketState } from './emulated/synthetic-bucket.js';
 export type { SsmCommandRecord, GuestSelfReport } from './emulated/ssm-agent.js';
 export type { RequestCounts } from './request-counter.js';
 
@@ -116,6 +117,8 @@ function controlsOf(parts: Parts): TestCloudControls {
     configureEmulation: (settings) => emulated.configureEmulation(settings),
     emulatedState: () => emulated.emulatedState(),
     deliverInventoryReport: (request) => emulated.deliverInventoryReport(request),
+    defineSyntheticBucket: (spec) => emulated.defineSyntheticBucket(spec),
+    syntheticBuckets: () => emulated.syntheticBuckets(),
     corruptCopyChecksums: (times) => copyCorruption.arm(times),
     reset: () => {
       copyCorruption.reset();
@@ -156,7 +159,7 @@ async function serve(
   if (fault !== undefined) return parts.faultAnswers.answer(req, res, call, fault);
   // Emulated operations (emulated/): answered here, or moto's answer rewritten.
   if (body === undefined && parts.emulated.wantsBody(call)) body = await readAll(req);
-  const interception = await parts.emulated.intercept(call, body, url);
+  const interception = await parts.emulated.intercept(call, body, url, req.headers);
   if (interception?.answer !== undefined) return sendRendered(res, interception.answer);
   parts.upstream.forward(req, res, body, rewriteOf(parts, call, interception));
 }

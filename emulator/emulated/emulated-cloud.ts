@@ -12,11 +12,17 @@ import {
   type DeliveredInventoryReport,
   type InventoryReportRequest,
 } from './inventory-report.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import { MULTIPART_CHECKSUM_BODY_OPERATIONS } from './multipart-checksums.js';
 import { emulatedRoutes, type Emulations, type Interception, type Route } from './routes.js';
 import { SnapshotLocks, type SnapshotLockInfo } from './snapshot-locks.js';
 import { SsmAgent, type SsmCommandRecord } from './ssm-agent.js';
 import { StoreImageTasks, type StoreImageTaskState } from './store-image-task.js';
+import {
+  SyntheticBuckets,
+  type SyntheticBucketSpec,
+  type SyntheticBucketState,
+} from './synthetic-bucket.js';
 import { Upstream } from './upstream.js';
 import { EmulatedError } from './wire.js';
 
@@ -68,6 +74,7 @@ export class EmulatedCloud {
   private readonly stores: StoreImageTasks;
   private readonly ssm: SsmAgent;
   private readonly inventory: InventoryReports;
+  private readonly synthetic = new SyntheticBuckets();
   /** `service:Operation` → how the test cloud handles it (routes.ts). */
   private readonly routes: ReadonlyMap<string, Route>;
   private settings: EmulationSettings = { ...DEFAULT_SETTINGS };
@@ -93,6 +100,7 @@ export class EmulatedCloud {
       stores: this.stores,
       ssm: this.ssm,
       inventory: this.inventory,
+      synthetic: this.synthetic,
     };
     this.routes = emulatedRoutes(emulations);
   }
@@ -104,15 +112,16 @@ export class EmulatedCloud {
 
   /**
    * How to handle the call; undefined: forward it untouched. `url` is the request's path
-   * and query (S3 names its bucket there).
+   * and query (S3 names its bucket there), `headers` the request's.
    */
   async intercept(
     call: AwsCall,
     body: Buffer | undefined,
     url = '/',
+    headers: IncomingHttpHeaders = {},
   ): Promise<Interception | undefined> {
     try {
-      return await this.route(call, body, url);
+      return await this.route(call, body, url, headers);
     } catch (error) {
       if (error instanceof EmulatedError) return { answer: renderAwsError(call, error.spec) };
       throw error;
@@ -123,11 +132,21 @@ export class EmulatedCloud {
     call: AwsCall,
     body: Buffer | undefined,
     url: string,
+    headers: IncomingHttpHeaders,
   ): Promise<Interception | undefined> | Interception | undefined {
     const route = this.routes.get(`${call.service}:${call.operation}`);
     if (route === undefined) return undefined;
     const region = call.region === 'unknown' ? 'us-east-1' : call.region;
-    return route({ region, body, url });
+    return route({ region, body, url, headers });
+  }
+
+  /** Declares (or redeclares) a synthetic bucket (synthetic-bucket.ts; see the README). */
+  defineSyntheticBucket(spec: SyntheticBucketSpec): SyntheticBucketState {
+    return this.synthetic.define(spec);
+  }
+
+  syntheticBuckets(): SyntheticBucketState[] {
+    return this.synthetic.list();
   }
 
   /** Writes the S3 Inventory report of a configuration into moto's S3 (see the README). */
@@ -203,6 +222,7 @@ export class EmulatedCloud {
     this.stores.clear();
     this.ssm.clear();
     this.inventory.clear();
+    this.synthetic.clear();
     this.settings = { ...DEFAULT_SETTINGS };
   }
 

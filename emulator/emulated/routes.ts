@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { RenderedResponse } from '../error-responses.js';
 import type { PendingHolds } from '../pending-holds.js';
 import { guestConsoleOutput } from './console-output.js';
@@ -12,8 +13,17 @@ import { multipartChecksumRoutes } from './multipart-checksums.js';
 import type { SnapshotLocks } from './snapshot-locks.js';
 import type { SsmAgent } from './ssm-agent.js';
 import type { StoreImageTasks } from './store-image-task.js';
+import { SyntheticBuckets } from './synthetic-bucket.js';
+import {
+  copyObject,
+  copySourceOf,
+  headObject,
+  listObjectVersions,
+  listObjectsV2,
+  noSuchBucket,
+} from './synthetic-bucket-s3.js';
 import type { Upstream } from './upstream.js';
-import { QueryParams } from './wire.js';
+import { EmulatedError, QueryParams } from './wire.js';
 
 /** What the test cloud does with a call instead of (or on top of) forwarding it to moto. */
 export interface Interception {
@@ -31,6 +41,8 @@ export interface RoutedCall {
   body: Buffer | undefined;
   /** The request's path and query (S3 names its bucket there). */
   url: string;
+  /** The request's headers (S3's CopyObject names its source there). */
+  headers: IncomingHttpHeaders;
 }
 
 /** How one operation is handled; undefined: forward it untouched. */
@@ -50,6 +62,7 @@ export interface Emulations {
   stores: StoreImageTasks;
   ssm: SsmAgent;
   inventory: InventoryReports;
+  synthetic: SyntheticBuckets;
 }
 
 /** `service:Operation` → its route, for the operations the test cloud emulates or corrects. */
@@ -62,6 +75,7 @@ export function emulatedRoutes(e: Emulations): ReadonlyMap<string, Route> {
       ...ssmRoutes(e),
       ...inventoryRoutes(e),
       ...multipartChecksumRoutes(e),
+      ...syntheticBucketRoutes(e),
     }),
   );
 }
@@ -205,6 +219,56 @@ function inventoryRoutes({ inventory }: Emulations): Record<string, Route> {
         : undefined;
     },
   };
+}
+
+/**
+ * Synthetic buckets (synthetic-bucket.ts): their listings, HeadObject and copies from them are
+ * answered from the generator; declared copies are listed in their (moto) bucket under
+ * `<name>/`. Other calls go to moto, which does not know the bucket.
+ */
+function syntheticBucketRoutes({ synthetic }: Emulations): Record<string, Route> {
+  const declared = (name: string | undefined) => {
+    if (!SyntheticBuckets.isSyntheticName(name)) return undefined;
+    const bucket = synthetic.get(name);
+    if (bucket === undefined) throw noSuchBucket(name ?? '');
+    return bucket;
+  };
+  return {
+    's3:ListObjectsV2': ({ url }) => {
+      const name = pathBucket(url);
+      const bucket = declared(name);
+      if (bucket !== undefined) return { answer: listObjectsV2(bucket, url) };
+      const prefix = new URL(url, 'http://test-cloud.invalid').searchParams.get('prefix') ?? '';
+      const copiesOf = name === undefined ? undefined : synthetic.copiesListedBy(name, prefix);
+      return copiesOf === undefined ? undefined : { answer: listObjectsV2(copiesOf, url, true) };
+    },
+    's3:ListObjectVersions': ({ url }) => {
+      const bucket = declared(pathBucket(url));
+      return bucket === undefined ? undefined : { answer: listObjectVersions(bucket, url) };
+    },
+    's3:HeadObject': ({ url, headers }) => {
+      const bucket = declared(pathBucket(url));
+      return bucket === undefined ? undefined : { answer: headObject(bucket, url, headers) };
+    },
+    's3:CopyObject': ({ url, headers }) => {
+      if (SyntheticBuckets.isSyntheticName(pathBucket(url))) throw notEmulated('copies into');
+      const bucket = declared(copySourceOf(headers)?.bucket);
+      return bucket === undefined ? undefined : { answer: copyObject(bucket, url, headers) };
+    },
+    's3:UploadPartCopy': ({ headers }) => {
+      if (declared(copySourceOf(headers)?.bucket) !== undefined)
+        throw notEmulated('multipart copies from');
+      return undefined;
+    },
+  };
+}
+
+function notEmulated(what: string): EmulatedError {
+  return new EmulatedError(
+    501,
+    'NotImplemented',
+    `the test cloud does not emulate ${what} synthetic buckets`,
+  );
 }
 
 /** The bucket of a path-style S3 request (`/bucket/key?query`), if any. */
