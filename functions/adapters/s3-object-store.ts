@@ -5,8 +5,9 @@ import {
   NoSuchKey,
   NotFound,
   PutObjectTaggingCommand,
+  ListObjectsV2Command,
   S3Client,
-  paginateListObjectsV2,
+  type ListObjectsV2CommandInput,
   type ChecksumAlgorithm,
   type StorageClass,
 } from '@aws-sdk/client-s3';
@@ -52,22 +53,21 @@ export class S3ObjectStore implements ObjectStore {
     prefix: string,
     startAfter?: string,
   ): AsyncIterable<ListedObject[]> {
-    const pages = paginateListObjectsV2(
-      { client: this.client, pageSize: 1000 },
-      { Bucket: bucket, Prefix: prefix || undefined, StartAfter: startAfter || undefined },
-    );
+    // The requests a paginator (paginateListObjectsV2, pages of 1,000) would make, but each page
+    // is mapped and its SDK output dropped before the merge walks it: a paginator holds its last
+    // page until asked for the next one, so every page outlived a few young-generation GCs and
+    // was promoted to the old generation with its entries.
+    const input: ListObjectsV2CommandInput = {
+      Bucket: bucket,
+      Prefix: prefix || undefined,
+      StartAfter: startAfter || undefined,
+      MaxKeys: 1000,
+    };
     try {
-      for await (const page of pages) {
-        yield (page.Contents ?? []).map((object) => ({
-          key: object.Key ?? '',
-          size: object.Size ?? 0,
-          etag: object.ETag ?? '',
-          lastModified: (object.LastModified ?? new Date(0)).toISOString(),
-          ...(object.ChecksumAlgorithm?.[0]
-            ? { checksumAlgorithm: object.ChecksumAlgorithm[0] }
-            : {}),
-          ...(object.StorageClass ? { storageClass: object.StorageClass } : {}),
-        }));
+      for (let page = await this.listedPage(input); ; page = await this.listedPage(input)) {
+        yield page.entries;
+        if (page.next === undefined) return;
+        input.ContinuationToken = page.next;
       }
     } catch (error) {
       const name = (error as Error).name;
@@ -79,6 +79,22 @@ export class S3ObjectStore implements ObjectStore {
       }
       throw translateAwsError('ListObjectsV2', error);
     }
+  }
+
+  /** One ListObjectsV2 page as entries, and the token of the next (none after the last page). */
+  private async listedPage(
+    input: ListObjectsV2CommandInput,
+  ): Promise<{ entries: ListedObject[]; next: string | undefined }> {
+    const page = await this.client.send(new ListObjectsV2Command({ ...input }));
+    const entries = (page.Contents ?? []).map((object) => ({
+      key: object.Key ?? '',
+      size: object.Size ?? 0,
+      etag: object.ETag ?? '',
+      lastModified: (object.LastModified ?? new Date(0)).toISOString(),
+      ...(object.ChecksumAlgorithm?.[0] ? { checksumAlgorithm: object.ChecksumAlgorithm[0] } : {}),
+      ...(object.StorageClass ? { storageClass: object.StorageClass } : {}),
+    }));
+    return { entries, next: page.NextContinuationToken || undefined };
   }
 
   async describeObject(

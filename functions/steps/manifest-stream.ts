@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { compareKeys, type ManifestEntry } from '../core/object-sync.js';
@@ -18,6 +19,9 @@ export interface ManifestPartWriter {
   readonly lastKey: string | undefined;
 }
 
+/** Lines are handed to gzip in batches of about this many characters, not one call each. */
+const batchChars = 64 * 1024;
+
 export function openManifestPart(
   store: ObjectStore,
   bucket: string,
@@ -30,6 +34,13 @@ export function openManifestPart(
   let lines = 0;
   let firstKey: string | undefined;
   let lastKey: string | undefined;
+  // A write per line would cost a zlib call, a buffer and a callback each (the same bytes come out).
+  let batch = '';
+  const flush = async () => {
+    const text = batch;
+    batch = '';
+    if (text !== '' && !gzip.write(text)) await once(gzip, 'drain');
+  };
   return {
     get lines() {
       return lines;
@@ -44,9 +55,11 @@ export function openManifestPart(
       lines += 1;
       firstKey ??= entry.key;
       lastKey = entry.key;
-      if (!gzip.write(`${JSON.stringify(entry)}\n`)) await once(gzip, 'drain');
+      batch += `${JSON.stringify(entry)}\n`;
+      if (batch.length >= batchChars) await flush();
     },
     async close() {
+      await flush();
       gzip.end();
       await uploaded;
     },
@@ -79,46 +92,66 @@ export async function* readManifestParts(
   startAfter?: string,
   endAt?: string,
 ): AsyncIterable<ManifestEntry> {
-  let last: string | undefined;
+  const order: { last?: string } = {};
   for (const part of parts) {
-    if (
-      startAfter !== undefined &&
-      part.lastKey !== undefined &&
-      compareKeys(part.lastKey, startAfter) <= 0
-    )
-      continue;
-    if (
-      startAfter !== undefined &&
-      part.onlyThrough !== undefined &&
-      compareKeys(part.onlyThrough, startAfter) <= 0
-    )
-      continue;
+    if (startAfter !== undefined && endsBefore(part, startAfter)) continue;
     if (endAt !== undefined && part.firstKey !== undefined && compareKeys(part.firstKey, endAt) > 0)
       break;
     const body = await store.readObject(bucket, part.key);
     if (!body)
       throw new ManifestPartMissingError(`manifest part s3://${bucket}/${part.key} is missing`);
-    const lines = createInterface({ input: body.pipe(createGunzip()), crlfDelay: Infinity });
+    const pastEnd = yield* partEntries(body, { bucket, part, order, startAfter, endAt });
+    if (pastEnd) return;
+  }
+}
+
+/** Whether every key a part lists is at or before `startAfter`. */
+function endsBefore(part: ManifestPartLocation, startAfter: string): boolean {
+  return (
+    (part.lastKey !== undefined && compareKeys(part.lastKey, startAfter) <= 0) ||
+    (part.onlyThrough !== undefined && compareKeys(part.onlyThrough, startAfter) <= 0)
+  );
+}
+
+interface PartReading {
+  bucket: string;
+  part: ManifestPartLocation;
+  /** The last key yielded from any part: keys must ascend across parts too. */
+  order: { last?: string };
+  startAfter: string | undefined;
+  endAt: string | undefined;
+}
+
+/** One part's entries within the range and the part's own bounds; true once past `endAt`. */
+async function* partEntries(
+  body: Readable,
+  { bucket, part, order, startAfter, endAt }: PartReading,
+): AsyncGenerator<ManifestEntry, boolean, undefined> {
+  const gunzip = createGunzip();
+  const lines = createInterface({ input: body.pipe(gunzip), crlfDelay: Infinity });
+  try {
     for await (const line of lines) {
       if (line.trim() === '') continue;
       const entry = JSON.parse(line) as ManifestEntry;
-      if (endAt !== undefined && compareKeys(entry.key, endAt) > 0) {
-        lines.close();
-        return;
-      }
-      if (part.onlyThrough !== undefined && compareKeys(entry.key, part.onlyThrough) > 0) {
-        lines.close();
-        break;
-      }
+      if (endAt !== undefined && compareKeys(entry.key, endAt) > 0) return true;
+      if (part.onlyThrough !== undefined && compareKeys(entry.key, part.onlyThrough) > 0)
+        return false;
       if (part.onlyAfter !== undefined && compareKeys(entry.key, part.onlyAfter) <= 0) continue;
       if (startAfter !== undefined && compareKeys(entry.key, startAfter) <= 0) continue;
-      if (last !== undefined && compareKeys(entry.key, last) <= 0)
+      if (order.last !== undefined && compareKeys(entry.key, order.last) <= 0)
         throw new ManifestOrderError(
-          `manifest part s3://${bucket}/${part.key} lists ${JSON.stringify(entry.key)} after ${JSON.stringify(last)}: the manifest is not in key order`,
+          `manifest part s3://${bucket}/${part.key} lists ${JSON.stringify(entry.key)} after ${JSON.stringify(order.last)}: the manifest is not in key order`,
         );
-      last = entry.key;
+      order.last = entry.key;
       yield entry;
     }
+    return false;
+  } finally {
+    // However the reading stops: a part left half-read (the range, or the turn, ended inside it)
+    // would otherwise hold its connection, its inflater and their buffers for good.
+    lines.close();
+    gunzip.destroy();
+    body.destroy();
   }
 }
 
