@@ -2,10 +2,10 @@ import { FailedRestoreBatchEventSchema } from '../core/run-state/restore-test-ru
 import { logger } from '../observability/powertools.js';
 import { cleanUpRestoreBatch } from '../steps/clean-up-restore-batch.js';
 import { lambdaHandler } from './lambda-handler.js';
-import { restoreLabFor } from './restore-test-ports.js';
+import { restoreCleanupFor } from './restore-test-ports.js';
 
 export const handler = lambdaHandler(FailedRestoreBatchEventSchema, async (event) => {
-  const report = await cleanUpRestoreBatch(event, restoreLabFor(event.run.primaryRegion).cleanup);
+  const report = await cleanUpRestoreBatch(event, restoreCleanupFor(event.run.primaryRegion));
   logger.error('restore-test batch failed as a whole', {
     runId: event.run.runId,
     batchIndex: event.batchIndex,

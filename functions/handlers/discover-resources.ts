@@ -1,11 +1,9 @@
-import { Ec2InstanceInventory } from '../adapters/ec2-instance-inventory.js';
-import { Ec2VolumeInventory } from '../adapters/ec2-volume-inventory.js';
-import { TaggingBucketInventory } from '../adapters/tagging-bucket-inventory.js';
 import { DiscoverResourcesEventSchema } from '../core/run-state/backup-run.js';
 import { logger } from '../observability/powertools.js';
 import { discoverResources } from '../steps/discover-resources.js';
 import { backupBucketsEnvironment } from '../environment/backup-buckets-environment.js';
 import { exportEnvironment } from '../environment/export-environment.js';
+import { bucketInventoryFor, instanceInventoryFor, volumeInventoryFor } from './inventory-ports.js';
 import { environmentOf, lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(DiscoverResourcesEventSchema, async (event, context) => {
@@ -15,9 +13,9 @@ export const handler = lambdaHandler(DiscoverResourcesEventSchema, async (event,
   const result = await discoverResources(
     event,
     {
-      volumes: new Ec2VolumeInventory(region),
-      instances: new Ec2InstanceInventory(region),
-      buckets: new TaggingBucketInventory(region),
+      volumes: volumeInventoryFor(region),
+      instances: instanceInventoryFor(region),
+      buckets: bucketInventoryFor(region),
     },
     {
       ...(exports.bucketName ? { bucket: exports.bucketName } : {}),

@@ -2,7 +2,7 @@ import { restoreTestNetworkEnvironment } from '../environment/restore-test-netwo
 import { PickRestoreCandidatesEventSchema } from '../core/run-state/restore-test-run.js';
 import { logger } from '../observability/powertools.js';
 import { pickRestoreCandidates } from '../steps/pick-restore-candidates.js';
-import { recoveryPointCatalog } from './aws-ports.js';
+import { recoveryPointCatalog } from './catalog-port.js';
 import { environmentOf, lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(PickRestoreCandidatesEventSchema, async (event, context) => {

@@ -1,6 +1,7 @@
 import { PlanBucketCopiesEventSchema } from '../core/run-state/bucket-copy.js';
 import { planBucketCopies } from '../steps/plan-bucket-copies.js';
-import { inventoryReportsFor, objectStoreFor, recoveryPointCatalog } from './aws-ports.js';
+import { recoveryPointCatalog } from './catalog-port.js';
+import { inventoryReportsFor, objectStoreFor } from './s3-ports.js';
 import { lambdaHandler, timeLeft } from './lambda-handler.js';
 
 export const handler = lambdaHandler(PlanBucketCopiesEventSchema, (event, context) =>

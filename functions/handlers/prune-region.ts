@@ -1,7 +1,9 @@
 import { PruneRegionStateSchema } from '../core/run-state/prune-run.js';
 import { logger } from '../observability/powertools.js';
 import { pruneRegionTurn } from '../steps/prune-region.js';
-import { ec2RecoveryPointStoreFor, objectStoreFor, recoveryPointCatalog } from './aws-ports.js';
+import { recoveryPointCatalog } from './catalog-port.js';
+import { ec2RecoveryPointStoreFor } from './ec2-ports.js';
+import { objectStoreFor } from './s3-ports.js';
 import { lambdaHandler, timeLeft } from './lambda-handler.js';
 
 export const handler = lambdaHandler(PruneRegionStateSchema, async (event, context) => {

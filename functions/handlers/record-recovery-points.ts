@@ -1,6 +1,6 @@
 import { BatchStateSchema } from '../core/run-state/volume-batch.js';
 import { recordRecoveryPoints } from '../steps/record-recovery-points.js';
-import { recoveryPointCatalog } from './aws-ports.js';
+import { recoveryPointCatalog } from './catalog-port.js';
 import { lambdaHandler } from './lambda-handler.js';
 
 export const handler = lambdaHandler(BatchStateSchema, (event, context) =>

@@ -1,12 +1,12 @@
 import { RestoreBatchStateSchema } from '../core/run-state/restore-test-run.js';
 import { recordRestoreVerdicts } from '../steps/record-restore-verdicts.js';
-import { recoveryPointCatalog } from './aws-ports.js';
+import { recoveryPointCatalog } from './catalog-port.js';
 import { lambdaHandler } from './lambda-handler.js';
-import { restoreLabFor } from './restore-test-ports.js';
+import { restoreVerdictTagsFor } from './restore-test-ports.js';
 
 export const handler = lambdaHandler(RestoreBatchStateSchema, (event, context) =>
   recordRestoreVerdicts(event, {
-    verdictTags: restoreLabFor(event.run.primaryRegion).verdictTags,
+    verdictTags: restoreVerdictTagsFor(event.run.primaryRegion),
     catalog: recoveryPointCatalog(context),
   }),
 );

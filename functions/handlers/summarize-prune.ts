@@ -1,5 +1,6 @@
 import { SummarizePruneEventSchema } from '../core/run-state/prune-run.js';
-import { logger, publishPolicyMetrics } from '../observability/powertools.js';
+import { publishPolicyMetrics } from '../observability/policy-metrics.js';
+import { logger } from '../observability/powertools.js';
 import { pruneMetrics } from '../observability/run-metrics.js';
 import { summarizePrune } from '../steps/summarize-prune.js';
 import { lambdaHandler } from './lambda-handler.js';

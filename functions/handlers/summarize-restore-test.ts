@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SummarizeRestoreTestEventSchema } from '../core/run-state/restore-test-run.js';
-import { logger, publishPolicyMetrics } from '../observability/powertools.js';
+import { publishPolicyMetrics } from '../observability/policy-metrics.js';
+import { logger } from '../observability/powertools.js';
 import { restoreTestMetrics, summarizeRestoreTest } from '../steps/summarize-restore-test.js';
 import { lambdaHandler } from './lambda-handler.js';
 

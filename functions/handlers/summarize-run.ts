@@ -1,5 +1,6 @@
 import { SummarizeRunEventSchema } from '../core/run-state/backup-run-summary.js';
-import { logger, publishPolicyMetrics } from '../observability/powertools.js';
+import { publishPolicyMetrics } from '../observability/policy-metrics.js';
+import { logger } from '../observability/powertools.js';
 import { runMetrics } from '../observability/run-metrics.js';
 import { summarizeRun } from '../steps/summarize-run.js';
 import { lambdaHandler } from './lambda-handler.js';

@@ -2,12 +2,12 @@ import { SweepRestoreLeftoversEventSchema } from '../core/run-state/restore-test
 import { logger } from '../observability/powertools.js';
 import { sweepRestoreLeftovers } from '../steps/sweep-restore-leftovers.js';
 import { lambdaHandler } from './lambda-handler.js';
-import { restoreLabFor } from './restore-test-ports.js';
+import { restoreCleanupFor } from './restore-test-ports.js';
 
 export const handler = lambdaHandler(SweepRestoreLeftoversEventSchema, async (event) => {
   const result = await sweepRestoreLeftovers(
     event.run,
-    restoreLabFor(event.run.primaryRegion).cleanup,
+    restoreCleanupFor(event.run.primaryRegion),
     new Date(),
   );
   logger.info('swept restore-test leftovers', { runId: event.run.runId, ...result });

@@ -1,6 +1,6 @@
 import { BucketCopyStepEventSchema } from '../core/run-state/bucket-copy.js';
 import { syncBucket } from '../steps/sync-bucket.js';
-import { objectStoreFor } from './aws-ports.js';
+import { objectStoreFor } from './s3-ports.js';
 import { lambdaHandler, timeLeft } from './lambda-handler.js';
 
 export const handler = lambdaHandler(BucketCopyStepEventSchema, async (event, context) => {

@@ -1,26 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import { POLICY_DIMENSION } from './metric-names.js';
 import { observabilityEnvironment } from '../environment/observability-environment.js';
 
-/** One logger and one metrics emitter per process, shared by every handler (Powertools' advice). */
-const names = observabilityEnvironment.read();
-
-export const logger = new Logger({ serviceName: names.serviceName });
-
-export const metrics = new Metrics({
-  namespace: names.metricsNamespace,
-  serviceName: names.serviceName,
-});
-
-/** Publishes one workflow's metrics at once, with the policy as their dimension. */
-export function publishPolicyMetrics(
-  policy: string,
-  entries: readonly { name: string; unit: MetricUnitValue; value: number }[],
-): void {
-  metrics.addDimension(POLICY_DIMENSION, policy);
-  for (const entry of entries) metrics.addMetric(entry.name, entry.unit, entry.value);
-  metrics.publishStoredMetrics();
-}
-
-type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
+/**
+ * One logger per process, shared by every handler (Powertools' advice). The metrics emitter is
+ * in ./policy-metrics.ts, imported only by the handlers that publish metrics.
+ */
+export const logger = new Logger({ serviceName: observabilityEnvironment.read().serviceName });
