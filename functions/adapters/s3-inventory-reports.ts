@@ -9,7 +9,7 @@ import { parse } from 'csv-parse';
 import { pipeline, type Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { createGunzip } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InventoryReport, InventoryReports } from '../ports/inventory-reports.js';
 import { s3ClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';

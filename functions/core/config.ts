@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, UnknownPolicyError, type ConfigIssue } from './errors.js';
 import { describeScheduleProblem, isKnownTimeZone } from './schedule-expression.js';
 

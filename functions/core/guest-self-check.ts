@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The guest's own view of its network, asked for through SSM (AWS-RunShellScript) during a

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 
 /** Where a function's environment comes from: `process.env` in Lambda, given values locally. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EnvironmentVariable } from './environment-contract.js';
 
 /** A required text variable; `pattern` (if given) is what it must match, `what` says it in words. */

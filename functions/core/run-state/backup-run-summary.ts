@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RecoveryPointRefSchema, RunContextSchema, RunFailureSchema } from './backup-run.js';
 import { BucketCopyItemSchema, DiscoverySchema, InstanceRefSchema } from './discovery.js';
 import { BatchResultSchema, FailedBatchSchema } from './volume-batch.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BackupConfigSchema, BucketCopyOptionsSchema } from '../config.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BucketCopyItemSchema } from './discovery.js';
 import { RunContextSchema, RunFailureSchema } from './backup-run.js';
 

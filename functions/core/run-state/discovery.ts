@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunContextSchema, RunFailureSchema } from './backup-run.js';
 import { VolumeRefSchema } from './volume-batch.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CopyWorkSchema, PollLoopSchema, SnapshotWorkSchema } from './volume-batch.js';
 import { FailureSchema } from './restore-test-run.js';
 import { InstanceRefSchema } from './discovery.js';
