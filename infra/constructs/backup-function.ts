@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { relative } from 'node:path';
+import { AssetHashType, DockerImage, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,7 +13,8 @@ import {
 } from '../../functions/environment/observability-environment.js';
 import { ignoreCfnLintRule, REDUNDANT_ROLE_DEPENDENCY } from '../cfn-lint.js';
 import { acknowledge, wildcardResource, XRAY_REASON } from '../nag.js';
-import { lockFilePath, repoRoot } from '../paths.js';
+import { bundleFunctionSync, HANDLER } from '../bundling.js';
+import { repoRoot } from '../paths.js';
 import { encryptedLogGroup } from './log-group.js';
 
 export interface BackupFunctionProps {
@@ -35,6 +37,29 @@ export const COMMON_ENVIRONMENT = {
   }),
   NODE_OPTIONS: '--enable-source-maps',
 } as const;
+
+/**
+ * A function's code: its handler bundled locally (no Docker) by `bundleFunction`, the one bundling
+ * the bench and the budget test measure (infra/bundling.ts, ADR 0010). The asset is hashed by its
+ * output, as NodejsFunction's own bundling is.
+ */
+function functionCode(entry: string): lambda.Code {
+  return lambda.Code.fromAsset(repoRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws.
+      image: DockerImage.fromRegistry('dummy'),
+      // Names the entry, so the CDK's asset cache tells one function's bundle from another's.
+      command: ['bundle', relative(repoRoot, entry)],
+      local: {
+        tryBundle(outputDir) {
+          bundleFunctionSync(entry, outputDir);
+          return true;
+        },
+      },
+    },
+  });
+}
 
 /**
  * One Lambda function of the orchestrator: Node.js 24 on ARM, bundled locally by esbuild as ESM
@@ -64,8 +89,8 @@ export class BackupFunction extends Construct implements iam.IGrantable {
     this.grantPrincipal = this.role;
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+      code: functionCode(props.entry),
+      handler: HANDLER,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -76,26 +101,6 @@ export class BackupFunction extends Construct implements iam.IGrantable {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { ...COMMON_ENVIRONMENT, ...props.environment },
-      projectRoot: repoRoot,
-      depsLockFilePath: lockFilePath,
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        // Bundle the SDK too: the deployed code runs the exact versions the tests ran.
-        externalModules: [],
-        minify: true,
-        // Error class names are the contract with ASL Retry/Catch (ThrottledError, ...): the
-        // minifier must not rename them.
-        keepNames: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Some CommonJS dependencies call require(); give the ESM bundle one.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        forceDockerBundling: false,
-      },
     });
     acknowledge(this.role, wildcardResource('*'), XRAY_REASON);
     ignoreCfnLintRule(

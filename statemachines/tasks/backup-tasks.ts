@@ -25,6 +25,7 @@ export const backupWorkflow = {
         ec2.grantDescribe(fn, ['ec2:DescribeVolumes', 'ec2:DescribeInstances']);
         bucketCopies.grantListTaggedBuckets(fn);
       },
+      clients: ['ec2', 'resource-groups-tagging-api'],
     },
     SnapshotVolumes: {
       description: 'Backup run: start and poll the snapshots of one batch of volumes',
@@ -33,6 +34,7 @@ export const backupWorkflow = {
         ec2.grantDescribe(fn, ['ec2:DescribeSnapshots']);
         snapshots.grantCreateSnapshot(fn);
       },
+      clients: ['ec2'],
     },
     CopySnapshots: {
       description:
@@ -43,11 +45,13 @@ export const backupWorkflow = {
         snapshots.grantCopySnapshot(fn);
         snapshots.grantUseCopyKeys(fn);
       },
+      clients: ['ec2'],
     },
     RecordRecoveryPoints: {
       description: "Backup run: index one batch's recovery points in the catalog",
       timeoutSeconds: 120,
       grant: ({ fn, catalog }) => catalog.grantRecordRecoveryPoints(fn),
+      clients: ['dynamodb'],
     },
     ImageInstances: {
       description: 'Backup run: create and poll the boot images (AMIs) of one batch of instances',
@@ -56,6 +60,7 @@ export const backupWorkflow = {
         ec2.grantDescribe(fn, ['ec2:DescribeImages']);
         images.grantCreateImage(fn);
       },
+      clients: ['ec2'],
     },
     CopyImages: {
       description:
@@ -68,6 +73,7 @@ export const backupWorkflow = {
         images.grantTagImageCopies(fn);
         snapshots.grantUseCopyKeys(fn);
       },
+      clients: ['ec2'],
     },
     ExportImages: {
       description:
@@ -81,6 +87,7 @@ export const backupWorkflow = {
         ]);
         images.grantExportImages(fn);
       },
+      clients: ['ec2', 's3'],
     },
     RecordImages: {
       description:
@@ -92,6 +99,7 @@ export const backupWorkflow = {
         images.grantTagRecoveryPoints(fn);
         images.grantDeprecateImages(fn);
       },
+      clients: ['dynamodb', 'ec2'],
     },
     PlanBucketCopies: {
       description:
@@ -104,6 +112,7 @@ export const backupWorkflow = {
         // A first copy reads the source bucket's inventory configuration and its newest report.
         bucketCopies.grantReadInventoryReports(fn);
       },
+      clients: ['dynamodb', 's3'],
     },
     SyncBucket: {
       description:
@@ -116,6 +125,7 @@ export const backupWorkflow = {
         bucketCopies.grantReadSources(fn);
         bucketCopies.grantWriteCopies(fn);
       },
+      clients: ['s3'],
     },
     RecordBucketCopies: {
       description:
@@ -125,12 +135,14 @@ export const backupWorkflow = {
         catalog.grantRecordRecoveryPoints(fn);
         bucketCopies.grantRecordManifests(fn);
       },
+      clients: ['dynamodb', 's3'],
     },
     SummarizeRun: {
       retry: 'lambdaOnly',
       description: 'Backup run: summarize the batches of a run and publish its metrics',
       timeoutSeconds: 60,
       // Summarize only reads its input and publishes metrics (EMF log lines): no grant beyond logs.
+      clients: [],
     },
   },
 } as const satisfies WorkflowSpec;

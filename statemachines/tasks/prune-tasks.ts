@@ -31,6 +31,7 @@ export const pruneWorkflow = {
       timeoutSeconds: 30,
       environment: ['backupBuckets'],
       // Plan only reads its input and the environment: no grant beyond logs.
+      clients: [],
     },
     PruneRegion: {
       description:
@@ -47,12 +48,14 @@ export const pruneWorkflow = {
         catalog.grantRecordRecoveryPoints(fn);
         catalog.grantQueryBySource(fn);
       },
+      clients: ['dynamodb', 'ec2', 's3'],
     },
     SummarizePrune: {
       description:
         'Prune: summarize what was kept, deleted and why per region, and publish the prune metrics',
       timeoutSeconds: 30,
       // Summarize only reads its input and publishes metrics (EMF log lines): no grant beyond logs.
+      clients: [],
     },
   },
 } as const satisfies WorkflowSpec;

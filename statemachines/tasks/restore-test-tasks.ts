@@ -16,6 +16,7 @@ export const restoreTestWorkflow = {
         'Restore test: pick the newest available image of each opted-in instance from the catalog',
       timeoutSeconds: 100,
       grant: ({ fn, catalog }) => catalog.grantListRecoveryPoints(fn),
+      clients: ['dynamodb'],
     },
     TestRestores: {
       description:
@@ -31,6 +32,7 @@ export const restoreTestWorkflow = {
         restoreTests.grantAgentChecks(fn);
         restoreTests.grantOnTestInstances(fn, ['ec2:GetConsoleOutput', 'ec2:TerminateInstances']);
       },
+      clients: ['ec2', 'ssm'],
     },
     RecordRestoreVerdicts: {
       description:
@@ -40,6 +42,7 @@ export const restoreTestWorkflow = {
         catalog.grantRecordRecoveryPoints(fn);
         restoreTests.grantVerdictTags(fn);
       },
+      clients: ['dynamodb', 'ec2'],
     },
     CleanUpRestoreBatch: {
       description: 'Restore test: terminate what a failed batch launched',
@@ -48,6 +51,7 @@ export const restoreTestWorkflow = {
         ec2.grantDescribe(fn, ['ec2:DescribeInstances']);
         restoreTests.grantOnTestInstances(fn, ['ec2:TerminateInstances']);
       },
+      clients: ['ec2'],
     },
     SweepRestoreLeftovers: {
       description:
@@ -62,12 +66,14 @@ export const restoreTestWorkflow = {
         restoreTests.grantOnTestInstances(fn, ['ec2:TerminateInstances']);
         restoreTests.grantDeleteLeftovers(fn);
       },
+      clients: ['ec2'],
     },
     SummarizeRestoreTest: {
       retry: 'lambdaOnly',
       description: 'Restore test: summarize the verdicts and publish the restore-test metrics',
       timeoutSeconds: 60,
       // Summarize only reads its input and publishes metrics (EMF log lines): no grant beyond logs.
+      clients: [],
     },
   },
 } as const satisfies WorkflowSpec;

@@ -23,6 +23,37 @@ export interface TaskSpec {
   readonly retry?: RetryPolicyName;
   /** The permissions the Task's calls need, granted to its own role (nothing else is). */
   readonly grant?: (access: TaskAccess) => void;
+  /**
+   * The AWS SDK clients the Task's handler calls (`@aws-sdk/client-<name>`): its bundle holds
+   * these and no other, and they set its size budget (`bundleBudgetOf`). @default [] (none)
+   */
+  readonly clients?: readonly SdkClient[];
+}
+
+/** An AWS SDK client a function may call, by its package name after `@aws-sdk/client-`. */
+export type SdkClient = 'dynamodb' | 'ec2' | 'resource-groups-tagging-api' | 's3' | 'ssm';
+
+/**
+ * Bundle size budgets by what a function calls (docs/adr/0010-lean-bundles.md), in KB of minified
+ * bundle (1 KB = 1,000 bytes): `limitKb` is what test/infra/bundle-budgets.test.ts enforces,
+ * `goalKb` the figure issue 10 set, which bench/bundle-sizes.ts reports against. A budget class
+ * is not written in the registry: it follows from `clients`.
+ */
+export const BUNDLE_BUDGETS = {
+  /** No SDK client: the summaries and the prune plan. */
+  planner: { limitKb: 175, goalKb: 100 },
+  /** S3 only. */
+  s3: { limitKb: 660, goalKb: 150 },
+  /** Any other client, or several. */
+  aws: { limitKb: 770, goalKb: 250 },
+} as const;
+export type BundleBudgetClass = keyof typeof BUNDLE_BUDGETS;
+
+/** The budget class of a Task's bundle, from the SDK clients it calls. */
+export function bundleBudgetOf(task: TaskSpec): BundleBudgetClass {
+  const clients = task.clients ?? [];
+  if (clients.length === 0) return 'planner';
+  return clients.every((client) => client === 's3') ? 's3' : 'aws';
 }
 
 /** One workflow: its ASL file, the environment every Task of it reads, and its Tasks. */
