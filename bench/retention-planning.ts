@@ -1,13 +1,20 @@
 /**
  * Benchmark: the retention planner (issue 5's goal: 1,000,000 recovery points of one source
- * planned in under 2 s, linear-logarithmic). A synthetic history — a point about every minute
- * and a half over two years, in random order (sorting is the n log n part), 1% verified, 0.1%
- * locked, a few still creating or with a malformed tag — is planned with a GFS policy in a
- * timezone with DST. Each size runs in its own child process so memory numbers are not mixed:
- * time of the best of a few runs, the heap the plan holds after a GC, and peak RSS. Prints a
- * table; asserts nothing.
+ * planned in under 2 s, linear-logarithmic; issue 10's: under 256 MB). A synthetic history — a
+ * point about every minute and a half over two years, in random order (sorting is the n log n
+ * part), 1% verified, 0.1% locked, a few still creating or with a malformed tag — is planned
+ * with a GFS policy in a timezone with DST. Each size runs in its own child process so memory
+ * numbers are not mixed: time of the best of a few runs; the heap the input holds, and the RSS
+ * of the process holding it (Node's own baseline included) after a GC; the heap the plan holds
+ * after a GC; peak RSS, and the planner's share of it (peak RSS less the RSS peak reached
+ * before the first plan, i.e. with the input built). Prints a table; asserts nothing.
+ *
+ * RSS also holds V8's young generation, which grows with the heap's limit (4 GiB here);
+ * `--semi-space 2` caps it (`--max-semi-space-size`), so the planner's share is nearer what it
+ * allocates.
  *
  *   tsx bench/retention-planning.ts [--sizes 250000,500000,1000000] [--runs 3] [--timezone Europe/Berlin]
+ *                                   [--semi-space MiB]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +27,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     timezone: { type: 'string', default: 'Europe/Berlin' },
     child: { type: 'string' },
+    'semi-space': { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -32,9 +40,12 @@ interface Measurement {
   points: number;
   bestMs: number;
   medianMs: number;
+  baselineRssMiB: number;
   heapInputMiB: number;
+  inputRssMiB: number;
   heapPlanMiB: number;
   peakRssMiB: number;
+  plannerRssMiB: number;
   deleted: number;
 }
 
@@ -49,6 +60,7 @@ if (values.child) {
         ...process.execArgv,
         '--expose-gc',
         '--max-old-space-size=4096',
+        ...(values['semi-space'] ? [`--max-semi-space-size=${values['semi-space']}`] : []),
         fileURLToPath(import.meta.url),
         '--child',
         String(size),
@@ -68,7 +80,8 @@ if (values.child) {
     });
   }
   console.log(
-    `retention planning, one source, ${timezone}, rules ${JSON.stringify(rules)}, best of ${runs}`,
+    `retention planning, one source, ${timezone}, rules ${JSON.stringify(rules)}, best of ${runs}` +
+      (values['semi-space'] ? `, --max-semi-space-size=${values['semi-space']}` : ''),
   );
   console.table(
     rows.map((row) => ({
@@ -77,27 +90,37 @@ if (values.child) {
       'median ms': row.medianMs.toFixed(0),
       'ns/point': row.nsPerPoint.toFixed(0),
       'ns/(n log2 n)': row.nsPerPointLog.toFixed(1),
+      'baseline RSS MiB': row.baselineRssMiB.toFixed(0),
       'input heap MiB': row.heapInputMiB.toFixed(0),
+      'input RSS MiB': row.inputRssMiB.toFixed(0),
       'plan heap MiB': row.heapPlanMiB.toFixed(0),
       'peak RSS MiB': row.peakRssMiB.toFixed(0),
+      'planner share MiB': row.plannerRssMiB.toFixed(0),
       deleted: row.deleted.toLocaleString('en-US'),
     })),
   );
   const largest = rows.at(-1);
   if (largest) {
     console.log(
-      `${largest.points.toLocaleString('en-US')} points: ${largest.bestMs.toFixed(0)} ms (goal < 2000 ms)`,
+      `${largest.points.toLocaleString('en-US')} points: ${largest.bestMs.toFixed(0)} ms (goal < 2000 ms); ` +
+        `peak RSS ${largest.peakRssMiB.toFixed(0)} MiB (goal < 256 MB = 244 MiB): the process with the ` +
+        `input built ${largest.inputRssMiB.toFixed(0)} MiB (input heap ${largest.heapInputMiB.toFixed(0)} MiB, ` +
+        `Node ${largest.baselineRssMiB.toFixed(0)} MiB), the planner's share ${largest.plannerRssMiB.toFixed(0)} MiB`,
     );
   }
 }
 
 function measure(size: number): Measurement {
   const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const peakRss = () => process.resourceUsage().maxRSS / 1024;
   collect();
   const heapBefore = process.memoryUsage().heapUsed;
+  const baselineRss = process.memoryUsage().rss / 2 ** 20;
   const points = syntheticHistory(size);
   collect();
   const heapInput = process.memoryUsage().heapUsed;
+  const inputRss = process.memoryUsage().rss / 2 ** 20;
+  const peakBeforePlanning = peakRss();
   const timings: number[] = [];
   let heapWithPlan = heapInput;
   let deleted = 0;
@@ -116,9 +139,12 @@ function measure(size: number): Measurement {
     points: size,
     bestMs: timings[0] ?? 0,
     medianMs: timings[Math.floor(timings.length / 2)] ?? 0,
+    baselineRssMiB: baselineRss,
     heapInputMiB: (heapInput - heapBefore) / 2 ** 20,
+    inputRssMiB: inputRss,
     heapPlanMiB: (heapWithPlan - heapInput) / 2 ** 20,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakRssMiB: peakRss(),
+    plannerRssMiB: peakRss() - peakBeforePlanning,
     deleted,
   };
 }

@@ -10,6 +10,7 @@ import {
   monthKey,
   monthLabel,
 } from './retention-calendar.js';
+import { rankOldestFirst } from './retention-order.js';
 
 /** One recovery point of one source in one region, with what pruning needs to know about it. */
 export interface RetentionCandidate {
@@ -92,10 +93,11 @@ export function planRetention(input: RetentionPlanInput): RetentionPlan {
   const { maxDeleteFraction, nowMs } = checkedInput(input);
   const { points } = input;
   const createdMs = creationTimes(points);
-  const order = rankOldestFirst(points, createdMs);
+  const order = rankOldestFirst((index) => points[index]!.id, createdMs);
   const reasons = new RankedReasons(points.length);
   const managedCount = walkNewestFirst(input, order, createdMs, nowMs, reasons);
-  const decisions = decide(points, order, reasons);
+  const maxAgeMs = (input.rules.maxAgeDays ?? 0) * msPerDay;
+  const decisions = decide(points, order, reasons, (index) => createdMs[index]! + maxAgeMs);
   let deleted = 0;
   for (const decision of decisions) if (decision.action === 'delete') deleted++;
   const blockedByFraction = !input.force && deleted > maxDeleteFraction * managedCount;
@@ -129,26 +131,34 @@ function creationTimes(points: readonly RetentionCandidate[]): Float64Array {
   return createdMs;
 }
 
-/** Reasons per rank: the rails' (which always keep) apart from the rules' (which maxAgeDays overrides). */
+/**
+ * Reasons by rank, held only for the ranks that have some (a few in a long history): the rails'
+ * (which always keep) apart from the rules' (which maxAgeDays overrides); and a flag per rank for
+ * the points older than maxAgeDays.
+ */
 class RankedReasons {
-  readonly rails: (string[] | undefined)[];
-  readonly rules: (string[] | undefined)[];
-  /** The day maxAgeDays let the point go, for points older than it. */
-  readonly expiredOn: (string | undefined)[];
+  readonly rails = new Map<number, string[]>();
+  readonly rules = new Map<number, string[]>();
+  /** 1 where maxAgeDays lets the point go. */
+  readonly expired: Uint8Array;
 
   constructor(count: number) {
-    this.rails = new Array<string[] | undefined>(count);
-    this.rules = new Array<string[] | undefined>(count);
-    this.expiredOn = new Array<string | undefined>(count);
+    this.expired = new Uint8Array(count);
   }
 
   addRail(rank: number, reason: string): void {
-    (this.rails[rank] ??= []).push(reason);
+    add(this.rails, rank, reason);
   }
 
   addRule(rank: number, reason: string): void {
-    (this.rules[rank] ??= []).push(reason);
+    add(this.rules, rank, reason);
   }
+}
+
+function add(reasons: Map<number, string[]>, rank: number, reason: string): void {
+  const list = reasons.get(rank);
+  if (list) list.push(reason);
+  else reasons.set(rank, [reason]);
 }
 
 /**
@@ -157,7 +167,7 @@ class RankedReasons {
  */
 function walkNewestFirst(
   input: RetentionPlanInput,
-  order: readonly number[],
+  order: Uint32Array,
   createdMs: Float64Array,
   nowMs: number,
   reasons: RankedReasons,
@@ -191,7 +201,7 @@ function walkNewestFirst(
 
     const age = nowMs - created;
     if (age < minAgeMs) reasons.addRule(rank, `minAgeDays ${rules.minAgeDays ?? 0}`);
-    if (age > maxAgeMs) reasons.expiredOn[rank] = dayLabelUtc(created + maxAgeMs);
+    if (age > maxAgeMs) reasons.expired[rank] = 1;
   }
   if (newestVerified >= 0) reasons.addRail(newestVerified, 'newest verified');
   else if (newestAvailable >= 0)
@@ -212,26 +222,36 @@ function addTiers(tiers: Tier[], localDay: number, rank: number, reasons: Ranked
   }
 }
 
-/** A rail keeps whatever else holds; then maxAgeDays deletes; then any rule keeps. */
+/**
+ * A rail keeps whatever else holds; then maxAgeDays deletes; then any rule keeps. Deletions
+ * share their reasons: one frozen list for "kept by no rule" and one per expiry day, so a
+ * million deletions hold no million lists (a consumer that writes to one throws).
+ */
 function decide(
   points: readonly RetentionCandidate[],
-  order: readonly number[],
+  order: Uint32Array,
   reasons: RankedReasons,
+  expiresAtMs: (index: number) => number,
 ): RetentionDecision[] {
   const decisions: RetentionDecision[] = new Array<RetentionDecision>(points.length);
+  const noRule = shared([noRuleKeeps]);
+  const expiredOn = new Map<number, string[]>();
   for (let rank = 0; rank < points.length; rank++) {
-    const id = points[order[rank]!]!.id;
-    const rails = reasons.rails[rank];
-    const kept = reasons.rules[rank];
-    const expired = reasons.expiredOn[rank];
+    const index = order[rank]!;
+    const id = points[index]!.id;
+    const rails = reasons.rails.get(rank);
+    const kept = reasons.rules.get(rank);
     if (rails) {
       decisions[rank] = { id, action: 'keep', reasons: kept ? [...rails, ...kept] : rails };
-    } else if (expired !== undefined) {
-      decisions[rank] = { id, action: 'delete', reasons: [`expired ${expired}`] };
+    } else if (reasons.expired[rank]) {
+      const day = Math.floor(expiresAtMs(index) / msPerDay);
+      let expired = expiredOn.get(day);
+      if (!expired) expiredOn.set(day, (expired = shared([`expired ${dayLabel(day)}`])));
+      decisions[rank] = { id, action: 'delete', reasons: expired };
     } else if (kept) {
       decisions[rank] = { id, action: 'keep', reasons: kept };
     } else {
-      decisions[rank] = { id, action: 'delete', reasons: [noRuleKeeps] };
+      decisions[rank] = { id, action: 'delete', reasons: noRule };
     }
   }
   return decisions;
@@ -239,11 +259,20 @@ function decide(
 
 /** The fraction limit keeps every point the plan would delete, saying so first. */
 function keepDeletions(decisions: RetentionDecision[], limit: string): void {
+  // Deletions share their reasons (decide above), so the kept ones share theirs too.
+  const prefixed = new Map<string[], string[]>();
   for (const decision of decisions) {
     if (decision.action !== 'delete') continue;
     decision.action = 'keep';
-    decision.reasons = [limit, ...decision.reasons];
+    let reasons = prefixed.get(decision.reasons);
+    if (!reasons) prefixed.set(decision.reasons, (reasons = shared([limit, ...decision.reasons])));
+    decision.reasons = reasons;
   }
+}
+
+/** A reasons list many decisions hold: frozen, so writing to it throws instead of changing them all. */
+function shared(reasons: string[]): string[] {
+  return Object.freeze(reasons) as string[];
 }
 
 /** The rails: reasons to keep a point that no rule or configuration can override. */
@@ -259,7 +288,7 @@ function addRails(
   if (point.locked) reasons.addRail(rank, 'locked');
   if (point.legalHold) reasons.addRail(rank, 'legal hold');
   if (point.backsImage) reasons.addRail(rank, 'backs a registered image');
-  for (const problem of point.problems ?? []) reasons.addRail(rank, problem);
+  if (point.problems) for (const problem of point.problems) reasons.addRail(rank, problem);
   const tag = point.expiresAtTag;
   if (tag !== undefined && !isWellFormedExpiresAt(tag)) {
     reasons.addRail(rank, `malformed tag backup:expires-at="${tag}"`);
@@ -303,23 +332,6 @@ function activeTiers(rules: Retention): Tier[] {
       (year) => String(year).padStart(4, '0'),
     ),
   ];
-}
-
-/** Indexes of the points, oldest first; equal times by id (code units, not locale). */
-function rankOldestFirst(points: readonly RetentionCandidate[], createdMs: Float64Array): number[] {
-  const order = Array.from({ length: points.length }, (_, index) => index);
-  order.sort((a, b) => {
-    const byTime = createdMs[a]! - createdMs[b]!;
-    if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
-    const idA = points[a]!.id;
-    const idB = points[b]!.id;
-    return idA < idB ? -1 : idA > idB ? 1 : 0;
-  });
-  return order;
-}
-
-function dayLabelUtc(epochMs: number): string {
-  return dayLabel(Math.floor(epochMs / msPerDay));
 }
 
 function formatPercent(fraction: number): string {
