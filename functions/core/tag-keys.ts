@@ -26,6 +26,10 @@ export const TagKeys = {
   legalHold: 'backup:legal-hold',
   /** On an image's snapshots while pruning removes the image: the image id, so a re-run finishes. */
   prunedWithImage: 'backup:pruned-with-image',
+  /** On everything a restore creates: the restore that created it (docs/adr/0012-restore-api.md). */
+  restoreId: 'backup:restore-id',
+  /** On everything a restore creates: the recovery point it was restored from. */
+  restoredFrom: 'backup:restored-from',
 } as const;
 
 /** Value of `backup:managed-by` on everything this product creates. */
