@@ -38,12 +38,18 @@ export class InMemoryRestoreStore implements RestoreStore {
     const matching = [...this.records.values()]
       .filter((record) => query.status === undefined || record.status === query.status)
       .filter((record) => query.kind === undefined || record.kind === query.kind)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.restoreId.localeCompare(b.restoreId));
-    const start = query.nextToken ? Number(Buffer.from(query.nextToken, 'base64url').toString()) : 0;
-    const items = matching.slice(start, start + limit).map((record) => structuredClone(record));
-    const next = start + limit;
-    return next < matching.length
-      ? { items, nextToken: Buffer.from(String(next)).toString('base64url') }
+      .sort((a, b) => (placeOf(a) < placeOf(b) ? 1 : -1));
+    // The token is the last listed record's place (createdAt, restoreId), not an offset, so a
+    // restore created between two pages neither repeats nor hides one (as in the DynamoDB store).
+    const after = query.nextToken
+      ? Buffer.from(query.nextToken, 'base64url').toString()
+      : undefined;
+    const rest =
+      after === undefined ? matching : matching.filter((record) => placeOf(record) < after);
+    const items = rest.slice(0, limit).map((record) => structuredClone(record));
+    const last = items.at(-1);
+    return last && rest.length > limit
+      ? { items, nextToken: Buffer.from(placeOf(last)).toString('base64url') }
       : { items };
   }
 
@@ -59,4 +65,9 @@ export class InMemoryRestoreStore implements RestoreStore {
     this.records.set(restoreId, updated);
     return structuredClone(updated);
   }
+}
+
+/** Newest first is descending order of this (the DynamoDB store's index sort key). */
+function placeOf(record: RestoreRecord): string {
+  return `${record.createdAt}#${record.restoreId}`;
 }

@@ -52,6 +52,8 @@ export class RestoreNotCancellableError extends BackupError {
     readonly restoreId: string,
     readonly status: string,
   ) {
-    super(`restore ${restoreId} is ${status}; only a PENDING, RUNNING or VERIFYING one can be cancelled`);
+    super(
+      `restore ${restoreId} is ${status}; only a PENDING, RUNNING or VERIFYING one can be cancelled`,
+    );
   }
 }

@@ -11,7 +11,11 @@ export const RestoreStatuses = [
   'CANCELLED',
 ] as const;
 export type RestoreStatus = (typeof RestoreStatuses)[number];
-export const EndStatuses: ReadonlySet<RestoreStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+export const EndStatuses: ReadonlySet<RestoreStatus> = new Set([
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+]);
 
 export type CreatedResourceType = 'volume' | 'volume-attachment' | 'instance' | 'image' | 'objects';
 

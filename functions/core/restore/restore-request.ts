@@ -49,7 +49,9 @@ export const VolumeRestoreRequestSchema = z
       throughputMiBps: z.number().int().min(125).max(2_000).optional(),
       /** Default: the account's default EBS key; restores are always encrypted. */
       kmsKeyId: z.string().min(1).optional(),
-      attach: z.strictObject({ instanceId: z.string().min(1), device: z.string().min(1) }).optional(),
+      attach: z
+        .strictObject({ instanceId: z.string().min(1), device: z.string().min(1) })
+        .optional(),
     }),
     tags: RestoreTagsSchema.optional(),
     dryRun: z.boolean().optional(),
@@ -108,7 +110,10 @@ export const ImageRestoreRequestSchema = z
     kind: z.literal('image'),
     ...pointSelector,
     target: z
-      .strictObject({ name: z.string().min(3).max(128).optional(), region: z.string().min(1).optional() })
+      .strictObject({
+        name: z.string().min(3).max(128).optional(),
+        region: z.string().min(1).optional(),
+      })
       .optional(),
     tags: RestoreTagsSchema.optional(),
     dryRun: z.boolean().optional(),
