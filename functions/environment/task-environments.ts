@@ -2,6 +2,7 @@ import { backupBucketsEnvironment } from './backup-buckets-environment.js';
 import { catalogEnvironment } from './catalog-environment.js';
 import type { EnvironmentContract, RenderedValues } from './environment-contract.js';
 import { exportEnvironment } from './export-environment.js';
+import { restoreEnvironment, restoreWorkflowsEnvironment } from './restore-environment.js';
 import { restoreTestNetworkEnvironment } from './restore-test-network-environment.js';
 
 /**
@@ -13,6 +14,8 @@ export const taskEnvironments = {
   export: exportEnvironment,
   backupBuckets: backupBucketsEnvironment,
   restoreTestNetwork: restoreTestNetworkEnvironment,
+  restores: restoreEnvironment,
+  restoreWorkflows: restoreWorkflowsEnvironment,
 } as const;
 
 export type EnvironmentGroup = keyof typeof taskEnvironments;
