@@ -24,6 +24,14 @@ import {
   type RecoveryPointCatalog,
   type RecoveryPointQuery,
 } from '../ports/recovery-point-catalog.js';
+import {
+  pageCursorOf,
+  pageLimitOf,
+  pageOf,
+  pageWindowOf,
+  type RecoveryPointPage,
+  type RecoveryPointPageQuery,
+} from '../ports/recovery-point-page.js';
 import { awsClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
 
@@ -97,16 +105,42 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
     return points.filter((point) => matchesRecoveryPointQuery(point, query)).sort(newestFirst);
   }
 
-  private pages(query: RecoveryPointQuery) {
+  /**
+   * By source or policy, the index is read newest first within the time window (and up to the
+   * token's place) only until the page is complete: past `limit` points, and past every point
+   * that shares the last one's createdAt (the index leaves their order to DynamoDB; the page's
+   * order is the ports' newestFirst). Without either, the table is scanned and sorted.
+   */
+  async listPage(query: RecoveryPointPageQuery): Promise<RecoveryPointPage> {
+    const inWindow = pageWindowOf(query);
+    const limit = pageLimitOf(query);
+    const cursor = pageCursorOf(query);
+    const upTo = [query.before, cursor?.createdAt].filter((time) => time !== undefined).sort()[0];
+    // BETWEEN refuses an empty range; nothing lies in one.
+    if (query.after !== undefined && upTo !== undefined && query.after > upTo) return { items: [] };
+    const ordered = query.sourceId !== undefined || query.policy !== undefined;
+    const matching: RecoveryPoint[] = [];
+    try {
+      for await (const page of this.pages(query, { from: query.after, upTo })) {
+        for (const point of (page.Items ?? []) as RecoveryPoint[]) {
+          if (matchesRecoveryPointQuery(point, query) && inWindow(point)) matching.push(point);
+        }
+        if (ordered && pageIsComplete(matching, limit)) break;
+      }
+    } catch (error) {
+      throw translateAwsError(ordered ? 'Query' : 'Scan', error);
+    }
+    return pageOf(matching, query);
+  }
+
+  private pages(query: RecoveryPointQuery, window: { from?: string; upTo?: string } = {}) {
     const byIndex = (index: string, key: string, value: string) =>
       paginateQuery(
         { client: this.documents },
         {
           TableName: this.tableName,
           IndexName: index,
-          KeyConditionExpression: '#key = :value',
-          ExpressionAttributeNames: { '#key': key },
-          ExpressionAttributeValues: { ':value': value },
+          ...keyCondition(key, value, window),
           ScanIndexForward: false,
         },
       );
@@ -166,6 +200,36 @@ export async function ensureCatalogTable(
   );
   await waitUntilTableExists({ client: dynamodb, maxWaitTime: 60 }, { TableName: tableName });
   return true;
+}
+
+/** The index's key condition: the partition, and createdAt within the window when it has one. */
+function keyCondition(key: string, value: string, window: { from?: string; upTo?: string }) {
+  const names: Record<string, string> = { '#key': key };
+  const values: Record<string, string> = { ':value': value };
+  let condition = '#key = :value';
+  if (window.from !== undefined || window.upTo !== undefined) {
+    names['#created'] = CatalogKeys.sortKey;
+    if (window.from !== undefined) values[':from'] = window.from;
+    if (window.upTo !== undefined) values[':upTo'] = window.upTo;
+    condition +=
+      window.from === undefined
+        ? ' AND #created <= :upTo'
+        : window.upTo === undefined
+          ? ' AND #created >= :from'
+          : ' AND #created BETWEEN :from AND :upTo';
+  }
+  return {
+    KeyConditionExpression: condition,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** Read newest first: complete once a point older than the limit-th one has been read. */
+function pageIsComplete(matching: RecoveryPoint[], limit: number): boolean {
+  const last = matching.at(-1);
+  const limitth = matching[limit - 1];
+  return last !== undefined && limitth !== undefined && last.createdAt < limitth.createdAt;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { RecoveryPoint } from '../core/recovery-point.js';
+import type { RecoveryPointPage, RecoveryPointPageQuery } from './recovery-point-page.js';
 
 export interface RecoveryPointQuery {
   sourceId?: string;
@@ -14,6 +15,11 @@ export interface RecoveryPointCatalog {
   get(id: string): Promise<RecoveryPoint | undefined>;
   /** Newest first. */
   list(query: RecoveryPointQuery): Promise<RecoveryPoint[]>;
+  /**
+   * One page of a listing, newest first (ties by id), with the time window and limit of the
+   * query; throws InvalidPageTokenError for a token it did not hand out.
+   */
+  listPage(query: RecoveryPointPageQuery): Promise<RecoveryPointPage>;
 }
 
 /** The filter every catalog implementation applies, so they agree on what a query means. */

@@ -6,6 +6,7 @@ import {
 import { InMemoryRecoveryPointCatalog } from '../../functions/adapters/in-memory/in-memory-recovery-point-catalog.js';
 import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
 import type { RecoveryPointCatalog } from '../../functions/ports/recovery-point-catalog.js';
+import { InvalidPageTokenError } from '../../functions/ports/recovery-point-page.js';
 import { scanTable } from '../support/aws-readback.js';
 import { useEmulator } from '../support/emulator.js';
 
@@ -80,6 +81,70 @@ describe.each(implementations)('RecoveryPointCatalog: %s', (_name, create) => {
     ]);
     expect((await catalog.list({ kind: 'image' })).map((found) => found.id)).toEqual(['ami-1']);
     expect(await catalog.list({})).toHaveLength(5);
+  });
+
+  it('pages a listing newest first (ties by id) with filters, a time window and tokens', async () => {
+    const times = ['01', '02', '02', '02', '03', '04', '05', '05', '06', '07', '08'];
+    await catalog.put([
+      ...times.map((day, index) =>
+        point(`snap-${String(index).padStart(2, '0')}`, {
+          createdAt: `2026-11-${day}T03:00:00.000Z`,
+          ...(index % 4 === 3 ? { kind: 'image' as const } : {}),
+          ...(index % 5 === 4 ? { region: 'us-west-2' } : {}),
+        }),
+      ),
+      point('snap-other', { sourceId: 'vol-2', policy: 'weekly' }),
+    ]);
+    const pagesOf = async (query: Parameters<RecoveryPointCatalog['listPage']>[0]) => {
+      const pages: string[][] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await catalog.listPage({ ...query, ...(nextToken ? { nextToken } : {}) });
+        pages.push(page.items.map((found) => found.id));
+        nextToken = page.nextToken;
+      } while (nextToken && pages.length < 20);
+      return pages;
+    };
+    const newestFirst = (await catalog.list({ sourceId: 'vol-1' })).map((found) => found.id);
+    expect(newestFirst.slice(0, 4)).toEqual(['snap-10', 'snap-09', 'snap-08', 'snap-06']);
+    for (const query of [{ sourceId: 'vol-1' }, { policy: 'daily' }, {}]) {
+      const pages = await pagesOf({ ...query, limit: 3 });
+      expect(pages.every((page) => page.length <= 3)).toBe(true);
+      expect(pages.flat()).toEqual((await catalog.list(query)).map((found) => found.id));
+    }
+    expect((await pagesOf({ sourceId: 'vol-1', limit: 2 })).slice(0, 3)).toEqual([
+      ['snap-10', 'snap-09'],
+      ['snap-08', 'snap-06'],
+      ['snap-07', 'snap-05'],
+    ]);
+    expect(
+      await pagesOf({
+        sourceId: 'vol-1',
+        after: '2026-11-02T03:00:00.000Z',
+        before: '2026-11-05T03:00:00.000Z',
+        limit: 2,
+      }),
+    ).toEqual([
+      ['snap-06', 'snap-07'],
+      ['snap-05', 'snap-04'],
+      ['snap-01', 'snap-02'],
+      ['snap-03'],
+    ]);
+    expect((await pagesOf({ kind: 'image', limit: 1 })).flat()).toEqual(['snap-07', 'snap-03']);
+    expect((await pagesOf({ region: 'us-west-2', limit: 5 })).flat()).toEqual([
+      'snap-09',
+      'snap-04',
+    ]);
+    expect(
+      await catalog.listPage({
+        sourceId: 'vol-1',
+        after: '2026-12-01T00:00:00.000Z',
+        before: '2026-11-01T00:00:00.000Z',
+      }),
+    ).toEqual({ items: [] });
+    await expect(catalog.listPage({ nextToken: 'not-a-token' })).rejects.toThrow(
+      InvalidPageTokenError,
+    );
   });
 
   it('writes more than one BatchWriteItem worth (25) in one put', async () => {

@@ -5,6 +5,12 @@ import {
   type RecoveryPointCatalog,
   type RecoveryPointQuery,
 } from '../../ports/recovery-point-catalog.js';
+import {
+  pageOf,
+  pageWindowOf,
+  type RecoveryPointPage,
+  type RecoveryPointPageQuery,
+} from '../../ports/recovery-point-page.js';
 
 /** The catalog's in-memory twin, held to the same behavioural suite as the DynamoDB adapter. */
 export class InMemoryRecoveryPointCatalog implements RecoveryPointCatalog {
@@ -24,5 +30,13 @@ export class InMemoryRecoveryPointCatalog implements RecoveryPointCatalog {
       .filter((point) => matchesRecoveryPointQuery(point, query))
       .sort(newestFirst)
       .map((point) => structuredClone(point));
+  }
+
+  async listPage(query: RecoveryPointPageQuery): Promise<RecoveryPointPage> {
+    const inWindow = pageWindowOf(query);
+    const matching = [...this.points.values()].filter(
+      (point) => matchesRecoveryPointQuery(point, query) && inWindow(point),
+    );
+    return structuredClone(pageOf(matching, query));
   }
 }
