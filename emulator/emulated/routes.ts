@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RenderedResponse } from '../error-responses.js';
 import type { PendingHolds } from '../pending-holds.js';
+import { checkCopyTargetConditions } from './conditional-copies.js';
 import { guestConsoleOutput } from './console-output.js';
 import { copiedImageId, decorateDescribeImages } from './describe-images.js';
 import type { ExportImageTasks } from './export-image.js';
@@ -226,7 +227,7 @@ function inventoryRoutes({ inventory }: Emulations): Record<string, Route> {
  * answered from the generator; declared copies are listed in their (moto) bucket under
  * `<name>/`. Other calls go to moto, which does not know the bucket.
  */
-function syntheticBucketRoutes({ synthetic }: Emulations): Record<string, Route> {
+function syntheticBucketRoutes({ synthetic, upstream }: Emulations): Record<string, Route> {
   const declared = (name: string | undefined) => {
     if (!SyntheticBuckets.isSyntheticName(name)) return undefined;
     const bucket = synthetic.get(name);
@@ -250,10 +251,14 @@ function syntheticBucketRoutes({ synthetic }: Emulations): Record<string, Route>
       const bucket = declared(pathBucket(url));
       return bucket === undefined ? undefined : { answer: headObject(bucket, url, headers) };
     },
-    's3:CopyObject': ({ url, headers }) => {
+    's3:CopyObject': async (call) => {
+      const { url, headers } = call;
       if (SyntheticBuckets.isSyntheticName(pathBucket(url))) throw notEmulated('copies into');
       const bucket = declared(copySourceOf(headers)?.bucket);
-      return bucket === undefined ? undefined : { answer: copyObject(bucket, url, headers) };
+      if (bucket !== undefined) return { answer: copyObject(bucket, url, headers) };
+      // Conditions on the target, which moto ignores on copies (conditional-copies.ts).
+      await checkCopyTargetConditions(upstream, call);
+      return undefined;
     },
     's3:UploadPartCopy': ({ headers }) => {
       if (declared(copySourceOf(headers)?.bucket) !== undefined)

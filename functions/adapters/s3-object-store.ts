@@ -1,6 +1,7 @@
 import {
   CopyObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   NoSuchKey,
   NotFound,
@@ -17,6 +18,7 @@ import type { Tags } from '../core/tag-keys.js';
 import {
   ObjectVanishedError,
   SourceBucketUnavailableError,
+  TargetObjectChangedError,
 } from '../ports/errors/object-errors.js';
 import type {
   CopyRequest,
@@ -27,6 +29,7 @@ import type {
   ObjectLockFacts,
   ObjectStore,
   ObjectVersionRef,
+  TargetCondition,
   VersionDeletionFailure,
 } from '../ports/object-store.js';
 import { s3ClientConfig } from './aws-client-config.js';
@@ -178,7 +181,9 @@ export class S3ObjectStore implements ObjectStore {
   async copyVersion(request: {
     source: { bucket: string; key: string; versionId?: string };
     target: { bucket: string; key: string };
+    ifTarget?: TargetCondition;
   }): Promise<void> {
+    const { ifTarget } = request;
     try {
       await this.client.send(
         new CopyObjectCommand({
@@ -191,10 +196,30 @@ export class S3ObjectStore implements ObjectStore {
           ),
           MetadataDirective: 'COPY',
           TaggingDirective: 'COPY',
+          // S3's conditional writes on the target (moto 5.2.1 ignores them on CopyObject).
+          ...(ifTarget && 'absent' in ifTarget ? { IfNoneMatch: '*' } : {}),
+          ...(ifTarget && 'etag' in ifTarget ? { IfMatch: ifTarget.etag } : {}),
         }),
       );
     } catch (error) {
+      // No CopySourceIf* condition is sent: a failed precondition is the target's.
+      if (ifTarget && (error as Error).name === 'PreconditionFailed')
+        throw new TargetObjectChangedError(
+          `s3://${request.target.bucket}/${request.target.key} was ${'absent' in ifTarget ? 'created' : `changed from ETag ${ifTarget.etag}`} after it was checked: not overwritten`,
+          { cause: error },
+        );
       throw copySourceError(error, request.source);
+    }
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
+      return true;
+    } catch (error) {
+      const name = (error as Error).name;
+      if (error instanceof NotFound || name === 'NotFound' || name === 'NoSuchBucket') return false;
+      throw translateAwsError('HeadBucket', error);
     }
   }
 

@@ -48,6 +48,9 @@ export interface CopyResult {
   requests: number;
 }
 
+/** A condition on the target of a copy: still absent, or still the object with this ETag. */
+export type TargetCondition = { absent: true } | { etag: string };
+
 /** One stored version of one key. */
 export interface ObjectVersionRef {
   key: string;
@@ -80,11 +83,18 @@ export interface ObjectStore {
   /** Size, ETag and the stored checksum; undefined when the key is gone. */
   describeObject(bucket: string, key: string, versionId?: string): Promise<ObjectFacts | undefined>;
   copyObject(request: CopyRequest): Promise<CopyResult>;
-  /** Copies one version of an object (restores). */
+  /**
+   * Copies one version of an object (restores). With `ifTarget`, only while the target key is
+   * still absent (`If-None-Match: *`) or still holds that ETag (`If-Match`); otherwise it throws
+   * TargetObjectChangedError and writes nothing.
+   */
   copyVersion(request: {
     source: { bucket: string; key: string; versionId?: string };
     target: { bucket: string; key: string };
+    ifTarget?: TargetCondition;
   }): Promise<void>;
+  /** Whether the bucket exists (HeadBucket); a bucket that denies access is an error, not false. */
+  bucketExists(bucket: string): Promise<boolean>;
   writeObject(
     bucket: string,
     key: string,

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   ObjectChangedDuringCopyError,
   ObjectVanishedError,
+  TargetObjectChangedError,
 } from '../../ports/errors/object-errors.js';
 import type { CopyRequest, CopyResult, ObjectStore } from '../../ports/object-store.js';
 import type { InMemoryObjectCloud, StoredVersion } from './in-memory-object-store.js';
@@ -20,6 +21,12 @@ export function objectCopies(
       const { bucket, key, versionId } = request.source;
       const source = cloud.version(bucket, key, versionId);
       if (!source) throw new ObjectVanishedError(`s3://${bucket}/${key} has no such version`);
+      const held = cloud.latest(request.target.bucket, request.target.key);
+      const { ifTarget } = request;
+      if (ifTarget && ('absent' in ifTarget ? held : held?.etag !== ifTarget.etag))
+        throw new TargetObjectChangedError(
+          `s3://${request.target.bucket}/${request.target.key} is not as checked: not overwritten`,
+        );
       cloud.tick();
       cloud.versionListOf(request.target.bucket, request.target.key).push({
         ...source,

@@ -128,8 +128,15 @@ export class InMemoryObjectCloud {
 /** Reads, writes and tags of one object: HeadObject, GetObject, PutObject and their tagging. */
 function oneObject(
   cloud: InMemoryObjectCloud,
-): Pick<ObjectStore, 'describeObject' | 'writeObject' | 'readObject' | 'tagObject' | 'objectTags'> {
+): Pick<
+  ObjectStore,
+  'describeObject' | 'writeObject' | 'readObject' | 'tagObject' | 'objectTags' | 'bucketExists'
+> {
   return {
+    bucketExists: async (bucket) => {
+      cloud.count('HeadBucket');
+      return cloud.hasBucket(bucket);
+    },
     describeObject: async (bucket, key, versionId): Promise<ObjectFacts | undefined> => {
       cloud.count('HeadObject');
       const version = cloud.version(bucket, key, versionId);

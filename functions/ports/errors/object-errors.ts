@@ -6,6 +6,9 @@ export class ObjectVanishedError extends BackupError {}
 /** The object changed between listing and copy (CopySourceIfMatch failed); the next run takes it. */
 export class ObjectChangedDuringCopyError extends BackupError {}
 
+/** A restore's copy found its target key created or changed since it was checked: nothing written. */
+export class TargetObjectChangedError extends BackupError {}
+
 /** The copy's checksum differs from the source's. */
 export class ChecksumMismatchError extends BackupError {}
 
