@@ -44,6 +44,8 @@ export interface LocalRunOptions {
   workflow?: WorkflowSpec;
   /** Where the handlers are; default functions/handlers. */
   handlersDir?: string;
+  /** Aborting it stops the execution (as StopExecution does): the result rejects. */
+  signal?: AbortSignal;
 }
 
 export interface LocalRunResult<Output> {
@@ -82,6 +84,8 @@ export async function runWorkflowLocally<Output>(
     },
     context: executionContext(options) as never,
   });
+  if (options.signal?.aborted) execution.abort();
+  else options.signal?.addEventListener('abort', () => execution.abort(), { once: true });
   return followExecution<Output>(execution, options.onEvent);
 }
 
