@@ -8,6 +8,7 @@ export const stateMachinesDir = dirname(fileURLToPath(import.meta.url));
 export const backupDefinitionFile = join(stateMachinesDir, 'backup.asl.json');
 export const restoreTestDefinitionFile = join(stateMachinesDir, 'restore-test.asl.json');
 export const pruneDefinitionFile = join(stateMachinesDir, 'prune.asl.json');
+export const restoreVolumeDefinitionFile = join(stateMachinesDir, 'restore-volume.asl.json');
 
 export function aslFiles(): string[] {
   return readdirSync(stateMachinesDir)

@@ -1,6 +1,7 @@
 import { backupWorkflow } from './backup-tasks.js';
 import { pruneWorkflow } from './prune-tasks.js';
 import { restoreTestWorkflow } from './restore-test-tasks.js';
+import { restoreVolumeWorkflow } from './restore-volume-tasks.js';
 import type { TaskSpec, WorkflowSpec } from './task-spec.js';
 
 /**
@@ -13,6 +14,7 @@ export const workflows = {
   backup: backupWorkflow,
   restoreTest: restoreTestWorkflow,
   prune: pruneWorkflow,
+  restoreVolume: restoreVolumeWorkflow,
 } as const satisfies Record<string, WorkflowSpec>;
 
 /** The workflow whose ASL file this is, if the registry has one. */

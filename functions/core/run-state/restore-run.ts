@@ -1,0 +1,69 @@
+import * as z from 'zod';
+import {
+  InstanceRestoreRequestSchema,
+  VolumeRestoreRequestSchema,
+} from '../restore/restore-request.js';
+import type { RecoveryPoint } from '../recovery-point.js';
+
+/**
+ * The payloads of the volume and instance restore workflows (statemachines/restore-volume.asl.json,
+ * restore-instance.asl.json). The execution input is the API's (docs/adr/0012-restore-api.md):
+ * `{ restoreId, request, recoveryPoint, region }`; each Task returns it with its own progress
+ * added, so every state has what the next needs.
+ */
+
+/** The recovery point as the API resolved it (the catalog's RecoveryPoint; extra fields kept). */
+export const RestorePointSchema = z.looseObject({
+  id: z.string().min(1),
+  kind: z.enum(['volume-snapshot', 'image', 'image-export', 'bucket-copy']),
+  sourceId: z.string(),
+  region: z.string().min(1),
+});
+
+/** A restore's wait: polls so far, time waited, the next interval (functions/core/restore/restore-poll.ts). */
+export const RestorePollSchema = z.object({
+  polls: z.int(),
+  waitedSeconds: z.number(),
+  nextPollSeconds: z.int(),
+});
+export type RestorePoll = z.infer<typeof RestorePollSchema>;
+
+const executionInput = {
+  restoreId: z.string().min(1),
+  recoveryPoint: RestorePointSchema,
+  region: z.string().min(1),
+};
+
+export const VolumeRestoreInputSchema = z.looseObject({
+  ...executionInput,
+  request: VolumeRestoreRequestSchema,
+});
+
+/** creating: wait for `available`; attach: attach next; attaching: wait for `attached`; done. */
+export const VolumeRestorePhaseSchema = z.enum(['creating', 'attach', 'attaching', 'done']);
+
+export const VolumeRestoreStateSchema = VolumeRestoreInputSchema.extend({
+  volumeId: z.string().min(1),
+  phase: VolumeRestorePhaseSchema,
+  poll: RestorePollSchema,
+});
+export type VolumeRestoreState = z.infer<typeof VolumeRestoreStateSchema>;
+export type VolumeRestoreInput = z.infer<typeof VolumeRestoreInputSchema>;
+
+export const InstanceRestoreInputSchema = z.looseObject({
+  ...executionInput,
+  request: InstanceRestoreRequestSchema,
+});
+export type InstanceRestoreInput = z.infer<typeof InstanceRestoreInputSchema>;
+
+/** The Catch's input: the state as it was when the failure struck, with the error. */
+export const RestoreFailureEventSchema = z.looseObject({
+  restoreId: z.string().min(1),
+  region: z.string().min(1),
+  error: z.looseObject({ Error: z.string(), Cause: z.string().optional() }),
+});
+export type RestoreFailureEvent = z.infer<typeof RestoreFailureEventSchema>;
+
+export function asRecoveryPoint(point: z.infer<typeof RestorePointSchema>): RecoveryPoint {
+  return point as unknown as RecoveryPoint;
+}
