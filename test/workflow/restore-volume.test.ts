@@ -207,7 +207,7 @@ describe('restore-volume workflow (ASL executed locally against the emulator)', 
       // The same invocation again, as Lambda retries one whose answer was lost.
       CreateRestoredVolume: async () => {
         const again = await createRestoredVolume(
-          { restoreId: 'rv-2', request, recoveryPoint: point, region },
+          { restoreId: 'rv-2', request, recoveryPoint: { ...point }, region },
           { store: store(), clock: () => new Date(), volumes: new Ec2VolumeRestoreTarget(region) },
         );
         adopted.push(again.volumeId);
