@@ -159,6 +159,23 @@ export const PruneOptionsSchema = z.strictObject({
     .default(0.5),
 });
 
+/**
+ * What restores may use beyond the product's own resources (docs/adr/0012-restore-api.md): the
+ * restore roles are scoped to these lists (infra/constructs/restore-allow-lists.ts) and the
+ * preflights check them, so a request can name nothing else.
+ */
+export const RestoreOptionsSchema = z.strictObject({
+  /** Instance profiles (by name) a restored instance may be given; none by default. */
+  instanceProfiles: z.array(z.string().min(1).max(128)).default([]),
+  /** The roles of those profiles (iam:PassRole); default: each profile's own name. */
+  instanceProfileRoles: z.array(z.string().min(1).max(64)).optional(),
+  /** KMS keys (id, ARN or alias) a restored volume may be encrypted with, beyond the default EBS key. */
+  kmsKeyIds: z.array(z.string().min(1)).default([]),
+  /** Buckets objects may be restored into; empty: any bucket of the account that is not a backup bucket. */
+  targetBuckets: z.array(z.string().min(3).max(63)).default([]),
+});
+export type RestoreOptions = z.infer<typeof RestoreOptionsSchema>;
+
 export const PolicySchema = z.strictObject({
   schedule: scheduleExpression(),
   timezone: z
@@ -190,6 +207,7 @@ export const BackupConfigSchema = z
         ctx.addIssue({ code: 'custom', message: 'define at least one policy' });
       }
     }),
+    restore: RestoreOptionsSchema.default({ instanceProfiles: [], kmsKeyIds: [], targetBuckets: [] }),
   })
   .superRefine(
     (config, ctx) => {

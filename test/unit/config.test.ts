@@ -126,6 +126,23 @@ describe('parseConfig', () => {
     expect(issues.some((issue) => issue.startsWith('policies.daily.prune.schedule: '))).toBe(true);
   });
 
+  it('fills the restore allow-lists empty by default and names a bad instance profile and an unknown field', () => {
+    expect(parseConfig(valid).restore).toEqual({
+      instanceProfiles: [],
+      kmsKeyIds: [],
+      targetBuckets: [],
+    });
+    expect(
+      parseConfig({ ...valid, restore: { instanceProfiles: ['app-server'] } }).restore
+        .instanceProfiles,
+    ).toEqual(['app-server']);
+    const issues = issuesOf({ ...valid, restore: { instanceProfiles: [''], roles: [] } });
+    expect(issues.some((issue) => issue.startsWith('restore.instanceProfiles.0: '))).toBe(true);
+    expect(issues.some((issue) => issue.startsWith('restore: ') && issue.includes('roles'))).toBe(
+      true,
+    );
+  });
+
   it('reports text that is not JSON as one problem at the root', () => {
     expect(() => parseConfigText('{ nope', 'x.json')).toThrow(/x\.json[\s\S]*not valid JSON/);
   });
