@@ -86,6 +86,7 @@ export function buildApp(options: BuildAppOptions = {}): BackupApp {
     prefix: settings.prefix,
     config,
     catalog: stateful.catalog,
+    restores: stateful.restores,
     exportDestination: stateful.exportDestination.exportReferences(),
     key: stateful.key,
     logRetentionDays: settings.logRetentionDays,

@@ -6,3 +6,6 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export const handlersDir = join(repoRoot, 'functions', 'handlers');
 export const lockFilePath = join(repoRoot, 'package-lock.json');
+
+/** The restore API's Lambda entry (the hono app of functions/api/, exporting `handler`). */
+export const restoreApiEntry = join(repoRoot, 'functions', 'api', 'lambda.ts');

@@ -110,4 +110,15 @@ export class CatalogTable extends Construct {
     );
     this.encryptionKey.grantDecrypt(role);
   }
+
+  /**
+   * The restore API's reads: recovery points by id, by policy or source (Query on the indexes)
+   * and, for a listing with neither filter, the table (Scan). Read only.
+   */
+  grantBrowseRecoveryPoints(fn: BackupFunction): void {
+    this.grantListRecoveryPoints(fn);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [this.table.tableArn] }),
+    );
+  }
 }

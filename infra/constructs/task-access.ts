@@ -4,6 +4,7 @@ import type { CatalogTable } from './catalog-table.js';
 import type { Ec2DescribeAccess } from './ec2-describe-access.js';
 import type { ImageAccess } from './image-access.js';
 import type { PruneAccess } from './prune-access.js';
+import type { RestoreAccess } from './restore-access.js';
 import type { RestoreTestAccess } from './restore-test-access.js';
 import type { SnapshotAccess } from './snapshot-access.js';
 
@@ -19,6 +20,8 @@ export interface DeploymentAccess {
   readonly images: ImageAccess;
   readonly bucketCopies: BucketCopyAccess;
   readonly prune: PruneAccess;
+  /** The restore workflows' grants: restore tags, the product's points, the allow-lists. */
+  readonly restores: RestoreAccess;
   /** Only where the stack has the restore-test network; a grant on it elsewhere is an error. */
   readonly restoreTests: RestoreTestAccess;
 }

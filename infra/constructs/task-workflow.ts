@@ -39,9 +39,12 @@ export class TaskWorkflow extends Construct {
   /** The function of each Task, by Task name. */
   readonly functions: Readonly<Record<string, BackupFunction>>;
   readonly stateMachine: sfn.StateMachine;
+  /** The state machine's physical name (its executions' ARNs are built from it). */
+  readonly stateMachineName: string;
 
   constructor(scope: Construct, id: string, props: TaskWorkflowProps) {
     super(scope, id);
+    this.stateMachineName = props.stateMachineName;
     const tasks = Object.entries<TaskSpec>(props.workflow.tasks);
     this.functions = Object.fromEntries(
       tasks.map(([name, task]) => [name, this.taskFunction(name, task, props)]),

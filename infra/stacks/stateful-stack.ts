@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { CatalogTable } from '../constructs/catalog-table.js';
 import { ExportDestination } from '../constructs/export-destination.js';
 import { PrimaryKey } from '../constructs/primary-key.js';
+import { RestoreTable } from '../constructs/restore-table.js';
 
 export interface StatefulStackProps extends StackProps {
   readonly prefix: string;
@@ -13,12 +14,13 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * What must outlive any redeployment, in the primary region: the primary KMS key, the
- * recovery-point catalog, and the export bucket with the VM Import/Export role. Everything that
+ * recovery-point catalog, the restore table, and the export bucket with the VM Import/Export role. Everything that
  * holds data is retained on delete. (Backup buckets with Object Lock will join this stack.)
  */
 export class StatefulStack extends Stack {
   readonly key: kms.IKey;
   readonly catalog: CatalogTable;
+  readonly restores: RestoreTable;
   readonly exportDestination: ExportDestination;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -27,6 +29,10 @@ export class StatefulStack extends Stack {
     this.catalog = new CatalogTable(this, 'Catalog', {
       encryptionKey: this.key,
       tableName: `${props.prefix}-catalog`,
+    });
+    this.restores = new RestoreTable(this, 'Restores', {
+      encryptionKey: this.key,
+      tableName: `${props.prefix}-restores`,
     });
     this.exportDestination = new ExportDestination(this, 'Exports', {
       encryptionKey: this.key,
@@ -39,6 +45,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'CatalogTableName', {
       value: this.catalog.table.tableName,
       description: 'backupctl --catalog-table (or CATALOG_TABLE_NAME)',
+    });
+    new CfnOutput(this, 'RestoreTableName', {
+      value: this.restores.table.tableName,
+      description: 'Restore records and idempotency claims of the restore API (RESTORE_TABLE_NAME)',
     });
   }
 }

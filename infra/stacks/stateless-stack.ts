@@ -1,8 +1,14 @@
-import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { existsSync } from 'node:fs';
+import { ArnFormat, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { BackupConfig } from '../../functions/core/config.js';
-import type { TaskEnvironmentValues } from '../../functions/environment/task-environments.js';
+import type { RestoreKind } from '../../functions/core/restore/restore-request.js';
+import {
+  renderTaskEnvironment,
+  type EnvironmentGroup,
+  type TaskEnvironmentValues,
+} from '../../functions/environment/task-environments.js';
 import { workflows } from '../../statemachines/tasks/registry.js';
 import type { WorkflowSpec } from '../../statemachines/tasks/task-spec.js';
 import { BackupAlarms } from '../constructs/backup-alarms.js';
@@ -14,17 +20,40 @@ import { ImageAccess } from '../constructs/image-access.js';
 import { PolicySchedules } from '../constructs/policy-schedules.js';
 import { PruneAccess } from '../constructs/prune-access.js';
 import { recoveryPointScope, type RecoveryPointScope } from '../constructs/recovery-point-scope.js';
+import { RestoreAccess } from '../constructs/restore-access.js';
+import { restoreAllowListsOf } from '../constructs/restore-allow-lists.js';
+import { RestoreApi } from '../constructs/restore-api.js';
+import { grantRestoreApi } from '../constructs/restore-api-access.js';
+import type { RestoreTable } from '../constructs/restore-table.js';
 import { RestoreTestAccess } from '../constructs/restore-test-access.js';
 import { RestoreTestNetwork } from '../constructs/restore-test-network.js';
 import { SnapshotAccess } from '../constructs/snapshot-access.js';
 import type { DeploymentAccess } from '../constructs/task-access.js';
 import { TaskWorkflow } from '../constructs/task-workflow.js';
-import { handlersDir } from '../paths.js';
+import { handlersDir, restoreApiEntry } from '../paths.js';
+
+/** The registry key of each kind's restore workflow (docs/adr/0012-restore-api.md, decision 1). */
+export const RESTORE_WORKFLOW_KEYS = {
+  volume: 'restoreVolume',
+  instance: 'restoreInstance',
+  objects: 'restoreObjects',
+  image: 'restoreImage',
+} as const satisfies Record<RestoreKind, string>;
+
+/** The environment groups the restore API function reads. */
+export const RESTORE_API_ENVIRONMENT: readonly EnvironmentGroup[] = [
+  'catalog',
+  'restores',
+  'restoreWorkflows',
+  'backupBuckets',
+];
 
 export interface StatelessStackProps extends StackProps {
   readonly prefix: string;
   readonly config: BackupConfig;
   readonly catalog: CatalogTable;
+  /** The restore table of the stateful stack. */
+  readonly restores: RestoreTable;
   /** The export bucket and VM Import/Export role of the stateful stack. */
   readonly exportDestination: ExportDestinationRef;
   /** The primary key: encrypts the log groups and the alarm topic of this stack. */
@@ -33,15 +62,18 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * Everything that can be replaced at will, in the primary region: the backup, restore-test and
- * prune workflows of the Task registry (functions and state machines), the isolated
- * restore-test network, the schedules and the alarms.
+ * Everything that can be replaced at will, in the primary region: the backup, restore-test,
+ * prune and restore workflows of the Task registry (functions and state machines), the restore
+ * API, the isolated restore-test network, the schedules and the alarms.
  */
 export class StatelessStack extends Stack {
   readonly backup: TaskWorkflow;
   readonly restoreTestNetwork: RestoreTestNetwork;
   readonly restoreTest: TaskWorkflow;
   readonly prune: TaskWorkflow;
+  /** One restore workflow per kind the registry has. */
+  readonly restoreWorkflows: Partial<Record<RestoreKind, TaskWorkflow>>;
+  readonly restoreApi: RestoreApi | undefined;
   readonly schedules: PolicySchedules;
   readonly alarms: BackupAlarms;
   private readonly firstAvailabilityZone = [Fn.select(0, Fn.getAzs())];
@@ -64,7 +96,12 @@ export class StatelessStack extends Stack {
       prefix: props.prefix,
       exportDestination: props.exportDestination,
     });
-    const workflow = this.workflowFactory(props, recoveryPoints);
+    const restoreAccess = new RestoreAccess(
+      recoveryPoints,
+      restoreAllowListsOf(props.config),
+      props.restores,
+    );
+    const workflow = this.workflowFactory(props, recoveryPoints, restoreAccess);
     this.backup = workflow('Backup', workflows.backup);
     this.restoreTestNetwork = new RestoreTestNetwork(this, 'RestoreTestNetwork', {
       logKey: props.key,
@@ -72,6 +109,8 @@ export class StatelessStack extends Stack {
     });
     this.restoreTest = workflow('RestoreTest', workflows.restoreTest, this.restoreTestNetwork);
     this.prune = workflow('Prune', workflows.prune);
+    this.restoreWorkflows = this.buildRestoreWorkflows(workflow);
+    this.restoreApi = this.buildRestoreApi(props, recoveryPoints, restoreAccess);
     this.schedules = new PolicySchedules(this, 'Schedules', {
       config: props.config,
       stateMachine: this.backup.stateMachine,
@@ -90,8 +129,54 @@ export class StatelessStack extends Stack {
     this.addOutputs();
   }
 
+  /** Every restore workflow the registry has, each its own state machine, functions and roles. */
+  private buildRestoreWorkflows(
+    workflow: (id: string, spec: WorkflowSpec) => TaskWorkflow,
+  ): Partial<Record<RestoreKind, TaskWorkflow>> {
+    const registry = workflows as Readonly<Record<string, WorkflowSpec | undefined>>;
+    const built: Partial<Record<RestoreKind, TaskWorkflow>> = {};
+    for (const [kind, key] of Object.entries(RESTORE_WORKFLOW_KEYS) as [RestoreKind, string][]) {
+      const spec = registry[key];
+      if (spec) built[kind] = workflow(`Restore${kind[0]?.toUpperCase()}${kind.slice(1)}`, spec);
+    }
+    return built;
+  }
+
+  /** The restore API (infra/constructs/restore-api.ts), once its entry exists. */
+  private buildRestoreApi(
+    props: StatelessStackProps,
+    recoveryPoints: RecoveryPointScope,
+    restores: RestoreAccess,
+  ): RestoreApi | undefined {
+    if (!existsSync(restoreApiEntry)) return undefined;
+    const api = new RestoreApi(this, 'RestoreApi', {
+      prefix: props.prefix,
+      entry: restoreApiEntry,
+      logKey: props.key,
+      logRetentionDays: props.logRetentionDays,
+      environment: renderTaskEnvironment(
+        RESTORE_API_ENVIRONMENT,
+        this.environmentValues(props, recoveryPoints),
+      ),
+    });
+    grantRestoreApi(api.function, {
+      restores,
+      catalog: props.catalog,
+      ec2: new Ec2DescribeAccess(),
+      stateMachines: Object.values(this.restoreWorkflows).map((workflow) => ({
+        stateMachine: workflow.stateMachine,
+        name: workflow.stateMachineName,
+      })),
+    });
+    return api;
+  }
+
   /** Builds one registry workflow with this stack's environment values and grants. */
-  private workflowFactory(props: StatelessStackProps, recoveryPoints: RecoveryPointScope) {
+  private workflowFactory(
+    props: StatelessStackProps,
+    recoveryPoints: RecoveryPointScope,
+    restores: RestoreAccess,
+  ) {
     return (id: string, spec: WorkflowSpec, network?: RestoreTestNetwork): TaskWorkflow =>
       new TaskWorkflow(this, id, {
         workflow: spec,
@@ -100,7 +185,7 @@ export class StatelessStack extends Stack {
         logKey: props.key,
         logRetentionDays: props.logRetentionDays,
         environment: this.environmentValues(props, recoveryPoints, network),
-        access: deploymentAccess(props.catalog, recoveryPoints, network),
+        access: deploymentAccess(props.catalog, recoveryPoints, restores, network),
       });
   }
 
@@ -113,6 +198,8 @@ export class StatelessStack extends Stack {
     const defaultBuckets = recoveryPoints.backupBuckets.defaults;
     return {
       catalog: { tableName: props.catalog.table.tableName },
+      restores: { tableName: props.restores.table.tableName },
+      restoreWorkflows: this.restoreWorkflowArns(props),
       export: {
         bucketName: props.exportDestination.bucketName,
         roleName: props.exportDestination.vmImportRoleName,
@@ -131,6 +218,28 @@ export class StatelessStack extends Stack {
             },
           }
         : {}),
+    };
+  }
+
+  /**
+   * The ARN of each kind's restore workflow. A kind the registry has no workflow for yet gets the
+   * ARN its workflow will have (`<prefix>-restore-<kind>`): starting it fails with
+   * StateMachineDoesNotExist, which the API reports, instead of the API refusing to start.
+   */
+  private restoreWorkflowArns(props: StatelessStackProps) {
+    const arnOf = (kind: RestoreKind) =>
+      this.restoreWorkflows?.[kind]?.stateMachine.stateMachineArn ??
+      this.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: `${props.prefix}-restore-${kind}`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    return {
+      volume: arnOf('volume'),
+      instance: arnOf('instance'),
+      objects: arnOf('objects'),
+      image: arnOf('image'),
     };
   }
 
@@ -172,7 +281,37 @@ export class StatelessStack extends Stack {
         'SNS topic every alarm notifies: subscribe to it',
       ],
     ];
+    outputs.push(...this.restoreOutputs());
     for (const [id, value, description] of outputs) new CfnOutput(this, id, { value, description });
+  }
+
+  private restoreOutputs(): [string, string, string][] {
+    const outputs: [string, string, string][] = Object.entries(this.restoreWorkflows).map(
+      ([kind, workflow]) => [
+        `Restore${kind[0]?.toUpperCase()}${kind.slice(1)}StateMachineArn`,
+        workflow.stateMachine.stateMachineArn,
+        `State machine of ${kind} restores (started by the restore API)`,
+      ],
+    );
+    if (!this.restoreApi) return outputs;
+    return [
+      ...outputs,
+      [
+        'RestoreApiUrl',
+        this.restoreApi.url,
+        'backupctl --api (or BACKUP_API_URL): the restore API',
+      ],
+      [
+        'RestoreApiInvokePolicyArn',
+        this.restoreApi.invokePolicy.managedPolicyArn,
+        'Attach to a user or role to call every route of the restore API (SigV4)',
+      ],
+      [
+        'RestoreApiReadPolicyArn',
+        this.restoreApi.readPolicy.managedPolicyArn,
+        'Attach to a user or role to call the GET routes of the restore API (SigV4)',
+      ],
+    ];
   }
 }
 
@@ -180,6 +319,7 @@ export class StatelessStack extends Stack {
 function deploymentAccess(
   catalog: CatalogTable,
   scope: RecoveryPointScope,
+  restores: RestoreAccess,
   network?: RestoreTestNetwork,
 ): DeploymentAccess {
   return {
@@ -189,6 +329,7 @@ function deploymentAccess(
     images: new ImageAccess(scope),
     bucketCopies: new BucketCopyAccess(scope),
     prune: new PruneAccess(scope),
+    restores,
     get restoreTests(): RestoreTestAccess {
       if (!network) throw new Error('a restore-test grant needs the restore-test network');
       return new RestoreTestAccess(network, scope.primaryRegion);

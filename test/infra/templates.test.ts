@@ -7,6 +7,7 @@ import { restoreTestScheduleName } from '../../infra/constructs/policy-schedules
 import { CatalogKeys } from '../../functions/core/catalog-keys.js';
 import { parseConfig } from '../../functions/core/config.js';
 import { ConfigError } from '../../functions/core/errors.js';
+import { allTasks, workflows } from '../../statemachines/tasks/registry.js';
 import {
   account,
   aslFiles,
@@ -52,7 +53,8 @@ describe('templates built from the example configuration', () => {
     });
 
     it('keys the catalog table and its indexes as catalog-keys.ts says', () => {
-      stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
+      // The catalog and the restore table (test/infra/restore-api.test.ts).
+      stateful.resourceCountIs('AWS::DynamoDB::Table', 2);
       stateful.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
@@ -111,12 +113,17 @@ describe('templates built from the example configuration', () => {
 
   describe('state machines', () => {
     it('are STANDARD, log everything with execution data to an encrypted log group, and are traced', () => {
-      stateless.resourceCountIs('AWS::StepFunctions::StateMachine', 3);
-      for (const name of [
-        'backup-orchestrator-backup',
-        'backup-orchestrator-restore-test',
-        'backup-orchestrator-prune',
-      ]) {
+      // One per workflow of the registry (the restore workflows included).
+      const names = Object.values(workflows).map(({ name }) => `backup-orchestrator-${name}`);
+      stateless.resourceCountIs('AWS::StepFunctions::StateMachine', names.length);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'backup-orchestrator-backup',
+          'backup-orchestrator-restore-test',
+          'backup-orchestrator-prune',
+        ]),
+      );
+      for (const name of names) {
         stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
           StateMachineType: 'STANDARD',
           StateMachineName: name,
@@ -176,17 +183,23 @@ describe('templates built from the example configuration', () => {
   describe('functions', () => {
     it('run Node.js 24 on ARM with tracing, their own log group and the common environment', () => {
       const functions = stateless.findResources('AWS::Lambda::Function');
-      expect(Object.keys(functions)).toHaveLength(21);
+      // One per Task of the registry, and the restore API's (test/infra/restore-api.test.ts).
+      expect(Object.keys(functions)).toHaveLength(
+        allTasks().size + (built.stateless.restoreApi ? 1 : 0),
+      );
       for (const [id, fn] of Object.entries(functions)) {
         // SyncBucket gets more memory and its own NODE_OPTIONS (test/infra/bucket-copies.test.ts);
-        // PruneRegion more memory (test/infra/prune.test.ts).
+        // PruneRegion more memory (test/infra/prune.test.ts); the restore API too.
         const syncBucket = id.startsWith('BackupSyncBucket');
         const pruneRegion = id.startsWith('PrunePruneRegion');
+        const restoreApi = id.startsWith('RestoreApi');
+        // The backup, restore-test and prune workflows read the catalog; restores their own table.
+        const readsCatalog = /^(Backup|RestoreTest|Prune|RestoreApi)/.test(id);
         expect(fn.Properties).toEqual(
           expect.objectContaining({
             Runtime: 'nodejs24.x',
             Architectures: ['arm64'],
-            MemorySize: syncBucket || pruneRegion ? 1024 : 512,
+            MemorySize: syncBucket || pruneRegion || restoreApi ? 1024 : 512,
             TracingConfig: { Mode: 'Active' },
             LoggingConfig: expect.objectContaining({
               LogGroup: { Ref: expect.stringMatching(/LogGroup/) },
@@ -195,7 +208,13 @@ describe('templates built from the example configuration', () => {
         );
         expect(fn.Properties.Environment.Variables).toEqual(
           expect.objectContaining({
-            CATALOG_TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining('CatalogTable') },
+            ...(readsCatalog
+              ? {
+                  CATALOG_TABLE_NAME: {
+                    'Fn::ImportValue': expect.stringContaining('CatalogTable'),
+                  },
+                }
+              : { RESTORE_TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining('Restores') } }),
             POWERTOOLS_SERVICE_NAME: 'backup-orchestrator',
             POWERTOOLS_METRICS_NAMESPACE: 'BackupOrchestrator',
             NODE_OPTIONS: syncBucket
@@ -237,7 +256,7 @@ describe('templates built from the example configuration', () => {
           checked += 1;
         }
       }
-      expect(checked).toBe(21);
+      expect(checked).toBe(allTasks().size);
     });
 
     it('discover volumes and instances, and know the export bucket and service role', () => {
