@@ -31,6 +31,7 @@ import type {
   RestoreStore,
   RestoreUpdate,
 } from '../ports/restore-store.js';
+import { InvalidPageTokenError } from '../ports/recovery-point-page.js';
 import { applyRestoreUpdate } from '../ports/restore-store-update.js';
 import { awsClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
@@ -40,7 +41,6 @@ const updateAttempts = 20;
 const { partitionKey, listPartitionKey, listSortKey } = RestoreTableKeys;
 
 export class RestoreStoreConflictError extends BackupError {}
-export class InvalidRestorePageTokenError extends BackupError {}
 
 /** What the table holds beside the record's own fields. */
 interface StoredRestore extends RestoreRecord {
@@ -266,7 +266,7 @@ function decodeToken(token: string): Record<string, unknown> {
   } catch {
     // falls through to the error below
   }
-  throw new InvalidRestorePageTokenError(`nextToken "${token}" is not a restore listing token`);
+  throw new InvalidPageTokenError(token);
 }
 
 /**

@@ -8,10 +8,10 @@ import type * as z from 'zod';
  */
 export class InvalidApiRequestError extends RestoreValidationError {}
 
-/** The problems of a zod parse, each at its dotted path, prefixed (`query.`) when given. */
+/** The problems of a zod parse, each at its dotted path, under `prefix` (`query`) when given. */
 export function problemsOfZod(error: z.ZodError, prefix = ''): RestoreProblem[] {
   return error.issues.map((issue) => ({
-    path: prefix + issue.path.map(String).join('.'),
+    path: [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.'),
     code: issue.code,
     message: issue.message,
   }));
