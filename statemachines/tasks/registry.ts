@@ -1,5 +1,6 @@
 import { backupWorkflow } from './backup-tasks.js';
 import { pruneWorkflow } from './prune-tasks.js';
+import { restoreObjectsWorkflow } from './restore-objects-tasks.js';
 import { restoreTestWorkflow } from './restore-test-tasks.js';
 import { restoreVolumeWorkflow } from './restore-volume-tasks.js';
 import type { TaskSpec, WorkflowSpec } from './task-spec.js';
@@ -14,6 +15,7 @@ export const workflows = {
   backup: backupWorkflow,
   restoreTest: restoreTestWorkflow,
   prune: pruneWorkflow,
+  restoreObjects: restoreObjectsWorkflow,
   restoreVolume: restoreVolumeWorkflow,
 } as const satisfies Record<string, WorkflowSpec>;
 

@@ -25,6 +25,8 @@ export interface CreatedResource {
   id: string;
   arn: string;
   region: string;
+  /** For `objects` (one resource for every object written under a prefix): how many. */
+  count?: number;
   /** Set by cancel or failure clean-up: whether it was removed again. */
   cleanedUp?: boolean;
 }

@@ -1,0 +1,145 @@
+import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memory-object-store.js';
+import { InMemoryRestoreStore } from '../../functions/adapters/in-memory/in-memory-restore-store.js';
+import type { ManifestEntry } from '../../functions/core/object-sync.js';
+import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
+import type { RestoreRecord } from '../../functions/core/restore/restore-record.js';
+import { ObjectsRestoreRequestSchema } from '../../functions/core/restore/restore-request.js';
+import type { ObjectsRestoreState } from '../../functions/core/run-state/objects-restore-run.js';
+import { RestoreCancelledError } from '../../functions/ports/errors/restore-run-errors.js';
+import { beginObjectsRestore } from '../../functions/steps/begin-objects-restore.js';
+import { finishObjectsRestore } from '../../functions/steps/finish-objects-restore.js';
+import { openManifestPart } from '../../functions/steps/manifest-stream.js';
+import { restoreObjects } from '../../functions/steps/restore-objects.js';
+
+const keys = Array.from({ length: 150 }, (_, index) => `k/${String(index).padStart(3, '0')}`);
+
+/** A backup bucket with one copy per key and a one-part manifest listing them, in the twin. */
+async function backedUp(cloud: InMemoryObjectCloud): Promise<RecoveryPoint> {
+  cloud.createBucket('backup');
+  cloud.createBucket('target');
+  const part = openManifestPart(cloud.store(), 'backup', '.manifests/src/r1/part-0.jsonl.gz');
+  for (const key of keys) {
+    cloud.put('backup', `src/${key}`, `body of ${key}`);
+    const copy = cloud.latest('backup', `src/${key}`)!;
+    const entry: ManifestEntry = {
+      key,
+      size: copy.body.length,
+      sourceEtag: copy.etag,
+      sourceLastModified: copy.lastModified.toISOString(),
+      versionId: copy.versionId,
+      checksum: { algorithm: 'SHA256', value: copy.sha256! },
+      copiedInRun: 'r1',
+    };
+    await part.write(entry);
+  }
+  await part.close();
+  return {
+    id: 's3://backup/.manifests/src/r1/index.json',
+    kind: 'bucket-copy',
+    sourceId: 'src',
+    region: 'us-west-2',
+    policy: 'daily',
+    runId: 'r1',
+    createdAt: '2026-12-01T03:00:00.000Z',
+    expiresAt: 'never',
+    state: 'available',
+    manifest: {
+      bucket: 'backup',
+      indexKey: '.manifests/src/r1/index.json',
+      parts: [
+        {
+          key: '.manifests/src/r1/part-0.jsonl.gz',
+          firstKey: keys[0],
+          lastKey: keys.at(-1),
+          lines: 150,
+        },
+      ],
+      keyPrefix: 'src/',
+      objects: 150,
+      bytes: 0,
+      copied: 150,
+      failed: 0,
+    },
+  };
+}
+
+async function setUp(existingObjects: 'skip' | 'fail' = 'skip') {
+  const cloud = new InMemoryObjectCloud();
+  const point = await backedUp(cloud);
+  const store = new InMemoryRestoreStore();
+  const request = ObjectsRestoreRequestSchema.parse({
+    kind: 'objects',
+    recoveryPointId: point.id,
+    target: { bucket: 'target' },
+    existingObjects,
+  });
+  const now = '2026-12-02T00:00:00.000Z';
+  const record: RestoreRecord = {
+    restoreId: 'r-turns',
+    kind: 'objects',
+    status: 'PENDING',
+    request,
+    recoveryPointId: point.id,
+    recoveryPointKind: 'bucket-copy',
+    sourceId: 'src',
+    region: 'us-east-1',
+    createdResources: [],
+    errors: [],
+    requestHash: 'h',
+    createdAt: now,
+    updatedAt: now,
+  };
+  await store.create(record);
+  const recording = { store, clock: () => new Date(now) };
+  const deps = { backup: cloud.store(), target: cloud.store(), hasTime: () => false, recording };
+  const first = await beginObjectsRestore(
+    { restoreId: 'r-turns', request, recoveryPoint: { ...point }, region: 'us-east-1' },
+    recording,
+  );
+  return { cloud, store, deps, first, recording };
+}
+
+describe('RestoreObjects turns (in-memory twins)', () => {
+  it('resumes after the last key each turn, when time runs out after every chunk, and records progress', async () => {
+    const { cloud, store, deps, first, recording } = await setUp();
+    cloud.put('target', 'k/007', 'newer than the backup');
+    let state: ObjectsRestoreState = first;
+    const phases: string[] = [];
+    while (state.phase !== 'done') {
+      state = await restoreObjects(state, deps);
+      phases.push(state.phase);
+    }
+    // The survey counts 150 in one turn (pages of 1,000); the copies take 64 a turn.
+    expect(phases).toEqual(['copy', 'copy', 'copy', 'done']);
+    expect(state.tally).toMatchObject({ done: 150, copied: 149, leftExisting: 1, failed: 0 });
+    expect(cloud.latest('target', 'k/007')!.body.toString()).toBe('newer than the backup');
+    for (const key of keys.filter((key) => key !== 'k/007'))
+      expect(cloud.versionsOf('target', key).map((version) => version.body.toString())).toEqual([
+        `body of ${key}`,
+      ]);
+    expect((await store.get('r-turns'))!.progress).toMatchObject({ done: 150, total: 150 });
+    const summary = await finishObjectsRestore(state, recording);
+    expect(summary.status).toBe('COMPLETED');
+    expect(await store.get('r-turns')).toMatchObject({
+      status: 'COMPLETED',
+      createdResources: [{ type: 'objects', id: 's3://target/', count: 149 }],
+    });
+  });
+
+  it('with fail, the survey finds an existing key and nothing is copied', async () => {
+    const { cloud, deps, first } = await setUp('fail');
+    cloud.put('target', 'k/140', 'already here');
+    let state = first;
+    // HEADs 64 keys a turn (time runs out after every chunk) until it finds one.
+    for (let turn = 0; turn < 3; turn += 1) state = await restoreObjects(state, deps);
+    expect(state).toMatchObject({ phase: 'done', tally: { conflicts: 1, copied: 0 } });
+    expect(state.named.conflicts).toEqual(['k/140']);
+    expect(cloud.calls.CopyObject).toBeUndefined();
+  });
+
+  it('stops when the restore was cancelled between turns', async () => {
+    const { store, deps, first } = await setUp();
+    await store.update('r-turns', { status: 'CANCELLED', updatedAt: '2026-12-02T00:00:01.000Z' });
+    await expect(restoreObjects(first, deps)).rejects.toBeInstanceOf(RestoreCancelledError);
+  });
+});
