@@ -1,71 +1,19 @@
 import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memory-object-store.js';
 import { InMemoryRestoreStore } from '../../functions/adapters/in-memory/in-memory-restore-store.js';
-import type { ManifestEntry } from '../../functions/core/object-sync.js';
-import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
 import type { RestoreRecord } from '../../functions/core/restore/restore-record.js';
 import { ObjectsRestoreRequestSchema } from '../../functions/core/restore/restore-request.js';
 import type { ObjectsRestoreState } from '../../functions/core/run-state/objects-restore-run.js';
 import { RestoreCancelledError } from '../../functions/ports/errors/restore-run-errors.js';
 import { beginObjectsRestore } from '../../functions/steps/begin-objects-restore.js';
 import { finishObjectsRestore } from '../../functions/steps/finish-objects-restore.js';
-import { openManifestPart } from '../../functions/steps/manifest-stream.js';
 import { restoreObjects } from '../../functions/steps/restore-objects.js';
+import { backedUpInTwin } from '../support/twin-bucket-copy.js';
 
 const keys = Array.from({ length: 150 }, (_, index) => `k/${String(index).padStart(3, '0')}`);
 
-/** A backup bucket with one copy per key and a one-part manifest listing them, in the twin. */
-async function backedUp(cloud: InMemoryObjectCloud): Promise<RecoveryPoint> {
-  cloud.createBucket('backup');
-  cloud.createBucket('target');
-  const part = openManifestPart(cloud.store(), 'backup', '.manifests/src/r1/part-0.jsonl.gz');
-  for (const key of keys) {
-    cloud.put('backup', `src/${key}`, `body of ${key}`);
-    const copy = cloud.latest('backup', `src/${key}`)!;
-    const entry: ManifestEntry = {
-      key,
-      size: copy.body.length,
-      sourceEtag: copy.etag,
-      sourceLastModified: copy.lastModified.toISOString(),
-      versionId: copy.versionId,
-      checksum: { algorithm: 'SHA256', value: copy.sha256! },
-      copiedInRun: 'r1',
-    };
-    await part.write(entry);
-  }
-  await part.close();
-  return {
-    id: 's3://backup/.manifests/src/r1/index.json',
-    kind: 'bucket-copy',
-    sourceId: 'src',
-    region: 'us-west-2',
-    policy: 'daily',
-    runId: 'r1',
-    createdAt: '2026-12-01T03:00:00.000Z',
-    expiresAt: 'never',
-    state: 'available',
-    manifest: {
-      bucket: 'backup',
-      indexKey: '.manifests/src/r1/index.json',
-      parts: [
-        {
-          key: '.manifests/src/r1/part-0.jsonl.gz',
-          firstKey: keys[0],
-          lastKey: keys.at(-1),
-          lines: 150,
-        },
-      ],
-      keyPrefix: 'src/',
-      objects: 150,
-      bytes: 0,
-      copied: 150,
-      failed: 0,
-    },
-  };
-}
-
 async function setUp(existingObjects: 'skip' | 'fail' = 'skip') {
   const cloud = new InMemoryObjectCloud();
-  const point = await backedUp(cloud);
+  const point = await backedUpInTwin(cloud, keys);
   const store = new InMemoryRestoreStore();
   const request = ObjectsRestoreRequestSchema.parse({
     kind: 'objects',
