@@ -9,6 +9,7 @@ export const backupDefinitionFile = join(stateMachinesDir, 'backup.asl.json');
 export const restoreTestDefinitionFile = join(stateMachinesDir, 'restore-test.asl.json');
 export const pruneDefinitionFile = join(stateMachinesDir, 'prune.asl.json');
 export const restoreVolumeDefinitionFile = join(stateMachinesDir, 'restore-volume.asl.json');
+export const restoreInstanceDefinitionFile = join(stateMachinesDir, 'restore-instance.asl.json');
 
 export function aslFiles(): string[] {
   return readdirSync(stateMachinesDir)

@@ -30,6 +30,8 @@ export const TagKeys = {
   restoreId: 'backup:restore-id',
   /** On everything a restore creates: the recovery point it was restored from. */
   restoredFrom: 'backup:restored-from',
+  /** On images: the instance type of the instance imaged, the default type of its restore. */
+  instanceType: 'backup:instance-type',
 } as const;
 
 /** Value of `backup:managed-by` on everything this product creates. */

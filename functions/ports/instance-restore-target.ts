@@ -53,6 +53,8 @@ export interface InstanceRestoreTarget {
   securityGroupVpcs(groupIds: string[]): Promise<Map<string, string>>;
   instanceTypeExists(instanceType: string): Promise<boolean>;
   keyPairExists(keyName: string): Promise<boolean>;
+  /** The type of the instance an image was made of, while that instance exists (in this region). */
+  sourceInstanceType(instanceId: string): Promise<string | undefined>;
   /** RunInstances with DryRun: undefined when EC2 says it would succeed, else "Code: message". */
   dryRunLaunch(request: LaunchRestoredInstanceRequest): Promise<string | undefined>;
   launch(request: LaunchRestoredInstanceRequest): Promise<RestoredInstance>;

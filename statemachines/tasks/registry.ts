@@ -2,6 +2,7 @@ import { backupWorkflow } from './backup-tasks.js';
 import { pruneWorkflow } from './prune-tasks.js';
 import { restoreObjectsWorkflow } from './restore-objects-tasks.js';
 import { restoreTestWorkflow } from './restore-test-tasks.js';
+import { restoreInstanceWorkflow } from './restore-instance-tasks.js';
 import { restoreVolumeWorkflow } from './restore-volume-tasks.js';
 import type { TaskSpec, WorkflowSpec } from './task-spec.js';
 
@@ -17,6 +18,7 @@ export const workflows = {
   prune: pruneWorkflow,
   restoreObjects: restoreObjectsWorkflow,
   restoreVolume: restoreVolumeWorkflow,
+  restoreInstance: restoreInstanceWorkflow,
 } as const satisfies Record<string, WorkflowSpec>;
 
 /** The workflow whose ASL file this is, if the registry has one. */

@@ -4,6 +4,7 @@ import {
   VolumeRestoreRequestSchema,
 } from '../restore/restore-request.js';
 import type { RecoveryPoint } from '../recovery-point.js';
+import { RestoreFactsSchema } from './restore-test-run.js';
 
 /**
  * The payloads of the volume and instance restore workflows (statemachines/restore-volume.asl.json,
@@ -67,3 +68,26 @@ export type RestoreFailureEvent = z.infer<typeof RestoreFailureEventSchema>;
 export function asRecoveryPoint(point: z.infer<typeof RestorePointSchema>): RecoveryPoint {
   return point as unknown as RecoveryPoint;
 }
+
+/** starting: wait for `running`; verifying: the restore-test checks; done. */
+export const InstanceRestorePhaseSchema = z.enum(['starting', 'verifying', 'done']);
+
+export const VerificationSchema = z.object({
+  passed: z.boolean(),
+  checks: z.array(
+    z.object({ name: z.string(), passed: z.boolean(), detail: z.string().optional() }),
+  ),
+});
+
+export const InstanceRestoreStateSchema = InstanceRestoreInputSchema.extend({
+  instanceId: z.string().min(1),
+  /** The RunInstances call (ISO-8601): the RTO counts from here. */
+  launchedAt: z.string(),
+  phase: InstanceRestorePhaseSchema,
+  poll: RestorePollSchema,
+  /** What the verification has seen so far (the restore test's facts, functions/core/restore-test-judge.ts). */
+  facts: RestoreFactsSchema.optional(),
+  verification: VerificationSchema.optional(),
+  rtoSeconds: z.number().optional(),
+});
+export type InstanceRestoreState = z.infer<typeof InstanceRestoreStateSchema>;

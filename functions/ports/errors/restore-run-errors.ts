@@ -31,3 +31,14 @@ export class RestoreTimedOutError extends BackupError {
     super(`waited ${waitedSeconds} s for ${resourceId} to be ${waitingFor}`);
   }
 }
+
+/** The restored instance failed the restore test's checks (the outcome names which). */
+export class RestoreVerificationFailedError extends BackupError {
+  constructor(
+    readonly instanceId: string,
+    readonly outcome: string,
+    readonly reason: string,
+  ) {
+    super(`restored instance ${instanceId} failed verification (${outcome}): ${reason}`);
+  }
+}
