@@ -181,6 +181,7 @@ beforeAll(async () => {
 describe('restore-objects workflow (ASL executed locally against the test cloud)', () => {
   it('restores exactly the selection (prefixes, include, exclude) under a target prefix, at the manifest’s versions', async () => {
     await moto().send(new CreateBucketCommand({ Bucket: 'objects-new' }));
+    emulator.testCloud.resetCounts();
     const record = await restore('objects-new-1', {
       target: { bucket: 'objects-new', prefix: 'restored/' },
       prefixes: ['dir/', 'logs/'],
@@ -206,6 +207,10 @@ describe('restore-objects workflow (ASL executed locally against the test cloud)
       ],
     });
     expect(record.completedAt).toBeDefined();
+    // Per selected object one HEAD and one copy; the manifest's part is read by the survey and
+    // by the copy turn (the catalog item carries the part list: no index read).
+    const calls = emulator.testCloud.counts().byOperation;
+    expect(calls).toMatchObject({ 's3:HeadObject': 3, 's3:CopyObject': 3, 's3:GetObject': 2 });
   });
 
   it('into the live source with skip: every newer object stays byte for byte, deleted keys come back', async () => {

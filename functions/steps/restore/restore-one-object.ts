@@ -27,6 +27,12 @@ export interface OneObjectRestore {
  * between the HEAD and the copy is therefore never overwritten (where S3 honours the condition;
  * the test cloud adds it to moto). Throttling and transient errors are thrown (the turn repeats);
  * anything else fails this object only.
+ *
+ * The copy keeps the object's own metadata and tags as backed up (MetadataDirective and
+ * TaggingDirective COPY) and does NOT add `backup:restore-id`/`backup:restored-from`: CopyObject
+ * either copies the tags or replaces them, so adding two would take a GetObjectTagging per object
+ * (one more request each) and would fail outright for an object that already has 9 or 10 tags
+ * (S3's limit is 10). The restore is recorded instead as one `objects` resource with its count.
  */
 export async function restoreOneObject(
   entry: ManifestEntry,
