@@ -7,6 +7,7 @@ import { restoreCommand } from './commands/restore.js';
 import { restoreTestCommand } from './commands/restore-test.js';
 import { validateCommand } from './commands/validate.js';
 
+import { serveCommand } from './commands/serve.js';
 /** Wraps a command into a commander action: its options merged with the global ones. */
 export type ActionOf = <T>(
   command: (options: T) => Promise<number>,
@@ -145,3 +146,19 @@ export const COMMANDS: readonly Definition[] = [
   restore,
   demo,
 ];
+const serve: Definition = (program, action) => {
+  program
+    .command('serve')
+    .description(
+      'serve the restore API on 127.0.0.1 (SigV4-verified, against the configured endpoint); prints its base URL first',
+    )
+    .option('--port <n>', 'port to listen on (default 0: a free one)')
+    .option(...CATALOG_TABLE)
+    .option(
+      '--restore-table <name>',
+      'restore table (default $RESTORE_TABLE_NAME or backup-orchestrator-restores)',
+    )
+    .action(action(serveCommand));
+};
+
+  serve,
