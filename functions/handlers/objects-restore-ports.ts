@@ -12,11 +12,14 @@ export function objectsPreflightPortsFor(
   pointRegion: string,
   targetRegion: string,
   environment: EnvironmentSource = process.env,
+  /** The configuration's `restore.targetBuckets` (empty: any bucket that is not a backup bucket). */
+  allowedTargetBuckets: readonly string[] = [],
 ): ObjectsPreflightPorts {
   const { byRegion } = backupBucketsEnvironment.read(environment);
   return {
     backup: objectStoreFor(pointRegion),
     target: objectStoreFor(targetRegion),
     backupBuckets: new Set(Object.values(byRegion ?? {})),
+    allowedTargetBuckets,
   };
 }

@@ -131,6 +131,7 @@ async function copyTurn(
     target: deps.target,
   };
   let next = state;
+  let firstRecorded = false;
   const entries = selectedEntries(
     deps.backup,
     context.manifest,
@@ -142,6 +143,11 @@ async function copyTurn(
       chunk.map((entry) => limit(() => restoreOneObject(entry, context))),
     );
     chunk.forEach((entry, index) => (next = countOutcome(next, entry, outcomes[index]!)));
+    // The restore's first writes are recorded at once (a cancel finds them); later turns update the count.
+    if (state.tally.copied === 0 && next.tally.copied > 0 && !firstRecorded) {
+      firstRecorded = true;
+      await recordCreated(state.restoreId, [restoredObjectsResource(next)], deps.recording);
+    }
     next = { ...next, startAfter: chunk.at(-1)!.key };
     // An existing key that appeared after the survey: `fail` stops copying at once.
     if (next.tally.conflicts > 0) return { ...next, phase: 'done' };

@@ -18,6 +18,8 @@ export interface ObjectsPreflightPorts {
   target: Pick<ObjectStore, 'bucketExists' | 'describeObject'>;
   /** The product's backup buckets (the deployment's, by name); the point's own is added. */
   backupBuckets: ReadonlySet<string>;
+  /** The configuration's `restore.targetBuckets`; empty: any bucket that is not a backup bucket. */
+  allowedTargetBuckets?: readonly string[];
 }
 
 /** Selected keys HEADed in the target when `existingObjects` is `fail`: a cheap early warning. */
@@ -33,7 +35,8 @@ const backupBucketName = /-backup-\d{12}-[a-z]{2}(-[a-z]+)+-\d+$/;
 /**
  * Every reason the objects restore cannot be carried out as asked, each by request field, with
  * nothing written (docs/adr/0012-restore-api.md, decision 2): the point is a bucket copy with a
- * manifest; the globs compile; the target bucket is not a backup bucket and exists; and for
+ * manifest; the globs compile; the target bucket is not a backup bucket, is on the
+ * configuration's `restore.targetBuckets` when that lists any, and exists; and for
  * `existingObjects: fail`, a sample of the selection is looked for in the target (the workflow's
  * survey checks every key before it copies any).
  */
@@ -88,6 +91,15 @@ async function targetBucketProblems(
         path,
         code: 'target-is-backup-bucket',
         message: `target bucket ${bucket} is one of the product's backup buckets: restore into another bucket`,
+      },
+    ];
+  const allowed = ports.allowedTargetBuckets ?? [];
+  if (allowed.length > 0 && !allowed.includes(bucket))
+    return [
+      {
+        path,
+        code: 'target-bucket-not-allowed',
+        message: `target bucket ${bucket} is not on the configuration's restore.targetBuckets (${allowed.join(', ')})`,
       },
     ];
   try {
