@@ -2,6 +2,8 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutBucketTaggingCommand,
@@ -72,6 +74,9 @@ async function put(bucket: string, key: string, body: string, checksum = true) {
       Bucket: bucket,
       Key: key,
       Body: body,
+      ContentType: 'text/plain',
+      Metadata: { origin: 'test' },
+      Tagging: 'team=payments&tier=gold',
       ...(checksum ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
     }),
   );
@@ -207,6 +212,18 @@ describe('restore-objects workflow (ASL executed locally against the test cloud)
       ],
     });
     expect(record.completedAt).toBeDefined();
+    // The object's own tags and metadata, as backed up (no restore tags: docs/restore-objects.md).
+    const tags = await moto().send(
+      new GetObjectTaggingCommand({ Bucket: 'objects-new', Key: 'restored/dir/b.txt' }),
+    );
+    expect(tags.TagSet).toEqual([
+      { Key: 'team', Value: 'payments' },
+      { Key: 'tier', Value: 'gold' },
+    ]);
+    const restored = await moto().send(
+      new HeadObjectCommand({ Bucket: 'objects-new', Key: 'restored/dir/b.txt' }),
+    );
+    expect(restored).toMatchObject({ ContentType: 'text/plain', Metadata: { origin: 'test' } });
     // Per selected object one HEAD and one copy; the manifest's part is read by the survey and
     // by the copy turn (the catalog item carries the part list: no index read).
     const calls = emulator.testCloud.counts().byOperation;
