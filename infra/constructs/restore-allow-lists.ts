@@ -23,26 +23,16 @@ export interface RestoreAllowLists {
   readonly targetBuckets: readonly string[];
 }
 
-/** The part of the configuration's `restore` block the stack reads; every field optional. */
-interface RestoreSection {
-  readonly instanceProfiles?: readonly string[];
-  readonly instanceProfileRoles?: readonly string[];
-  readonly kmsKeyIds?: readonly string[];
-  readonly targetBuckets?: readonly string[];
-}
-
 /**
- * The allow-lists of a configuration. Reads the `restore` block defensively: a configuration
- * without it (or without a list) allows no instance profile and no extra key, and leaves the
- * target buckets open to the account's non-backup buckets.
+ * The allow-lists of a configuration (`restore`, functions/core/config.ts): no instance profile,
+ * no extra key and any non-backup bucket of the account unless the configuration lists them.
  */
 export function restoreAllowListsOf(config: BackupConfig): RestoreAllowLists {
-  const section = (config as { restore?: RestoreSection }).restore ?? {};
-  const instanceProfiles = [...(section.instanceProfiles ?? [])];
+  const { instanceProfiles, instanceProfileRoles, kmsKeyIds, targetBuckets } = config.restore;
   return {
     instanceProfiles,
-    instanceProfileRoles: [...(section.instanceProfileRoles ?? instanceProfiles)],
-    kmsKeyIds: [...(section.kmsKeyIds ?? [])],
-    targetBuckets: [...(section.targetBuckets ?? [])],
+    instanceProfileRoles: instanceProfileRoles ?? instanceProfiles,
+    kmsKeyIds,
+    targetBuckets,
   };
 }

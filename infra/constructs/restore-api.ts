@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { BundleBudgetClass } from '../../statemachines/tasks/task-spec.js';
 import { acknowledge, wildcardResource } from '../nag.js';
 import { BackupFunction } from './backup-function.js';
 import { encryptedLogGroup } from './log-group.js';
@@ -20,6 +21,15 @@ export interface RestoreApiProps {
 
 /** The stage every URL goes through: `https://<api>.execute-api.<region>.amazonaws.com/api/v1/...`. */
 export const RESTORE_API_STAGE = 'api';
+
+/**
+ * The SDK clients the API function's bundle holds (test/infra/bundle-budgets.test.ts checks them):
+ * the restore table and catalog, the restore workflows, and the preflights' EC2 and KMS calls.
+ */
+export const RESTORE_API_CLIENTS = ['dynamodb', 'ec2', 'kms', 'sfn'] as const;
+
+/** Its size budget: the class of any function with several clients (statemachines/tasks/task-spec.ts). */
+export const RESTORE_API_BUDGET: BundleBudgetClass = 'aws';
 
 /** Requests per second (and burst) the stage accepts before answering 429. */
 const THROTTLING = { rateLimit: 25, burstLimit: 50 } as const;

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { ArnFormat, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -73,7 +72,7 @@ export class StatelessStack extends Stack {
   readonly prune: TaskWorkflow;
   /** One restore workflow per kind the registry has. */
   readonly restoreWorkflows: Partial<Record<RestoreKind, TaskWorkflow>>;
-  readonly restoreApi: RestoreApi | undefined;
+  readonly restoreApi: RestoreApi;
   readonly schedules: PolicySchedules;
   readonly alarms: BackupAlarms;
   private readonly firstAvailabilityZone = [Fn.select(0, Fn.getAzs())];
@@ -142,13 +141,12 @@ export class StatelessStack extends Stack {
     return built;
   }
 
-  /** The restore API (infra/constructs/restore-api.ts), once its entry exists. */
+  /** The restore API (infra/constructs/restore-api.ts) and its function's grants. */
   private buildRestoreApi(
     props: StatelessStackProps,
     recoveryPoints: RecoveryPointScope,
     restores: RestoreAccess,
-  ): RestoreApi | undefined {
-    if (!existsSync(restoreApiEntry)) return undefined;
+  ): RestoreApi {
     const api = new RestoreApi(this, 'RestoreApi', {
       prefix: props.prefix,
       entry: restoreApiEntry,
@@ -293,7 +291,6 @@ export class StatelessStack extends Stack {
         `State machine of ${kind} restores (started by the restore API)`,
       ],
     );
-    if (!this.restoreApi) return outputs;
     return [
       ...outputs,
       [

@@ -12,7 +12,8 @@ import {
   withLiteralKeys,
 } from '../../infra/bundling.js';
 import { COMMON_ENVIRONMENT } from '../../infra/constructs/backup-function.js';
-import { handlersDir, repoRoot } from '../../infra/paths.js';
+import { handlersDir, repoRoot, restoreApiEntry } from '../../infra/paths.js';
+import { RESTORE_API_BUDGET, RESTORE_API_CLIENTS } from '../../infra/constructs/restore-api.js';
 import { allTasks } from '../../statemachines/tasks/registry.js';
 import {
   BUNDLE_BUDGETS,
@@ -29,6 +30,7 @@ import {
 describe('the function bundles', () => {
   const outRoot = mkdtempSync(join(tmpdir(), 'bundle-budgets-'));
   const bundles: { task: string; spec: TaskSpec; file: string; contents: BundleContents }[] = [];
+  let restoreApi: { file: string; contents: BundleContents };
 
   beforeAll(async () => {
     const tasks = [...allTasks()].map(([task, spec]) => ({
@@ -37,9 +39,13 @@ describe('the function bundles', () => {
       entry: join(handlersDir, `${handlerFileOf(task)}.ts`),
     }));
     const metafile = await bundleFunctions(
-      tasks.map(({ entry }) => entry),
+      [...tasks.map(({ entry }) => entry), restoreApiEntry],
       join(outRoot, 'all'),
     );
+    restoreApi = {
+      file: bundleFileOf(restoreApiEntry, join(outRoot, 'all')),
+      contents: bundleContentsOf(metafile, relative(repoRoot, restoreApiEntry)),
+    };
     for (const { task, spec, entry } of tasks) {
       const file = bundleFileOf(entry, join(outRoot, 'all'));
       bundles.push({
@@ -83,6 +89,18 @@ describe('the function bundles', () => {
         withinBudget: true,
       });
     }
+  });
+
+  it("include the restore API's: exactly its clients, within its budget class", () => {
+    expect(restoreApi.contents.clients).toEqual([...RESTORE_API_CLIENTS].sort());
+    const limitBytes = BUNDLE_BUDGETS[RESTORE_API_BUDGET].limitKb * 1000;
+    expect({
+      bytes: restoreApi.contents.bytes,
+      withinBudget: restoreApi.contents.bytes <= limitBytes,
+    }).toEqual({
+      bytes: restoreApi.contents.bytes,
+      withinBudget: true,
+    });
   });
 
   it('load in node and export a handler', () => {

@@ -36,6 +36,29 @@ function findings(outdir: string): string[] {
   );
 }
 
+interface FunctionProperties {
+  Code?: { S3Key?: string };
+  Environment?: { Variables?: Record<string, unknown> };
+}
+
+/**
+ * The function's environment as the stack renders it, each value CloudFormation resolves at
+ * deploy time (a table name, a state machine ARN) replaced by a well-formed stand-in, so a
+ * handler that reads its environment when loaded (the restore API) loads as it will in Lambda.
+ */
+function deployedEnvironment(properties: FunctionProperties | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(properties?.Environment?.Variables ?? {}).map(([name, value]) => [
+      name,
+      typeof value === 'string'
+        ? value
+        : name.endsWith('_STATE_MACHINE_ARN')
+          ? `arn:aws:states:us-east-1:123456789012:stateMachine:${name.toLowerCase()}`
+          : `deployed-${name.toLowerCase().replace(/_/g, '-')}`,
+    ]),
+  );
+}
+
 describe('cdk-nag AwsSolutions', () => {
   let synthesized: Synthesized;
 
@@ -81,17 +104,16 @@ describe('cdk-nag AwsSolutions', () => {
         join(synthesized.outdir, `${synthesized.built.stateless.artifactId}.template.json`),
         'utf8',
       ),
-    ) as { Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }> };
+    ) as { Resources: Record<string, { Type: string; Properties: FunctionProperties }> };
+    const functions = Object.values(template.Resources).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
     // A Lambda asset's S3 key is `<hash>.zip`; the cloud assembly holds it as directory `asset.<hash>`.
-    const assets = Object.values(template.Resources)
-      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
-      .map(
-        (resource) =>
-          `asset.${(resource.Properties.Code?.S3Key ?? 'missing').replace(/\.zip$/, '')}`,
-      );
+    const assets = functions.map(
+      (resource) => `asset.${(resource.Properties.Code?.S3Key ?? 'missing').replace(/\.zip$/, '')}`,
+    );
     // One per Task of the registry, and the restore API's.
-    const api = synthesized.built.stateless.restoreApi ? 1 : 0;
-    expect(assets).toHaveLength(allTasks().size + api);
+    expect(assets).toHaveLength(allTasks().size + 1);
     // Error names survive minification: ASL Retry matches ThrottledError by its name, which a
     // minifier would otherwise shorten to a letter.
     const bundles = assets.map((asset) =>
@@ -100,7 +122,7 @@ describe('cdk-nag AwsSolutions', () => {
     const withThrottling = bundles.filter((code) => code.includes('RequestLimitExceeded'));
     expect(withThrottling.length).toBeGreaterThan(0);
     for (const code of withThrottling) expect(code).toContain('"ThrottledError"');
-    for (const asset of assets) {
+    for (const [index, asset] of assets.entries()) {
       const url = new URL(`file://${join(synthesized.outdir, asset, 'index.mjs')}`).href;
       const run = spawnSync(
         process.execPath,
@@ -109,7 +131,15 @@ describe('cdk-nag AwsSolutions', () => {
           '-e',
           `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`,
         ],
-        { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', AWS_REGION: 'us-east-1' } },
+        {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            ...deployedEnvironment(functions[index]?.Properties),
+            NODE_OPTIONS: '',
+            AWS_REGION: 'us-east-1',
+          },
+        },
       );
       expect({ asset, output: run.stdout.trim(), error: run.stderr.trim() }).toEqual({
         asset,
