@@ -32,6 +32,7 @@ export class Ec2InstanceInventory implements InstanceInventory {
             state: instance.State?.Name ?? 'unknown',
             ...(instance.ImageId ? { imageId: instance.ImageId } : {}),
             ...(instance.Platform ? { platform: instance.Platform } : {}),
+            ...(instance.InstanceType ? { instanceType: instance.InstanceType } : {}),
             tags: toTags(instance.Tags),
           })),
         );

@@ -5,6 +5,8 @@ export interface InstanceRecord {
   state: string;
   imageId?: string;
   platform?: string;
+  /** Recorded on its images (`backup:instance-type`): the default type of an instance restore. */
+  instanceType?: string;
   tags: Tags;
 }
 

@@ -191,7 +191,11 @@ function selectVolumes(
 
 function instanceRef(instance: InstanceRecord): InstanceRef {
   const name = instance.tags.Name;
-  return { instanceId: instance.instanceId, ...(name ? { name } : {}) };
+  return {
+    instanceId: instance.instanceId,
+    ...(name ? { name } : {}),
+    ...(instance.instanceType ? { instanceType: instance.instanceType } : {}),
+  };
 }
 
 /** Each DR region of the policy, with its key, the expiry of its copies and its backup bucket. */

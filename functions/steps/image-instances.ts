@@ -114,17 +114,26 @@ async function startImage(item: ImageWork, state: ImageBatchState, deps: ImageIn
         name: imageName(run.policyName, item.instanceId, run.runId),
         description: `backup-orchestrator ${run.policyName} run ${run.runId} of ${item.instanceId}`,
         noReboot: run.image.noReboot,
-        tags: recoveryPointTags({
-          policy: run.policyName,
-          sourceId: item.instanceId,
-          runId: run.runId,
-          createdAt: new Date(run.startedAt),
-          expiresAt: run.expiresAt,
-        }),
+        tags: {
+          ...recoveryPointTags({
+            policy: run.policyName,
+            sourceId: item.instanceId,
+            runId: run.runId,
+            createdAt: new Date(run.startedAt),
+            expiresAt: run.expiresAt,
+          }),
+          ...instanceTypeTag(state, item.instanceId),
+        },
       }),
     );
     return afterStart(item.image, imageId);
   } catch (error) {
     return afterStartFailure(item.image, error, run.pacing.maxStartAttempts);
   }
+}
+
+/** The instance's type, recorded on its image: an instance restore's default type (functions/steps/restore/instance-preflight.ts). */
+function instanceTypeTag(state: ImageBatchState, instanceId: string): Record<string, string> {
+  const type = state.instances.find((instance) => instance.instanceId === instanceId)?.instanceType;
+  return type ? { [TagKeys.instanceType]: type } : {};
 }

@@ -118,6 +118,8 @@ describe('backup workflow, image branch (ASL executed locally against the emulat
       'backup:policy': 'daily',
       'backup:run': 'img-run',
       'backup:managed-by': 'backup-orchestrator',
+      // The instance's type, an instance restore's default (launched as t3.micro above).
+      'backup:instance-type': 't3.micro',
     });
     expect(image!.Name).toBe(`backup-daily-${web}-img-run`);
     const imageSnapshotIds = (image!.BlockDeviceMappings ?? []).flatMap((mapping) =>

@@ -36,7 +36,12 @@ export const BucketCopyItemSchema = z.object({
 });
 export type BucketCopyItem = z.infer<typeof BucketCopyItemSchema>;
 
-export const InstanceRefSchema = z.object({ instanceId: z.string(), name: z.string().optional() });
+export const InstanceRefSchema = z.object({
+  instanceId: z.string(),
+  name: z.string().optional(),
+  /** Tagged on its image: the default type when the image is restored. */
+  instanceType: z.string().optional(),
+});
 export type InstanceRef = z.infer<typeof InstanceRefSchema>;
 
 export const DiscoverResourcesResultSchema = z.object({
