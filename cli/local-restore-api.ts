@@ -4,11 +4,12 @@ import { ensureCatalogTable } from '../functions/adapters/dynamodb-recovery-poin
 import { ensureRestoreTable } from '../functions/adapters/dynamodb-restore-store.js';
 import {
   configuredCredentials,
+  type AwsCredentialIdentityProvider,
   SignatureRejectedError,
   verifyApiSignature,
 } from '../functions/adapters/sigv4-requests.js';
 import { HttpProblemError } from '../functions/api/problem-details.js';
-import { restoreApp } from '../functions/api/restore-app.js';
+import { restoreApp, type SignedRequest } from '../functions/api/restore-app.js';
 import { realRestoreServicePorts } from '../functions/api/restore-service-ports.js';
 import { RestoreService, type RestoreServicePorts } from '../functions/api/restore-service.js';
 import { catalogEnvironment } from '../functions/environment/catalog-environment.js';
@@ -56,20 +57,27 @@ export async function localRestoreApi(settings: LocalRestoreApiSettings) {
     settings.workflows ??
     new LocalRestoreWorkflows({ environment, ...(usingCustomEndpoint() ? { waitMs: 0 } : {}) });
   const ports = { ...realRestoreServicePorts(environment, workflows), ...settings.ports };
-  const credentials = configuredCredentials();
   const app = restoreApp({
     service: new RestoreService(ports),
-    authorize: async (request) => {
-      try {
-        await verifyApiSignature(request, settings.region, credentials);
-      } catch (error) {
-        if (!(error instanceof SignatureRejectedError)) throw error;
-        throw new HttpProblemError(403, 'signature-rejected', error.message);
-      }
-    },
+    authorize: sigV4Authorizer(settings.region, configuredCredentials()),
     ...(settings.onServerError ? { onServerError: settings.onServerError } : {}),
   });
   return { app, workflows, ports };
+}
+
+/** API Gateway's AWS_IAM check, locally: a request not signed by these credentials is a 403. */
+export function sigV4Authorizer(
+  region: string,
+  credentials: AwsCredentialIdentityProvider,
+): (request: SignedRequest) => Promise<void> {
+  return async (request) => {
+    try {
+      await verifyApiSignature(request, region, credentials);
+    } catch (error) {
+      if (!(error instanceof SignatureRejectedError)) throw error;
+      throw new HttpProblemError(403, 'signature-rejected', error.message);
+    }
+  };
 }
 
 /** Serves an app on 127.0.0.1 (`port` 0: a free one); resolves with its base URL, `…/v1`. */

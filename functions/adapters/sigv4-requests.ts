@@ -6,6 +6,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { BackupError } from '../core/errors.js';
 
+export type { AwsCredentialIdentityProvider };
+
 /** API Gateway's SigV4 service name (issue 11's contract). */
 export const apiSigningService = 'execute-api';
 /** How far a signature's time may be from now, as AWS allows. */

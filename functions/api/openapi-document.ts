@@ -57,7 +57,7 @@ export function openApiDocument() {
     registry.registerPath({
       ...route,
       security: [{ sigv4: [] }],
-      responses: { ...route.responses, ...pick(problems, [...errors, 403, 500, 503]) },
+      responses: { ...route.responses, ...pick(problems, [...errors, 403, 413, 500, 503]) },
     });
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
@@ -87,7 +87,7 @@ const ok = (description: string, schema: ZodType): Responses => ({
   200: { description, content: json(schema) },
 });
 
-/** Every route with the problem statuses it answers beyond 403, 500 and 503. */
+/** Every route with the problem statuses it answers beyond 403, 413, 500 and 503. */
 function routes(schemas: { restoreRequest: ZodType; record: ZodType; point: ZodType }): Route[] {
   const accepted: ResponseConfig = {
     description:
@@ -126,7 +126,7 @@ function routes(schemas: { restoreRequest: ZodType; record: ZodType; point: ZodT
         ...ok('A dry run: every check passed, nothing was created', DryRunResultSchema),
         202: accepted,
       },
-      [400, 413, 422],
+      [400, 422],
     ),
     route(
       ['get', '/restores', 'listRestores'],

@@ -49,6 +49,11 @@ async function signedFetch(
   return fetch(url, { method, headers: signed, ...(body ? { body } : {}) });
 }
 
+async function problemOf(response: Response): Promise<{ code: string; errors?: unknown[] }> {
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  return (await response.json()) as { code: string; errors?: unknown[] };
+}
+
 const volumeBody = (availabilityZone = `${region}a`) => ({
   kind: 'volume',
   recoveryPointId: snapshotId,
@@ -95,7 +100,7 @@ describe("the restore API over real HTTP (serve's app on a loopback port)", () =
       );
       const refused = await fetch(url, { headers });
       expect(refused.status).toBe(403);
-      expect((await refused.json()).code).toBe('signature-rejected');
+      expect(await problemOf(refused)).toMatchObject({ code: 'signature-rejected' });
     }
     const tampered = await signApiRequest(
       {
@@ -137,7 +142,7 @@ describe("the restore API over real HTTP (serve's app on a loopback port)", () =
       },
     );
     expect(response.status).toBe(422);
-    const problem = await response.json();
+    const problem = await problemOf(response);
     expect(problem.errors).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: 'target.availabilityZone' })]),
     );
@@ -157,7 +162,7 @@ describe("the restore API over real HTTP (serve's app on a loopback port)", () =
     expect(answers.every((answer) => answer.status === 202)).toBe(true);
     const ids = new Set(answers.map((answer) => answer.body.restoreId));
     expect(ids.size).toBe(1);
-    const [restoreId] = ids as Set<string>;
+    const restoreId = [...ids][0] as string;
     expect(answers[0]?.headers.get('location')).toBe(`/v1/restores/${restoreId}`);
     expect([...workflows.executions.keys()]).toEqual([restoreId]);
     expect(workflows.executions.get(restoreId)?.input.recoveryPoint.id).toBe(snapshotId);
@@ -168,7 +173,7 @@ describe("the restore API over real HTTP (serve's app on a loopback port)", () =
     expect(items.filter((item) => item.pk === 'idempotency#k-fifty')).toEqual([
       expect.objectContaining({ restoreId }),
     ]);
-    expect(await client.getRestore(restoreId as string)).toMatchObject({
+    expect(await client.getRestore(restoreId)).toMatchObject({
       restoreId,
       kind: 'volume',
       status: 'PENDING',
@@ -208,7 +213,9 @@ describe("the restore API over real HTTP (serve's app on a loopback port)", () =
     expect(seen).toEqual(Array.from({ length: 7 }, (_, index) => `snap-page-${6 - index}`));
     const bad = await signedFetch('GET', '/recovery-points?limit=5000', '');
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors).toEqual([expect.objectContaining({ path: 'query.limit' })]);
+    expect((await problemOf(bad)).errors).toEqual([
+      expect.objectContaining({ path: 'query.limit' }),
+    ]);
   });
 
   it('answers an unknown restore 404 problem+json', async () => {
