@@ -4,20 +4,13 @@ import type { WorkflowSpec } from './task-spec.js';
 
 export const restoreObjectsDefinitionFile = join(stateMachinesDir, 'restore-objects.asl.json');
 
-/*
- * Grants these Tasks need (to be written as `grant` callbacks once the deployment's access has
- * the restore object, infra/constructs/restore-object-access.ts; until then the entries carry none):
- * - every Task: restores.grantRecordRestores(fn) (read and update the restore record);
- * - RestoreObjects: read the backup buckets' manifests and copies (s3:GetObject, GetObjectVersion,
- *   GetObjectTagging, GetObjectVersionTagging with their keys' kms:Decrypt), HeadObject/HeadBucket
- *   and CopyObject into the target (s3:GetObject, s3:PutObject, s3:PutObjectTagging: the copy
- *   keeps the object's tags, TaggingDirective COPY); never s3:DeleteObject.
- */
-
 /**
  * One objects restore (statemachines/restore-objects.asl.json): record RUNNING, restore the
  * selected objects of a bucket copy's manifest in resumable turns (survey, then conditional
- * server-side copies), record COMPLETED or FAILED with the reasons (docs/adr/0012-restore-api.md).
+ * server-side copies), record COMPLETED or FAILED with the reasons (docs/adr/0012-restore-api.md,
+ * docs/restore-objects.md). The grants: infra/constructs/restore-access.ts and
+ * restore-object-access.ts (reads of the backup buckets, writes into targets other than them,
+ * never a delete).
  */
 export const restoreObjectsWorkflow = {
   name: 'restore-objects',
@@ -27,6 +20,7 @@ export const restoreObjectsWorkflow = {
     BeginObjectsRestore: {
       description: 'Objects restore: mark the restore RUNNING and start the turn state',
       timeoutSeconds: 60,
+      grant: ({ fn, restores }) => restores.grantRecordRestores(fn),
       clients: ['dynamodb'],
     },
     RestoreObjects: {
@@ -35,16 +29,25 @@ export const restoreObjectsWorkflow = {
       // The handler stops taking objects with 60 s left; the next turn resumes after the last key.
       timeoutSeconds: 300,
       memoryMb: 1024,
+      grant: ({ fn, restores }) => {
+        restores.grantRecordRestores(fn);
+        // The manifest and the copies (any version, with their tags: TaggingDirective COPY).
+        restores.grantReadBackupObjects(fn);
+        // HEAD and conditional CopyObject into the target (HeadBucket included).
+        restores.grantWriteRestoredObjects(fn);
+      },
       clients: ['dynamodb', 's3'],
     },
     FinishObjectsRestore: {
       description: 'Objects restore: record COMPLETED, or FAILED with each reason by name',
       timeoutSeconds: 60,
+      grant: ({ fn, restores }) => restores.grantRecordRestores(fn),
       clients: ['dynamodb'],
     },
     FailObjectsRestore: {
       description: 'Objects restore: record the error by name (restored objects are kept)',
       timeoutSeconds: 60,
+      grant: ({ fn, restores }) => restores.grantRecordRestores(fn),
       clients: ['dynamodb'],
     },
   },
