@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memory-object-store.js';
 import { InMemoryRestoreStore } from '../../functions/adapters/in-memory/in-memory-restore-store.js';
 import type { RestoreRecord } from '../../functions/core/restore/restore-record.js';
@@ -89,5 +90,35 @@ describe('RestoreObjects turns (in-memory twins)', () => {
     const { store, deps, first } = await setUp();
     await store.update('r-turns', { status: 'CANCELLED', updatedAt: '2026-12-02T00:00:01.000Z' });
     await expect(restoreObjects(first, deps)).rejects.toBeInstanceOf(RestoreCancelledError);
+  });
+
+  it('ends with the same target however the turns are cut: absent keys restored, existing ones untouched', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 0, max: 149 }), { maxLength: 20 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+        async (held, clock) => {
+          const { cloud, deps, first } = await setUp();
+          for (const index of held) cloud.put('target', keys[index]!, `newer ${index}`);
+          let ticks = 0;
+          const timed = { ...deps, hasTime: () => clock[ticks++ % clock.length]! };
+          let state: ObjectsRestoreState = first;
+          for (let turn = 0; state.phase !== 'done' && turn < 20; turn += 1)
+            state = await restoreObjects(state, timed);
+          expect(state.phase).toBe('done');
+          expect(state.tally).toMatchObject({
+            done: 150,
+            copied: 150 - held.length,
+            leftExisting: held.length,
+          });
+          keys.forEach((key, index) =>
+            expect(cloud.versionsOf('target', key).map((v) => v.body.toString())).toEqual([
+              held.includes(index) ? `newer ${index}` : `body of ${key}`,
+            ]),
+          );
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });
