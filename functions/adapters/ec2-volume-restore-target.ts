@@ -9,6 +9,7 @@ import {
   DetachVolumeCommand,
   EC2Client,
   paginateDescribeVolumes,
+  waitUntilVolumeAvailable,
   type CreateVolumeCommandInput,
   type Volume,
 } from '@aws-sdk/client-ec2';
@@ -145,9 +146,25 @@ export class Ec2VolumeRestoreTarget implements VolumeRestoreTarget {
   }
 
   async detachVolume(volumeId: string): Promise<void> {
-    await this.orGone('DetachVolume', () =>
-      this.ec2.send(new DetachVolumeCommand({ VolumeId: volumeId, Force: true })),
-    );
+    const volume = await this.describeVolume(volumeId);
+    if (!volume || volume.attachments.length === 0) return;
+    for (const { instanceId } of volume.attachments) {
+      // The instance named too: moto fails a DetachVolume without it.
+      await this.orGone('DetachVolume', () =>
+        this.ec2.send(
+          new DetachVolumeCommand({ VolumeId: volumeId, InstanceId: instanceId, Force: true }),
+        ),
+      );
+    }
+    // Detaching takes EC2 a few seconds; DeleteVolume refuses an in-use volume meanwhile.
+    try {
+      await waitUntilVolumeAvailable(
+        { client: this.ec2, maxWaitTime: 60, minDelay: 2 },
+        { VolumeIds: [volumeId] },
+      );
+    } catch (error) {
+      throw translateAwsError('DescribeVolumes', error);
+    }
   }
 
   async deleteVolume(volumeId: string): Promise<void> {
@@ -178,7 +195,9 @@ function createVolumeInput(request: CreateRestoredVolumeRequest): CreateVolumeCo
     Encrypted: true,
     ...(request.kmsKeyId ? { KmsKeyId: request.kmsKeyId } : {}),
     ClientToken: request.clientToken,
-    TagSpecifications: [{ ResourceType: 'volume', Tags: tagList(request.tags) }],
+    ...(Object.keys(request.tags).length > 0
+      ? { TagSpecifications: [{ ResourceType: 'volume', Tags: tagList(request.tags) }] }
+      : {}),
   };
 }
 
