@@ -13,7 +13,10 @@ import { restoreApp, type SignedRequest } from '../functions/api/restore-app.js'
 import { realRestoreServicePorts } from '../functions/api/restore-service-ports.js';
 import { RestoreService, type RestoreServicePorts } from '../functions/api/restore-service.js';
 import { catalogEnvironment } from '../functions/environment/catalog-environment.js';
-import { restoreEnvironment } from '../functions/environment/restore-environment.js';
+import {
+  restoreAllowListsEnvironment,
+  restoreEnvironment,
+} from '../functions/environment/restore-environment.js';
 import type { RestoreWorkflows } from '../functions/ports/restore-workflows.js';
 import { LocalRestoreWorkflows } from '../statemachines/local/local-restore-workflows.js';
 import { catalogTableName, usingCustomEndpoint } from './global-options.js';
@@ -27,6 +30,8 @@ export interface LocalRestoreApiSettings {
   workflows?: RestoreWorkflows;
   /** Replaces some of the real ports (a test's preflights, say). */
   ports?: Partial<RestoreServicePorts>;
+  /** The configuration's `restore` allow-lists the preflights check (default: none). */
+  allowLists?: { instanceProfiles: readonly string[]; targetBuckets: readonly string[] };
   /** Told of every 5xx (serve prints it on stderr). */
   onServerError?: (error: unknown, requestId: string) => void;
 }
@@ -47,6 +52,10 @@ export async function localRestoreApi(settings: LocalRestoreApiSettings) {
     ...(process.env as Record<string, string>),
     ...catalogEnvironment.render({ tableName: catalogTableName(settings.catalogTable) }),
     ...restoreEnvironment.render({ tableName: restoreTable(settings.restoreTable) }),
+    ...restoreAllowListsEnvironment.render({
+      instanceProfiles: (settings.allowLists?.instanceProfiles ?? []).join(','),
+      targetBuckets: (settings.allowLists?.targetBuckets ?? []).join(','),
+    }),
     AWS_REGION: settings.region,
   };
   if (usingCustomEndpoint()) {

@@ -25,6 +25,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
   const region = options.region ?? config.primaryRegion;
   const { app, workflows } = await localRestoreApi({
     region,
+    allowLists: config.restore,
     ...(options.catalogTable ? { catalogTable: options.catalogTable } : {}),
     ...(options.restoreTable ? { restoreTable: options.restoreTable } : {}),
     onServerError: (error, requestId) =>

@@ -5,8 +5,10 @@ import { restoreServiceFromEnvironment } from './restore-service-ports.js';
 
 /**
  * The restore API's Lambda (API Gateway REST API, proxy integration, AWS_IAM on every method:
- * API Gateway has checked the signature before this runs). Reads the restores, restoreWorkflows
- * and catalog environment groups and AWS_REGION as the primary region (functions/api/restore-service-ports.ts).
+ * API Gateway has checked the signature before this runs). Reads the environment groups
+ * restores, restoreWorkflows, catalog, restoreAllowLists and backupBuckets
+ * (functions/environment/), AWS_REGION being the primary region
+ * (functions/api/restore-service-ports.ts).
  */
 export const handler = handle(
   restoreApp({

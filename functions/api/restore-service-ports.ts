@@ -5,16 +5,24 @@ import type { RestoreRecord } from '../core/restore/restore-record.js';
 import { catalogEnvironment } from '../environment/catalog-environment.js';
 import type { EnvironmentSource } from '../environment/environment-contract.js';
 import {
+  restoreAllowListsEnvironment,
   restoreEnvironment,
   restoreWorkflowsEnvironment,
 } from '../environment/restore-environment.js';
+import {
+  instancePreflightPortsFor,
+  instanceRestoreTargetFor,
+} from '../handlers/instance-restore-ports.js';
+import { objectsPreflightPortsFor } from '../handlers/objects-restore-ports.js';
 import { restoreStorePort } from '../handlers/restore-store-port.js';
 import {
   volumePreflightPortsFor,
   volumeRestoreTargetFor,
 } from '../handlers/volume-restore-ports.js';
 import type { RestoreWorkflows } from '../ports/restore-workflows.js';
-import { cleanUpRestore, noRestoreInstances } from '../steps/restore/clean-up-restore.js';
+import { cleanUpRestore } from '../steps/restore/clean-up-restore.js';
+import { preflightInstanceRestore } from '../steps/restore/instance-preflight.js';
+import { preflightObjectsRestore } from '../steps/restore/objects-preflight.js';
 import type { RestorePreflights } from '../steps/restore/preflight.js';
 import { preflightVolumeRestore } from '../steps/restore/volume-preflight.js';
 import { RestoreService, type RestoreServicePorts } from './restore-service.js';
@@ -24,26 +32,52 @@ export function newRestoreId(): string {
   return `rst-${randomUUID()}`;
 }
 
-/** Each kind's preflight with its real ports in the point's region. */
-export function realRestorePreflights(): RestorePreflights {
+/**
+ * Each kind's preflight with its real ports in the point's region (the target's too, for
+ * objects), the configuration's allow-lists and the deployment's backup buckets from the
+ * environment. Image restores have no preflight yet: they are refused as not supported.
+ */
+export function realRestorePreflights(environment: EnvironmentSource): RestorePreflights {
+  const allowLists = restoreAllowListsEnvironment.read(environment);
   return {
     volume: (request, point) =>
       preflightVolumeRestore(request, point, volumePreflightPortsFor(point.region)),
+    instance: (request, point) =>
+      preflightInstanceRestore(
+        request,
+        point,
+        instancePreflightPortsFor(point.region, allowLists.instanceProfiles),
+      ),
+    objects: (request, point) =>
+      preflightObjectsRestore(
+        request,
+        point,
+        objectsPreflightPortsFor(
+          point.region,
+          request.target.region ?? point.region,
+          environment,
+          allowLists.targetBuckets,
+        ),
+      ),
   };
 }
 
-/** Removes what a restore created, found by its tag in the restore's region. */
+/**
+ * Removes what a restore created, found by its tag in the restore's region: its instances
+ * (with their volumes) and its other volumes (steps/restore/clean-up-restore.ts). Restored
+ * objects and images are left: a cancel reports them as created, not cleaned up.
+ */
 export async function cleanUpByTag(record: RestoreRecord) {
   return cleanUpRestore(record.restoreId, record.region, {
-    instances: noRestoreInstances,
+    instances: instanceRestoreTargetFor(record.region),
     volumes: volumeRestoreTargetFor(record.region),
   });
 }
 
 /**
  * The service's real ports, from the environment groups restores (the table; AWS_REGION is the
- * primary region the API runs in), catalog, and (unless a starter is given, as `backupctl serve`
- * gives its local one) restoreWorkflows.
+ * primary region the API runs in), catalog, restoreAllowLists, backupBuckets, and (unless a
+ * starter is given, as `backupctl serve` gives its local one) restoreWorkflows.
  */
 export function realRestoreServicePorts(
   environment: EnvironmentSource,
@@ -57,7 +91,7 @@ export function realRestoreServicePorts(
     workflows:
       workflows ??
       new StepFunctionsRestoreWorkflows(restoreWorkflowsEnvironment.read(environment), region),
-    preflights: realRestorePreflights(),
+    preflights: realRestorePreflights(environment),
     cleanUp: cleanUpByTag,
     clock: () => new Date(),
     newRestoreId,

@@ -1,5 +1,6 @@
+import * as z from 'zod';
 import { environmentContract } from './environment-contract.js';
-import { providedByLambda, text } from './environment-variables.js';
+import { optionalText, providedByLambda, text } from './environment-variables.js';
 
 const stateMachineArn = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/;
 
@@ -22,4 +23,36 @@ export const restoreWorkflowsEnvironment = environmentContract('the restore work
   instance: text('RESTORE_INSTANCE_STATE_MACHINE_ARN', 'a state machine ARN', stateMachineArn),
   objects: text('RESTORE_OBJECTS_STATE_MACHINE_ARN', 'a state machine ARN', stateMachineArn),
   image: text('RESTORE_IMAGE_STATE_MACHINE_ARN', 'a state machine ARN', stateMachineArn),
+});
+
+/** A comma-separated list, empty when unset. */
+function optionalList(name: string, what: string) {
+  return {
+    ...optionalText(name, what),
+    schema: z
+      .string()
+      .optional()
+      .transform((raw) =>
+        (raw ?? '')
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== ''),
+      ),
+  };
+}
+
+/**
+ * The configuration's restore allow-lists (functions/core/config.ts `restore`), which the API's
+ * preflights check: an instance profile not listed is refused (none listed: none allowed, so the
+ * check fails closed); target buckets, when any are listed, are the only ones allowed.
+ */
+export const restoreAllowListsEnvironment = environmentContract('the restore allow-lists', {
+  instanceProfiles: optionalList(
+    'RESTORE_INSTANCE_PROFILES',
+    'instance profile names, comma-separated (restore.instanceProfiles)',
+  ),
+  targetBuckets: optionalList(
+    'RESTORE_TARGET_BUCKETS',
+    'bucket names, comma-separated (restore.targetBuckets)',
+  ),
 });

@@ -2,7 +2,11 @@ import { backupBucketsEnvironment } from './backup-buckets-environment.js';
 import { catalogEnvironment } from './catalog-environment.js';
 import type { EnvironmentContract, RenderedValues } from './environment-contract.js';
 import { exportEnvironment } from './export-environment.js';
-import { restoreEnvironment, restoreWorkflowsEnvironment } from './restore-environment.js';
+import {
+  restoreAllowListsEnvironment,
+  restoreEnvironment,
+  restoreWorkflowsEnvironment,
+} from './restore-environment.js';
 import { restoreTestNetworkEnvironment } from './restore-test-network-environment.js';
 
 /**
@@ -16,6 +20,7 @@ export const taskEnvironments = {
   restoreTestNetwork: restoreTestNetworkEnvironment,
   restores: restoreEnvironment,
   restoreWorkflows: restoreWorkflowsEnvironment,
+  restoreAllowLists: restoreAllowListsEnvironment,
 } as const;
 
 export type EnvironmentGroup = keyof typeof taskEnvironments;
