@@ -9,6 +9,7 @@ import type { RestoreAllowLists } from './restore-allow-lists.js';
 import { RestoreKeyAccess } from './restore-key-access.js';
 import { RestoreObjectAccess } from './restore-object-access.js';
 import type { RestoreTable } from './restore-table.js';
+import { grantVerifyRestoredInstances } from './restore-verify-access.js';
 
 /** The request creates the resource with both restore tags (docs/adr/0012-restore-api.md). */
 export const REQUEST_TAGGED_RESTORE = {
@@ -254,6 +255,11 @@ export class RestoreAccess {
         'A restored volume may have been attached to an instance the request chose; EC2 authorises DetachVolume on the instance and the volume, and the volume statement allows only volumes a restore created (aws:ResourceTag backup:restore-id).',
       );
     }
+  }
+
+  /** The restore-test checks of a restored instance: infra/constructs/restore-verify-access.ts. */
+  grantVerifyRestoredInstances(fn: BackupFunction): void {
+    grantVerifyRestoredInstances(fn, this.scope.allRegions);
   }
 
   /** Object restores: infra/constructs/restore-object-access.ts. */

@@ -366,6 +366,18 @@ describe('the restore API and restore workflows in the templates', () => {
         });
     });
 
+    it('send commands only on restored instances (or the shell-script document)', () => {
+      for (const statement of allowing(restoreStatements, 'ssm:SendCommand')) {
+        const documentOnly = resourcesOf(statement).every((arn) =>
+          arn.includes(':document/AWS-RunShellScript'),
+        );
+        if (!documentOnly)
+          expect(conditionOf(statement)).toEqual({
+            Null: { 'ssm:resourceTag/backup:restore-id': 'false' },
+          });
+      }
+    });
+
     it('pass only the allow-listed instance profile roles, to EC2, and never iam:PassRole on *', () => {
       const everyStatement = roleStatementsOf(stateless, /./);
       for (const statement of allowing(everyStatement, 'iam:PassRole'))
