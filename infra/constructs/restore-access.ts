@@ -271,9 +271,9 @@ export class RestoreAccess {
     this.objects.grantWriteRestoredObjects(fn);
   }
 
-  /** HeadBucket of the target buckets a request may name (the preflight's "bucket exists"). */
-  grantDescribeTargetBuckets(fn: BackupFunction): void {
-    this.objects.grantDescribeTargetBuckets(fn);
+  /** The objects preflight's reads (manifests, the target bucket and a sample of its keys). */
+  grantPreflightObjects(fn: BackupFunction): void {
+    this.objects.grantPreflightObjects(fn);
   }
 
   /** kms:DescribeKey of the keys a request may name (the preflight's "KMS key usable"). */

@@ -47,7 +47,7 @@ export function grantRestoreApi(fn: BackupFunction, grants: RestoreApiGrants): v
   ec2.grantDescribe(fn, RESTORE_API_DESCRIBE_ACTIONS);
   restores.grantDescribeRestoreKeys(fn);
   restores.grantDescribeInstanceProfiles(fn);
-  restores.grantDescribeTargetBuckets(fn);
+  restores.grantPreflightObjects(fn);
   restores.grantCreateVolumes(fn);
   restores.grantRunInstances(fn);
   restores.grantCleanUpRestored(fn);

@@ -2,7 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { acknowledge, wildcardResource } from '../nag.js';
 import type { BackupFunction } from './backup-function.js';
-import { bucketArn } from './backup-bucket.js';
+import { bucketArn, MANIFESTS_PREFIX } from './backup-bucket.js';
 import { backupBucketArns, BucketCopyAccess } from './bucket-copy-access.js';
 import type { RecoveryPointScope } from './recovery-point-scope.js';
 import type { RestoreAllowLists } from './restore-allow-lists.js';
@@ -58,6 +58,42 @@ export class RestoreObjectAccess {
       );
     }
     new BucketCopyAccess(this.scope).grantUseBackupKeys(fn, ['kms:Decrypt']);
+  }
+
+  /**
+   * The objects preflight's reads: the run's manifest parts (`.manifests/` of the backup buckets,
+   * with their keys) and, in the target, HeadBucket and HeadObject of a sample of the selected
+   * keys (existingObjects fail). Read only.
+   */
+  grantPreflightObjects(fn: BackupFunction): void {
+    const targets = this.scope.backupBuckets.all;
+    if (targets.length > 0) {
+      const manifests = targets.map(
+        (target) => `${bucketArn(target.bucketName)}/${MANIFESTS_PREFIX}*`,
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: manifests }),
+      );
+      for (const arn of manifests) {
+        acknowledge(
+          fn.role,
+          wildcardResource(arn, fn),
+          'Manifests are named after the source bucket and the run id (generated at run time): the preflight reads objects of the .manifests/ prefix of the backup buckets only.',
+        );
+      }
+      new BucketCopyAccess(this.scope).grantUseBackupKeys(fn, ['kms:Decrypt']);
+    }
+    this.grantDescribeTargetBuckets(fn);
+    const { listed, buckets, conditions } = this.targets();
+    const objects = buckets.map((arn) => `${arn}/*`);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects, conditions }),
+    );
+    const reason =
+      listed.length > 0
+        ? 'The preflight HEADs a sample of the selected keys (chosen by users) in the allow-listed target buckets (restore.targetBuckets): objects can only be named as <bucket>/*.'
+        : 'The preflight HEADs a sample of the selected keys (chosen by users) in the target the request names: any bucket of this account (condition aws:ResourceAccount); restore.targetBuckets narrows this to a list.';
+    for (const arn of objects) acknowledge(fn.role, wildcardResource(arn, fn), reason);
   }
 
   /** HeadBucket (s3:ListBucket) of the targets a request may name: the preflight's "bucket exists". */

@@ -44,6 +44,7 @@ export const RESTORE_API_ENVIRONMENT: readonly EnvironmentGroup[] = [
   'catalog',
   'restores',
   'restoreWorkflows',
+  'restoreAllowLists',
   'backupBuckets',
 ];
 
@@ -198,6 +199,7 @@ export class StatelessStack extends Stack {
       catalog: { tableName: props.catalog.table.tableName },
       restores: { tableName: props.restores.table.tableName },
       restoreWorkflows: this.restoreWorkflowArns(props),
+      restoreAllowLists: restoreAllowListsEnvironmentOf(props.config),
       export: {
         bucketName: props.exportDestination.bucketName,
         roleName: props.exportDestination.vmImportRoleName,
@@ -331,5 +333,14 @@ function deploymentAccess(
       if (!network) throw new Error('a restore-test grant needs the restore-test network');
       return new RestoreTestAccess(network, scope.primaryRegion);
     },
+  };
+}
+
+/** `restore.instanceProfiles` and `restore.targetBuckets` for the preflights; unset when empty. */
+function restoreAllowListsEnvironmentOf(config: BackupConfig) {
+  const { instanceProfiles, targetBuckets } = restoreAllowListsOf(config);
+  return {
+    ...(instanceProfiles.length > 0 ? { instanceProfiles: instanceProfiles.join(',') } : {}),
+    ...(targetBuckets.length > 0 ? { targetBuckets: targetBuckets.join(',') } : {}),
   };
 }

@@ -46,6 +46,11 @@ export const BUNDLE_BUDGETS = {
   s3: { limitKb: 660, goalKb: 150 },
   /** Any other client, or several. */
   aws: { limitKb: 770, goalKb: 250 },
+  /**
+   * The restore API function (not a Task: infra/constructs/restore-api.ts): five clients, the HTTP
+   * router and the OpenAPI generator; 921 KB when the class was added.
+   */
+  api: { limitKb: 1000, goalKb: 770 },
 } as const;
 export type BundleBudgetClass = keyof typeof BUNDLE_BUDGETS;
 

@@ -270,6 +270,9 @@ describe('the restore API and restore workflows in the templates', () => {
           },
         }),
       );
+      // The preflights' allow-lists and backup buckets (a target that is one is refused).
+      expect(variables.RESTORE_INSTANCE_PROFILES).toBe('web-server');
+      expect(variables.BACKUP_BUCKETS).toBeDefined();
       for (const kind of ['INSTANCE', 'OBJECTS', 'IMAGE'])
         expect(variables[`RESTORE_${kind}_STATE_MACHINE_ARN`]).toBeDefined();
     });
