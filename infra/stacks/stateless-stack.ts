@@ -223,8 +223,9 @@ export class StatelessStack extends Stack {
 
   /**
    * The ARN of each kind's restore workflow. A kind the registry has no workflow for yet gets the
-   * ARN its workflow will have (`<prefix>-restore-<kind>`): starting it fails with
-   * StateMachineDoesNotExist, which the API reports, instead of the API refusing to start.
+   * ARN its workflow will have (`<prefix>-restore-<kind>`), so the API's environment is complete:
+   * the API refuses such a kind in its preflight (no preflight for it), and its role may start
+   * none but the deployed workflows anyway (infra/constructs/restore-api-access.ts).
    */
   private restoreWorkflowArns(props: StatelessStackProps) {
     const arnOf = (kind: RestoreKind) =>
