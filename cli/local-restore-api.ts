@@ -41,14 +41,14 @@ function restoreTable(explicit?: string): string {
   return explicit ?? process.env.RESTORE_TABLE_NAME ?? 'backup-orchestrator-restores';
 }
 
-/**
- * The restore API as `backupctl serve` runs it: the same app as the Lambda, over the real ports
- * against the endpoint the CLI uses (the test cloud when AWS_ENDPOINT_URL is set; its tables
- * created when missing), its workflows run by the local runner, and every request's SigV4
- * signature verified against the configured credentials (API Gateway's AWS_IAM, locally).
- */
-export async function localRestoreApi(settings: LocalRestoreApiSettings) {
-  const environment = {
+/** What the local service and the workflows' handlers read (functions/environment/). */
+export function localRestoreApiEnvironment(
+  settings: Pick<
+    LocalRestoreApiSettings,
+    'region' | 'catalogTable' | 'restoreTable' | 'allowLists'
+  >,
+): Record<string, string> {
+  return {
     ...(process.env as Record<string, string>),
     ...catalogEnvironment.render({ tableName: catalogTableName(settings.catalogTable) }),
     ...restoreEnvironment.render({ tableName: restoreTable(settings.restoreTable) }),
@@ -58,6 +58,16 @@ export async function localRestoreApi(settings: LocalRestoreApiSettings) {
     }),
     AWS_REGION: settings.region,
   };
+}
+
+/**
+ * The restore API as `backupctl serve` runs it: the same app as the Lambda, over the real ports
+ * against the endpoint the CLI uses (the test cloud when AWS_ENDPOINT_URL is set; its tables
+ * created when missing), its workflows run by the local runner, and every request's SigV4
+ * signature verified against the configured credentials (API Gateway's AWS_IAM, locally).
+ */
+export async function localRestoreApi(settings: LocalRestoreApiSettings) {
+  const environment = localRestoreApiEnvironment(settings);
   if (usingCustomEndpoint()) {
     await ensureCatalogTable(catalogTableName(settings.catalogTable), settings.region);
     await ensureRestoreTable(restoreTable(settings.restoreTable), settings.region);

@@ -29,6 +29,8 @@ export interface LocalRestoreWorkflowsOptions {
   environment?: EnvironmentSource;
   /** Overrides every Wait state (ms), as the local runs of the other workflows do. */
   waitMs?: number;
+  /** Awaited after the named Task states (a test changing the world mid-restore, a cancel). */
+  afterTask?: Readonly<Record<string, (restoreId: string, output: unknown) => Promise<void>>>;
   /** Told when an execution ends, how it ended (a failed restore is recorded by its workflow). */
   onEnd?: (restoreId: string, outcome: { error?: unknown }) => void;
 }
@@ -61,6 +63,7 @@ export class LocalRestoreWorkflows implements RestoreWorkflows {
       signal: abort.signal,
       ...(this.options.environment ? { environment: this.options.environment } : {}),
       ...(this.options.waitMs !== undefined ? { waitMs: this.options.waitMs } : {}),
+      ...(this.options.afterTask ? { afterTask: hooksOf(restoreId, this.options.afterTask) } : {}),
     }).then(
       () => this.options.onEnd?.(restoreId, {}),
       (error: unknown) => this.options.onEnd?.(restoreId, { error }),
@@ -68,10 +71,9 @@ export class LocalRestoreWorkflows implements RestoreWorkflows {
     this.executions.set(restoreId, { abort, ended });
   }
 
+  /** Aborts the execution and returns at once, as StopExecution does (`settled` waits for it). */
   async stop(_kind: RestoreKind, restoreId: string): Promise<void> {
-    const execution = this.executions.get(restoreId);
-    execution?.abort.abort();
-    await execution?.ended;
+    this.executions.get(restoreId)?.abort.abort();
   }
 
   /** Waits for every execution to end (a test's clean-up, a server's shutdown). */
@@ -84,4 +86,16 @@ export class LocalRestoreWorkflows implements RestoreWorkflows {
     for (const execution of this.executions.values()) execution.abort.abort();
     await this.settled();
   }
+}
+
+function hooksOf(
+  restoreId: string,
+  hooks: NonNullable<LocalRestoreWorkflowsOptions['afterTask']>,
+): Record<string, (output: unknown) => Promise<void>> {
+  return Object.fromEntries(
+    Object.entries(hooks).map(([state, hook]) => [
+      state,
+      (output: unknown) => hook(restoreId, output),
+    ]),
+  );
 }

@@ -1,12 +1,22 @@
-import { CreateSnapshotCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateSnapshotCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
+} from '@aws-sdk/client-ec2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbRecoveryPointCatalog } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
 import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
+import type { RestoreRecord } from '../../functions/core/restore/restore-record.js';
 import { RestoreApiClient } from '../../cli/restore-api-client.js';
-import { listenOnLoopback, localRestoreApi } from '../../cli/local-restore-api.js';
+import {
+  listenOnLoopback,
+  localRestoreApi,
+  localRestoreApiEnvironment,
+} from '../../cli/local-restore-api.js';
 import { LocalRestoreWorkflows } from '../../statemachines/local/local-restore-workflows.js';
 import { createTaggedVolume, ec2At, tagsOf } from '../support/aws-readback.js';
 import { useEmulator } from '../support/emulator.js';
+import { createImageOfInstance, createRestoreTestNetwork } from '../support/restore-lab-estate.js';
 
 process.env.AWS_MAX_ATTEMPTS = '2';
 
@@ -23,6 +33,12 @@ let client: RestoreApiClient;
 let workflows: LocalRestoreWorkflows;
 let close: () => Promise<void>;
 let point: RecoveryPoint;
+let imagePoint: RecoveryPoint;
+let network: { subnetId: string; securityGroupId: string };
+/** When set, the API cancels an instance restore right after its workflow launched the instance. */
+let cancelAfterLaunch = false;
+/** The cancel's answer (the execution ends, aborted, before the cancel has cleaned up). */
+let cancelled: Promise<RestoreRecord> | undefined;
 
 beforeAll(async () => {
   const moto = ec2At(emulator.motoEndpoint, region);
@@ -54,9 +70,27 @@ beforeAll(async () => {
     state: 'available',
     sizeGiB: 20,
   };
-  const api = await localRestoreApi({ region, catalogTable, restoreTable });
-  await new DynamoDbRecoveryPointCatalog(catalogTable, new DynamoDBClient({ region })).put([point]);
-  workflows = api.workflows as LocalRestoreWorkflows;
+  network = await createRestoreTestNetwork(moto, emulator.motoEndpoint);
+  const image = await createImageOfInstance(moto, network.subnetId, 'web');
+  emulator.testCloud.setGuestProfile(image.imageId, { agent: 'online', selfCheck: 'healthy' });
+  imagePoint = { ...point, id: image.imageId, kind: 'image', sourceId: image.instanceId };
+  const settings = { region, catalogTable, restoreTable };
+  workflows = new LocalRestoreWorkflows({
+    environment: localRestoreApiEnvironment(settings),
+    waitMs: 0,
+    afterTask: {
+      LaunchRestoredInstance: async (restoreId) => {
+        if (!cancelAfterLaunch) return;
+        cancelled = client.cancelRestore(restoreId);
+        await cancelled;
+      },
+    },
+  });
+  const api = await localRestoreApi({ ...settings, workflows });
+  await new DynamoDbRecoveryPointCatalog(catalogTable, new DynamoDBClient({ region })).put([
+    point,
+    imagePoint,
+  ]);
   const listening = await listenOnLoopback(api.app);
   close = listening.close;
   client = new RestoreApiClient(listening.baseUrl, region);
@@ -116,5 +150,42 @@ describe('a volume restore through the API, its workflow run locally', () => {
       }),
     ]);
     await expect(client.cancelRestore(restoreId)).rejects.toThrow(/409 restore-not-cancellable/);
+  });
+
+  it('a cancelled instance restore leaves nothing running, each resource reported cleaned up', async () => {
+    const key = 'api-instance-cancel';
+    const body = {
+      kind: 'instance' as const,
+      recoveryPointId: imagePoint.id,
+      target: {
+        subnetId: network.subnetId,
+        securityGroupIds: [network.securityGroupId],
+        instanceType: 't3.micro',
+      },
+    };
+    cancelAfterLaunch = true;
+    const started = await client.startRestore(body, key).catch((error: unknown) => error);
+    expect(started).toMatchObject({ dryRun: false });
+    const id = (started as { restoreId: string }).restoreId;
+    await workflows.settled();
+    const answer = await cancelled;
+    const record = await client.getRestore(id);
+    expect(record.status).toBe('CANCELLED');
+    expect(answer).toEqual(record);
+    const reservations = await ec2At(emulator.motoEndpoint, region).send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'tag:backup:restore-id', Values: [id] }] }),
+    );
+    const instances = reservations.Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
+    expect(instances.length).toBe(1);
+    expect(instances.filter((instance) => instance.State?.Name !== 'terminated')).toEqual([]);
+    expect(record.createdResources).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'instance',
+          id: instances[0]?.InstanceId,
+          cleanedUp: true,
+        }),
+      ]),
+    );
   });
 });
