@@ -6,6 +6,7 @@ import type { BackupFunction } from './backup-function.js';
 import { ec2Arn, RESOURCE_TAGGED_MANAGED } from './image-access.js';
 import type { RecoveryPointScope } from './recovery-point-scope.js';
 import type { RestoreAllowLists } from './restore-allow-lists.js';
+import { RestoreImageAccess } from './restore-image-access.js';
 import { RestoreKeyAccess } from './restore-key-access.js';
 import { RestoreObjectAccess } from './restore-object-access.js';
 import type { RestoreTable } from './restore-table.js';
@@ -42,6 +43,7 @@ export const RESOURCE_TAGGED_RESTORE = {
 export class RestoreAccess {
   private readonly keys: RestoreKeyAccess;
   private readonly objects: RestoreObjectAccess;
+  private readonly images: RestoreImageAccess;
 
   constructor(
     private readonly scope: RecoveryPointScope,
@@ -50,6 +52,7 @@ export class RestoreAccess {
   ) {
     this.keys = new RestoreKeyAccess(scope, allowLists);
     this.objects = new RestoreObjectAccess(scope, allowLists);
+    this.images = new RestoreImageAccess(scope);
   }
 
   /** Read and write restore records (progress, created resources, errors, the end status). */
@@ -197,7 +200,8 @@ export class RestoreAccess {
   }
 
   /**
-   * Undo what a restore created: terminate its instances, detach and delete its volumes, only
+   * Undo what a restore created: terminate its instances, detach and delete its volumes,
+   * deregister its images, only
    * when they carry `backup:restore-id` (which this product's roles set only in a creating call).
    */
   grantCleanUpRestored(fn: BackupFunction): void {
@@ -220,6 +224,7 @@ export class RestoreAccess {
       }),
     );
     this.grantDetachRestoredVolumes(fn, volumes, instances);
+    this.images.grantDeregisterRestoredImages(fn);
     this.acknowledgeRestored(fn, instances, 'TerminateInstances');
     this.acknowledgeRestored(fn, volumes, 'DeleteVolume and DetachVolume');
   }
@@ -260,6 +265,11 @@ export class RestoreAccess {
   /** The restore-test checks of a restored instance: infra/constructs/restore-verify-access.ts. */
   grantVerifyRestoredInstances(fn: BackupFunction): void {
     grantVerifyRestoredInstances(fn, this.scope.allRegions);
+  }
+
+  /** Image restores from STORE_TASK exports: infra/constructs/restore-image-access.ts. */
+  grantRestoreImages(fn: BackupFunction): void {
+    this.images.grantRestoreImages(fn);
   }
 
   /** Object restores: infra/constructs/restore-object-access.ts. */

@@ -60,11 +60,15 @@ function unconditionedDeletes(statements: Statement[], action: string): Statemen
     });
 }
 
-/** Allow statements of a create action on new instances/volumes that lack the restore request tags. */
-function untaggedCreates(statements: Statement[], action: string): Statement[] {
+/** Allow statements of a create action on new instances/volumes/images that lack the restore request tags. */
+function untaggedCreates(
+  statements: Statement[],
+  action: string,
+  created = /:(instance|volume)\/\*/,
+): Statement[] {
   return allowing(statements, action)
     .filter(allows)
-    .filter((statement) => resourcesOf(statement).some((arn) => /:(instance|volume)\/\*/.test(arn)))
+    .filter((statement) => resourcesOf(statement).some((arn) => created.test(arn)))
     .filter((statement) => {
       const nulls = (conditionOf(statement).Null ?? {}) as Record<string, string>;
       return Object.entries(restoreTagsRequested).some(([key, value]) => nulls[key] !== value);
@@ -325,7 +329,12 @@ describe('the restore API and restore workflows in the templates', () => {
     });
 
     it('terminate and delete only what carries backup:restore-id', () => {
-      for (const action of ['ec2:TerminateInstances', 'ec2:DeleteVolume', 'ec2:DetachVolume']) {
+      for (const action of [
+        'ec2:TerminateInstances',
+        'ec2:DeleteVolume',
+        'ec2:DetachVolume',
+        'ec2:DeregisterImage',
+      ]) {
         const volumeOrInstance = unconditionedDeletes(restoreStatements, action).filter(
           (statement) =>
             !(
@@ -346,6 +355,9 @@ describe('the restore API and restore workflows in the templates', () => {
           action,
           untagged: [],
         });
+      expect(
+        untaggedCreates(restoreStatements, 'ec2:CreateRestoreImageTask', /:image\/\*/),
+      ).toEqual([]);
     });
 
     it('tag only inside the creating call', () => {
