@@ -10,6 +10,7 @@ export const restoreTestDefinitionFile = join(stateMachinesDir, 'restore-test.as
 export const pruneDefinitionFile = join(stateMachinesDir, 'prune.asl.json');
 export const restoreVolumeDefinitionFile = join(stateMachinesDir, 'restore-volume.asl.json');
 export const restoreInstanceDefinitionFile = join(stateMachinesDir, 'restore-instance.asl.json');
+export const restoreImageDefinitionFile = join(stateMachinesDir, 'restore-image.asl.json');
 
 export function aslFiles(): string[] {
   return readdirSync(stateMachinesDir)

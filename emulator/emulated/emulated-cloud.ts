@@ -17,6 +17,7 @@ import { MULTIPART_CHECKSUM_BODY_OPERATIONS } from './multipart-checksums.js';
 import { emulatedRoutes, type Emulations, type Interception, type Route } from './routes.js';
 import { SnapshotLocks, type SnapshotLockInfo } from './snapshot-locks.js';
 import { SsmAgent, type SsmCommandRecord } from './ssm-agent.js';
+import { RestoreImageTasks } from './restore-image-task.js';
 import { StoreImageTasks, type StoreImageTaskState } from './store-image-task.js';
 import {
   SyntheticBuckets,
@@ -72,6 +73,7 @@ export class EmulatedCloud {
   private readonly snapshotLocks: SnapshotLocks;
   private readonly exports: ExportImageTasks;
   private readonly stores: StoreImageTasks;
+  private readonly restoreImages: RestoreImageTasks;
   private readonly ssm: SsmAgent;
   private readonly inventory: InventoryReports;
   private readonly synthetic = new SyntheticBuckets();
@@ -87,6 +89,7 @@ export class EmulatedCloud {
     this.snapshotLocks = new SnapshotLocks(this.upstream);
     this.exports = new ExportImageTasks(taskDeps);
     this.stores = new StoreImageTasks(taskDeps);
+    this.restoreImages = new RestoreImageTasks(this.upstream);
     this.ssm = new SsmAgent(this.upstream, this.profiles);
     this.inventory = new InventoryReports(this.upstream);
     const emulations: Emulations = {
@@ -98,6 +101,7 @@ export class EmulatedCloud {
       snapshotLocks: this.snapshotLocks,
       exports: this.exports,
       stores: this.stores,
+      restoreImages: this.restoreImages,
       ssm: this.ssm,
       inventory: this.inventory,
       synthetic: this.synthetic,

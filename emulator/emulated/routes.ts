@@ -13,6 +13,7 @@ import type { InventoryReports } from './inventory-report.js';
 import { multipartChecksumRoutes } from './multipart-checksums.js';
 import type { SnapshotLocks } from './snapshot-locks.js';
 import type { SsmAgent } from './ssm-agent.js';
+import type { RestoreImageTasks } from './restore-image-task.js';
 import type { StoreImageTasks } from './store-image-task.js';
 import { SyntheticBuckets } from './synthetic-bucket.js';
 import {
@@ -61,6 +62,7 @@ export interface Emulations {
   snapshotLocks: SnapshotLocks;
   exports: ExportImageTasks;
   stores: StoreImageTasks;
+  restoreImages: RestoreImageTasks;
   ssm: SsmAgent;
   inventory: InventoryReports;
   synthetic: SyntheticBuckets;
@@ -106,7 +108,13 @@ function afterSuccess(after: () => void): Interception {
 }
 
 /** Exports, store tasks, deprecation and marks (export-image.ts, store-image-task.ts, ...). */
-function imageRoutes({ exports, stores, deprecations, marks }: Emulations): Record<string, Route> {
+function imageRoutes({
+  exports,
+  stores,
+  restoreImages,
+  deprecations,
+  marks,
+}: Emulations): Record<string, Route> {
   return {
     'ec2:ExportImage': ec2(async (region, params) =>
       answered(await exports.exportImage(region, params)),
@@ -125,6 +133,9 @@ function imageRoutes({ exports, stores, deprecations, marks }: Emulations): Reco
     ),
     'ec2:DescribeStoreImageTasks': ec2(async (region, params) =>
       answered(await stores.describe(region, params)),
+    ),
+    'ec2:CreateRestoreImageTask': ec2(async (region, params) =>
+      answered(await restoreImages.create(region, params)),
     ),
     'ec2:EnableImageDeprecation': ec2(async (region, params) =>
       answered(await deprecations.enable(region, params)),

@@ -1,9 +1,11 @@
 import { Agent, request } from 'node:http';
 import {
+  CreateTagsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeSnapshotsCommand,
   EC2Client,
+  RegisterImageCommand,
   type Image,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
@@ -110,6 +112,32 @@ export class Upstream {
     if (res.status !== 200) {
       throw new Error(`moto PutObject s3://${bucket}/${key} answered ${res.status}: ${res.body}`);
     }
+  }
+
+  /** The id of this account's image with that name in the region, if there is one. */
+  async imageIdNamed(region: string, name: string): Promise<string | undefined> {
+    const out = await this.ec2(region).send(
+      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+    );
+    return out.Images?.[0]?.ImageId;
+  }
+
+  /** RegisterImage in moto (a bare image with that name), tagged with CreateTags; returns its id. */
+  async registerImage(
+    region: string,
+    name: string,
+    description: string,
+    tags: Readonly<Record<string, string>>,
+  ): Promise<string> {
+    const out = await this.ec2(region).send(
+      new RegisterImageCommand({ Name: name, Description: description }),
+    );
+    const imageId = out.ImageId ?? '';
+    const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    if (tagList.length > 0) {
+      await this.ec2(region).send(new CreateTagsCommand({ Resources: [imageId], Tags: tagList }));
+    }
+    return imageId;
   }
 
   /** An S3 client straight to moto (path-style), for reads the raw helpers do not cover. */

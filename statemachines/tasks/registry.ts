@@ -2,6 +2,7 @@ import { backupWorkflow } from './backup-tasks.js';
 import { pruneWorkflow } from './prune-tasks.js';
 import { restoreObjectsWorkflow } from './restore-objects-tasks.js';
 import { restoreTestWorkflow } from './restore-test-tasks.js';
+import { restoreImageWorkflow } from './restore-image-tasks.js';
 import { restoreInstanceWorkflow } from './restore-instance-tasks.js';
 import { restoreVolumeWorkflow } from './restore-volume-tasks.js';
 import type { TaskSpec, WorkflowSpec } from './task-spec.js';
@@ -19,6 +20,7 @@ export const workflows = {
   restoreObjects: restoreObjectsWorkflow,
   restoreVolume: restoreVolumeWorkflow,
   restoreInstance: restoreInstanceWorkflow,
+  restoreImage: restoreImageWorkflow,
 } as const satisfies Record<string, WorkflowSpec>;
 
 /** The workflow whose ASL file this is, if the registry has one. */

@@ -9,6 +9,8 @@ export interface RestoredTagsInput {
   restoreId: string;
   /** The point restored from. */
   point: { id: string; region: string };
+  /** `backup:restored-from` when the point is not an EC2 snapshot or image (an export's S3 object ARN). */
+  restoredFrom?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function restoredTags(input: RestoredTagsInput): Tags {
     ...Object.fromEntries(kept),
     ...input.requestTags,
     [TagKeys.restoreId]: input.restoreId,
-    [TagKeys.restoredFrom]: formatCopyOf(input.point),
+    [TagKeys.restoredFrom]: input.restoredFrom ?? formatCopyOf(input.point),
     [TagKeys.managedBy]: ManagedByValue,
   };
 }

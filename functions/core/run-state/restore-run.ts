@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import {
+  ImageRestoreRequestSchema,
   InstanceRestoreRequestSchema,
   VolumeRestoreRequestSchema,
 } from '../restore/restore-request.js';
@@ -91,3 +92,17 @@ export const InstanceRestoreStateSchema = InstanceRestoreInputSchema.extend({
   rtoSeconds: z.number().optional(),
 });
 export type InstanceRestoreState = z.infer<typeof InstanceRestoreStateSchema>;
+
+export const ImageRestoreInputSchema = z.looseObject({
+  ...executionInput,
+  request: ImageRestoreRequestSchema,
+});
+export type ImageRestoreInput = z.infer<typeof ImageRestoreInputSchema>;
+
+export const ImageRestoreStateSchema = ImageRestoreInputSchema.extend({
+  imageId: z.string().min(1),
+  /** creating: wait for `available`; done. */
+  phase: z.enum(['creating', 'done']),
+  poll: RestorePollSchema,
+});
+export type ImageRestoreState = z.infer<typeof ImageRestoreStateSchema>;
