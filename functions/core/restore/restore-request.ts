@@ -33,6 +33,9 @@ function selectsOnePoint(body: { recoveryPointId?: string; sourceId?: string; at
 const selectorProblem = {
   message: 'give recoveryPointId, or sourceId with at (not both)',
   path: ['recoveryPointId'],
+  // Checked even when other fields have problems, so a 400 names every one of them at once.
+  when: (payload: { value: unknown }) =>
+    typeof payload.value === 'object' && payload.value !== null,
 };
 
 export const VolumeTypes = ['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'] as const;
