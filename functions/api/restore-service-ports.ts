@@ -13,6 +13,7 @@ import {
   instancePreflightPortsFor,
   instanceRestoreTargetFor,
 } from '../handlers/instance-restore-ports.js';
+import { imagePreflightPortsFor, imageRestoreTargetFor } from '../handlers/image-restore-ports.js';
 import { objectsPreflightPortsFor } from '../handlers/objects-restore-ports.js';
 import { restoreStorePort } from '../handlers/restore-store-port.js';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../handlers/volume-restore-ports.js';
 import type { RestoreWorkflows } from '../ports/restore-workflows.js';
 import { cleanUpRestore } from '../steps/restore/clean-up-restore.js';
+import { preflightImageRestore } from '../steps/restore/image-preflight.js';
 import { preflightInstanceRestore } from '../steps/restore/instance-preflight.js';
 import { preflightObjectsRestore } from '../steps/restore/objects-preflight.js';
 import type { RestorePreflights } from '../steps/restore/preflight.js';
@@ -35,7 +37,7 @@ export function newRestoreId(): string {
 /**
  * Each kind's preflight with its real ports in the point's region (the target's too, for
  * objects), the configuration's allow-lists and the deployment's backup buckets from the
- * environment. Image restores have no preflight yet: they are refused as not supported.
+ * environment.
  */
 export function realRestorePreflights(environment: EnvironmentSource): RestorePreflights {
   const allowLists = restoreAllowListsEnvironment.read(environment);
@@ -59,18 +61,21 @@ export function realRestorePreflights(environment: EnvironmentSource): RestorePr
           allowLists.targetBuckets,
         ),
       ),
+    image: (request, point) =>
+      preflightImageRestore(request, point, imagePreflightPortsFor(point.region)),
   };
 }
 
 /**
  * Removes what a restore created, found by its tag in the restore's region: its instances
- * (with their volumes) and its other volumes (steps/restore/clean-up-restore.ts). Restored
- * objects and images are left: a cancel reports them as created, not cleaned up.
+ * (with their volumes), its other volumes and its images (steps/restore/clean-up-restore.ts).
+ * Restored objects are left: a cancel reports them as created, not cleaned up.
  */
 export async function cleanUpByTag(record: RestoreRecord) {
   return cleanUpRestore(record.restoreId, record.region, {
     instances: instanceRestoreTargetFor(record.region),
     volumes: volumeRestoreTargetFor(record.region),
+    images: imageRestoreTargetFor(record.region),
   });
 }
 
