@@ -142,6 +142,29 @@ describe('restore-image workflow (ASL executed locally against the emulator and 
     ]);
   });
 
+  it('fails by name when EC2 refuses the restore, and leaves no image', async () => {
+    const point = await storeTaskExport();
+    const request = ImageRestoreRequestSchema.parse({ kind: 'image', recoveryPointId: point.id });
+    emulator.testCloud.addFault({
+      operation: 'ec2:CreateRestoreImageTask',
+      fault: { status: 400, code: 'InvalidParameter', message: 'The object is not a stored AMI' },
+    });
+
+    await expect(startRestore('rimg-2', request, point)).rejects.toThrow(
+      /restore record holds the error/,
+    );
+
+    expect(await restoredImages('rimg-2')).toEqual([]);
+    const record = await store().get('rimg-2');
+    expect(record).toMatchObject({ status: 'FAILED', createdResources: [] });
+    expect(record?.errors).toEqual([
+      expect.objectContaining({
+        name: 'AwsRequestError',
+        message: expect.stringContaining('CreateRestoreImageTask'),
+      }),
+    ]);
+  });
+
   it('preflight: a VMDK export, a vanished object and a name in use are named problems, and nothing is created', async () => {
     const point = await storeTaskExport();
     const imageCount = async () =>
