@@ -272,6 +272,11 @@ export class RestoreAccess {
     this.images.grantRestoreImages(fn);
   }
 
+  /** The image preflight's reads (the export's object in the export bucket). */
+  grantPreflightImages(fn: BackupFunction): void {
+    this.images.grantPreflightImages(fn);
+  }
+
   /** Object restores: infra/constructs/restore-object-access.ts. */
   grantReadBackupObjects(fn: BackupFunction): void {
     this.objects.grantReadBackupObjects(fn);

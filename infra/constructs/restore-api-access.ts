@@ -48,6 +48,7 @@ export function grantRestoreApi(fn: BackupFunction, grants: RestoreApiGrants): v
   restores.grantDescribeRestoreKeys(fn);
   restores.grantDescribeInstanceProfiles(fn);
   restores.grantPreflightObjects(fn);
+  restores.grantPreflightImages(fn);
   restores.grantCreateVolumes(fn);
   restores.grantRunInstances(fn);
   restores.grantCleanUpRestored(fn);

@@ -85,6 +85,26 @@ export class RestoreImageAccess {
     for (const [arn, reason] of reasons) acknowledge(fn.role, wildcardResource(arn, fn), reason);
   }
 
+  /**
+   * The image preflight's reads: HeadObject of the export's object (s3:GetObject; s3:ListBucket so
+   * a missing object is a 404, not a 403) in the export bucket only.
+   */
+  grantPreflightImages(fn: BackupFunction): void {
+    const { exportDestination: destination } = this.scope;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [destination.bucketArn] }),
+    );
+    const objects = `${destination.bucketArn}/*`;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }),
+    );
+    acknowledge(
+      fn.role,
+      wildcardResource(objects, fn),
+      'STORE_TASK exports are named by EC2 after the image id; the preflight HEADs objects of the export bucket only.',
+    );
+  }
+
   /** Deregister images a restore created (aws:ResourceTag backup:restore-id), in every region. */
   grantDeregisterRestoredImages(fn: BackupFunction): void {
     const stack = Stack.of(fn);
