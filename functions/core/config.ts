@@ -207,7 +207,11 @@ export const BackupConfigSchema = z
         ctx.addIssue({ code: 'custom', message: 'define at least one policy' });
       }
     }),
-    restore: RestoreOptionsSchema.default({ instanceProfiles: [], kmsKeyIds: [], targetBuckets: [] }),
+    restore: RestoreOptionsSchema.default({
+      instanceProfiles: [],
+      kmsKeyIds: [],
+      targetBuckets: [],
+    }),
   })
   .superRefine(
     (config, ctx) => {
