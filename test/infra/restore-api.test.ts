@@ -425,6 +425,35 @@ describe('the restore API and restore workflows in the templates', () => {
     });
   });
 
+  describe("each restore workflow's roles hold only their kind's permissions", () => {
+    const foreign: Record<string, string[]> = {
+      Volume: ['ec2:RunInstances', 'ec2:CreateRestoreImageTask', 'iam:PassRole', 's3:PutObject'],
+      Instance: ['ec2:CreateVolume', 'ec2:CreateRestoreImageTask', 's3:PutObject'],
+      Objects: [
+        'ec2:CreateVolume',
+        'ec2:RunInstances',
+        'ec2:CreateRestoreImageTask',
+        'ec2:TerminateInstances',
+        'ec2:DeleteVolume',
+        'iam:PassRole',
+      ],
+      Image: ['ec2:CreateVolume', 'ec2:RunInstances', 'iam:PassRole', 's3:PutObject'],
+    };
+
+    it.each(Object.entries(foreign))('Restore%s: none of %p', (kind, actions) => {
+      const statements = roleStatementsOf(stateless, new RegExp(`^Restore${kind}\\w*Role`));
+      const held = new Set(actionsOf(statements.filter(allows)));
+      expect(actions.filter((action) => held.has(action))).toEqual([]);
+    });
+
+    it('the volume and instance workflows do create what their kind creates', () => {
+      const volume = roleStatementsOf(stateless, /^RestoreVolume\w*Role/);
+      const instance = roleStatementsOf(stateless, /^RestoreInstance\w*Role/);
+      expect(allowing(volume, 'ec2:CreateVolume').length).toBeGreaterThan(0);
+      expect(allowing(instance, 'ec2:RunInstances').length).toBeGreaterThan(0);
+    });
+  });
+
   describe('the checks themselves', () => {
     it('catch a delete without the restore-id condition and a create without the request tags', () => {
       const bad: Statement = {
