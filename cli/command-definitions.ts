@@ -4,10 +4,11 @@ import { demoCommand } from './commands/demo.js';
 import { pruneCommand } from './commands/prune.js';
 import { recoveryPointsCommand } from './commands/recovery-points.js';
 import { restoreCommand } from './commands/restore.js';
+import { restoresCommand, type RestoresCommandOptions } from './commands/restores.js';
 import { restoreTestCommand } from './commands/restore-test.js';
 import { validateCommand } from './commands/validate.js';
-
 import { serveCommand } from './commands/serve.js';
+
 /** Wraps a command into a commander action: its options merged with the global ones. */
 export type ActionOf = <T>(
   command: (options: T) => Promise<number>,
@@ -105,28 +106,104 @@ const prune: Definition = (program, action) => {
   workflowOptions(command, 'prune', 'PRUNE_STATE_MACHINE_ARN').action(action(pruneCommand));
 };
 
-const restore: Definition = (program, action) => {
-  program
-    .command('restore')
-    .description('restore objects from a bucket copy: a bucket or prefix, at a run or a time')
-    .option(
-      '--recovery-point <id>',
-      'the bucket-copy recovery point (see recovery-points --kind bucket-copy)',
-    )
-    .option('--source <bucket>', 'with --at: the source bucket')
-    .option(
-      '--at <time>',
-      'with --source: restore as of this ISO-8601 time (the newest copy at or before it)',
-    )
-    .option('--target-bucket <bucket>', 'bucket to restore into')
-    .option(
-      '--target-region <region>',
-      'region of the target bucket (default: the config primaryRegion)',
-    )
-    .option('--prefix <prefix>', 'only keys under this source prefix')
-    .option('--target-prefix <prefix>', 'prepended to each restored key')
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `--api`/`--restore-table`: where `restore` and `restores` reach restores. */
+function restoreClientOptions(command: Command): Command {
+  return command
+    .option('--api <url>', 'the restore API base URL, https://…/v1 (default $BACKUP_API_URL)')
     .option(...CATALOG_TABLE)
-    .action(action(restoreCommand));
+    .option(
+      '--restore-table <name>',
+      'with --local: restore table (default $RESTORE_TABLE_NAME or backup-orchestrator-restores)',
+    );
+}
+
+const restore: Definition = (program, action) => {
+  const command = program
+    .command('restore')
+    .description(
+      'restore a recovery point: a volume, an instance (verified), objects, or an image from an export',
+    )
+    .addOption(
+      new Option('--kind <kind>', 'what to restore (default: from the recovery point)').choices([
+        'volume',
+        'instance',
+        'objects',
+        'image',
+      ]),
+    )
+    .option('--recovery-point <id>', 'the recovery point (see recovery-points)')
+    .option('--source <id>', 'with --at: the source volume, instance or bucket')
+    .option('--at <time>', 'with --source: the newest point at or before this ISO-8601 time')
+    .option('--dry-run', 'run every check and create nothing')
+    .option('--wait', 'with --api: follow the restore to its end')
+    .option('--cancel <restore-id>', 'cancel a restore and remove what it created')
+    .option('--idempotency-key <key>', 'the same key and request return the same restore')
+    .option('--tag <key=value>', 'a tag for what the restore creates (repeatable)', collect)
+    .option('--availability-zone <az>', 'volume: the target availability zone')
+    .option('--volume-type <type>', 'volume: gp3, gp2, io1, io2, st1, sc1, standard')
+    .option('--size-gib <n>', 'volume: size (at least the snapshot)')
+    .option('--iops <n>', 'volume: provisioned IOPS')
+    .option('--throughput <n>', 'volume: gp3 throughput, MiB/s')
+    .option('--kms-key <id>', 'volume: KMS key (default: the account default EBS key)')
+    .option('--attach-instance <id>', 'volume: attach to this instance')
+    .option('--device <name>', 'volume: at this device')
+    .option('--subnet-id <id>', 'instance: the subnet to launch into (required)')
+    .option('--instance-type <type>', 'instance: default the type recorded at backup time')
+    .option('--security-group-ids <ids>', 'instance: comma-separated')
+    .option('--instance-profile <name>', "instance: one on the config's restore.instanceProfiles")
+    .option('--key-name <name>', 'instance: EC2 key pair')
+    .option('--public-ip', 'instance: give it a public IP (default none)')
+    .option('--verify', 'instance: run the restore-test checks and report the RTO')
+    .option('--target-bucket <bucket>', 'objects: bucket to restore into')
+    .option('--target-region <region>', 'objects/image: target region')
+    .option('--target-prefix <prefix>', 'objects: prepended to each restored key')
+    .option(
+      '--prefix <prefix>',
+      'objects: only keys under this source prefix (repeatable)',
+      collect,
+    )
+    .option('--include <glob>', 'objects: only keys matching (repeatable)', collect)
+    .option('--exclude <glob>', 'objects: not keys matching (repeatable)', collect)
+    .addOption(
+      new Option('--existing-objects <mode>', 'objects: what to do with keys the target has')
+        .choices(['skip', 'overwrite-if-different', 'fail'])
+        .default('skip'),
+    )
+    .option('--image-name <name>', 'image: name of the restored image');
+  restoreClientOptions(command).action(action(restoreCommand));
+};
+
+const restores: Definition = (program, action) => {
+  const command = program
+    .command('restores [restore-id]')
+    .description('list restores, newest first, or show one')
+    .addOption(
+      new Option('--status <status>', 'only restores in this status').choices([
+        'PENDING',
+        'RUNNING',
+        'VERIFYING',
+        'COMPLETED',
+        'FAILED',
+        'CANCELLED',
+      ]),
+    )
+    .addOption(
+      new Option('--kind <kind>', 'only this kind').choices([
+        'volume',
+        'instance',
+        'objects',
+        'image',
+      ]),
+    )
+    .option('--limit <n>', 'at most this many (default 50)')
+    .option('--next-token <token>', 'the next page');
+  restoreClientOptions(command).action(
+    action((options: RestoresCommandOptions & { args: string[] }) =>
+      restoresCommand(options.args[0], options),
+    ),
+  );
 };
 
 const demo: Definition = (program, action) => {
@@ -136,16 +213,6 @@ const demo: Definition = (program, action) => {
     .action(action(demoCommand));
 };
 
-/** The subcommands, in the order `backupctl --help` lists them. */
-export const COMMANDS: readonly Definition[] = [
-  validate,
-  backup,
-  recoveryPoints,
-  restoreTest,
-  prune,
-  restore,
-  demo,
-];
 const serve: Definition = (program, action) => {
   program
     .command('serve')
@@ -161,4 +228,15 @@ const serve: Definition = (program, action) => {
     .action(action(serveCommand));
 };
 
+/** The subcommands, in the order `backupctl --help` lists them. */
+export const COMMANDS: readonly Definition[] = [
+  validate,
+  backup,
+  recoveryPoints,
+  restoreTest,
+  prune,
+  restore,
+  restores,
+  demo,
   serve,
+];

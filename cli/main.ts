@@ -5,7 +5,18 @@ import { ExitCode } from './exit-codes.js';
 import { printJson } from './output.js';
 
 /** Errors that mean "bad usage or bad config; nothing was changed" (exit 2). */
-const usageErrors = new Set(['ConfigError', 'InvalidInputError', 'UnknownPolicyError']);
+const usageErrors = new Set([
+  'ConfigError',
+  'InvalidInputError',
+  'UnknownPolicyError',
+  // A restore refused before anything was created (functions/core/restore/restore-errors.ts).
+  'RestoreValidationError',
+  'InvalidApiRequestError',
+  'RecoveryPointNotFoundError',
+  'RestoreNotFoundError',
+  'IdempotencyConflictError',
+  'RestoreNotCancellableError',
+]);
 
 export function buildProgram(run: (code: number) => void): Command {
   const program = new Command('backupctl')
@@ -22,8 +33,10 @@ export function buildProgram(run: (code: number) => void): Command {
 
   const action: ActionOf =
     <T>(command: (options: T) => Promise<number>) =>
-    async (_options: unknown, cmd: Command) => {
-      run(await command(cmd.optsWithGlobals() as T));
+    async (...parameters: unknown[]) => {
+      // Commander passes a command's arguments first, then its options, then the command.
+      const cmd = parameters.at(-1) as Command;
+      run(await command({ ...cmd.optsWithGlobals(), args: cmd.args } as T));
     };
   for (const define of COMMANDS) define(program, action);
   return program;

@@ -1,98 +1,90 @@
-import { DynamoDbRecoveryPointCatalog } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
-import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
+import { randomUUID } from 'node:crypto';
 import { configPath, loadConfigFile } from '../../functions/config/load-config-file.js';
-import { InvalidInputError } from '../../functions/core/errors.js';
-import { bucketCopyAt, restoreBucketCopy } from '../../functions/steps/restore-bucket-copy.js';
+import type { RestoreRecord } from '../../functions/core/restore/restore-record.js';
 import { ExitCode } from '../exit-codes.js';
-import { catalogTableName, type GlobalOptions } from '../global-options.js';
+import { followRestore, describeRestore } from '../follow-restore.js';
+import type { GlobalOptions } from '../global-options.js';
 import { printJson, printLines } from '../output.js';
 import { startProgress } from '../progress.js';
+import { restoreClientOf, type RestoreClientOptions } from '../restore-client-of.js';
+import type { RestoreClient } from '../restore-client.js';
+import {
+  restoreKindOf,
+  restoreRequestOf,
+  type RestoreRequestOptions,
+} from '../restore-request-options.js';
 
-export interface RestoreCommandOptions extends GlobalOptions {
-  recoveryPoint?: string;
-  source?: string;
-  at?: string;
-  targetBucket?: string;
-  targetRegion?: string;
-  prefix?: string;
-  targetPrefix?: string;
-  catalogTable?: string;
+export interface RestoreCommandOptions
+  extends GlobalOptions, RestoreRequestOptions, RestoreClientOptions {
+  wait?: boolean;
+  cancel?: string;
+  idempotencyKey?: string;
 }
 
 /**
- * Restores objects from a bucket copy: a whole bucket or a prefix, at a run (--recovery-point) or
- * at a time (--source and --at), into a chosen bucket and prefix.
+ * Restores a recovery point of any kind (volume, instance, objects, image), through the restore
+ * API (`--api URL`) or in this process (`--local`, the default without an API), or cancels one.
+ * A local restore is always followed to its end (the process runs it); through the API, `--wait`
+ * follows it.
  */
 export async function restoreCommand(options: RestoreCommandOptions): Promise<number> {
   const config = loadConfigFile(configPath(options.config));
-  if (!options.targetBucket)
-    throw new InvalidInputError('--target-bucket is required: the bucket to restore objects into');
-  const catalog = DynamoDbRecoveryPointCatalog.inRegion(
-    catalogTableName(options.catalogTable),
-    options.region ?? config.primaryRegion,
-  );
-  const point = await findPoint(catalog, options);
-  if (point.kind !== 'bucket-copy') {
-    throw new InvalidInputError(
-      `recovery point ${point.id} is a ${point.kind}; this build restores objects from bucket copies (volume and instance restores come with the restore API)`,
-    );
+  const client = await restoreClientOf(options, config);
+  if (options.cancel) return cancel(client.client, options.cancel, options);
+  const pointKind =
+    options.kind === undefined && options.recoveryPoint?.startsWith('s3://')
+      ? (await client.client.recoveryPoint(options.recoveryPoint)).kind
+      : undefined;
+  const kind = restoreKindOf(options, pointKind);
+  const request = restoreRequestOf(kind, options);
+  const progress = startProgress(`${request.dryRun ? 'checking' : 'starting'} a ${kind} restore`);
+  const started = await client.client.start(request, options.idempotencyKey ?? randomUUID());
+  if (started.dryRun) {
+    progress.succeed(`dry run: every check passed; nothing was created`);
+    if (options.json) printJson(started);
+    else
+      printLines([
+        `dry run of a ${kind} restore from ${started.recoveryPointId} in ${started.region}: every check passed`,
+      ]);
+    return ExitCode.ok;
   }
-  const progress = startProgress(`restoring ${point.sourceId} from ${point.id}`);
-  const result = await restoreBucketCopy(
-    {
-      point,
-      targetBucket: options.targetBucket,
-      ...(options.prefix ? { prefix: options.prefix } : {}),
-      ...(options.targetPrefix ? { targetPrefix: options.targetPrefix } : {}),
-    },
-    {
-      backup: new S3ObjectStore(point.region),
-      target: new S3ObjectStore(options.targetRegion ?? config.primaryRegion),
-    },
-  );
-  progress.succeed(
-    `restored ${result.restored} objects (${result.bytes} bytes) into s3://${options.targetBucket}/${options.targetPrefix ?? ''}`,
-  );
-  if (options.json) printJson(result);
-  else {
-    printLines([
-      `restored ${result.restored} objects, ${result.bytes} bytes, from ${result.recoveryPoint}`,
-      ...(result.failures.length > 0
-        ? [
-            `failures: ${result.failures.length}`,
-            ...result.failures.map(
-              (failure) => `  ${failure.key} ${failure.name}: ${failure.message}`,
-            ),
-          ]
-        : ['failures: none']),
-    ]);
+  if (!client.local && !options.wait) {
+    progress.succeed(`restore ${started.restoreId} ${started.status}`);
+    if (options.json) printJson(started);
+    else
+      printLines([
+        `restore ${started.restoreId}: ${started.status} (follow it: backupctl restores ${started.restoreId})`,
+      ]);
+    return ExitCode.ok;
   }
-  return result.failures.length > 0 ? ExitCode.somethingFailed : ExitCode.ok;
+  const record = await followRestore(client.client, started.restoreId, {
+    progress,
+    local: client.local,
+  });
+  return report(record, options, progress);
 }
 
-async function findPoint(catalog: DynamoDbRecoveryPointCatalog, options: RestoreCommandOptions) {
-  if (options.recoveryPoint) {
-    const point = await catalog.get(options.recoveryPoint);
-    if (!point)
-      throw new InvalidInputError(`recovery point ${options.recoveryPoint} is not in the catalog`);
-    return point;
-  }
-  if (!options.source || !options.at) {
-    throw new InvalidInputError(
-      'give --recovery-point ID, or --source BUCKET with --at TIME (ISO-8601) for a point in time',
-    );
-  }
-  const at = new Date(options.at);
-  if (Number.isNaN(at.getTime()))
-    throw new InvalidInputError(`--at must be an ISO-8601 time, got "${options.at}"`);
-  const point = bucketCopyAt(
-    await catalog.list({ sourceId: options.source, kind: 'bucket-copy' }),
-    options.source,
-    at,
-  );
-  if (!point)
-    throw new InvalidInputError(
-      `no copy of bucket ${options.source} was made at or before ${at.toISOString()}`,
-    );
-  return point;
+function report(
+  record: RestoreRecord,
+  options: RestoreCommandOptions,
+  progress: ReturnType<typeof startProgress>,
+): number {
+  const succeeded = record.status === 'COMPLETED';
+  if (succeeded) progress.succeed(`restore ${record.restoreId} COMPLETED`);
+  else progress.fail(`restore ${record.restoreId} ${record.status}`);
+  if (options.json) printJson(record);
+  else printLines(describeRestore(record));
+  return succeeded ? ExitCode.ok : ExitCode.somethingFailed;
+}
+
+async function cancel(
+  client: RestoreClient,
+  restoreId: string,
+  options: RestoreCommandOptions,
+): Promise<number> {
+  const record = await client.cancel(restoreId);
+  if (options.json) printJson(record);
+  else printLines(describeRestore(record));
+  const left = record.createdResources.filter((resource) => resource.cleanedUp === false);
+  return left.length === 0 ? ExitCode.ok : ExitCode.somethingFailed;
 }

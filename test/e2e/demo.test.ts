@@ -37,6 +37,24 @@ describe('backupctl demo', () => {
     });
     expect(report.restoreTest).toMatchObject({ outcome: 'passed', passed: 1, failed: 0 });
     expect(report.restoreTest.results[0].rtoSeconds).toEqual(expect.any(Number));
+    // Restores through the API over HTTP, each to its end, what they made read back from moto.
+    const { restores } = report;
+    expect(restores.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(restores.volume).toMatchObject({
+      status: 'COMPLETED',
+      createdResources: [{ type: 'volume', id: expect.stringMatching(/^vol-/) }],
+    });
+    expect(restores.instance).toMatchObject({
+      status: 'COMPLETED',
+      verification: { passed: true },
+      rtoSeconds: expect.any(Number),
+      createdResources: [{ type: 'instance', id: expect.stringMatching(/^i-/) }],
+    });
+    expect(restores.objects).toMatchObject({ status: 'COMPLETED', errors: [] });
+    expect(restores.readBack.volumes).toContain(restores.volume.createdResources[0].id);
+    expect(restores.readBack.runningInstances).toEqual([restores.instance.createdResources[0].id]);
+    expect(restores.readBack.restoredKeys).toBeGreaterThanOrEqual(20);
+    expect(restores.readBack.restoredKeys).toBe(restores.objects.progress.done);
     // Prune: us-west-2 keeps daily 7, one point per day, so the older of the two runs goes there;
     // us-east-1 keeps the last 3, so nothing goes there.
     expect(report.prune.summary).toMatchObject({

@@ -190,7 +190,12 @@ describe('backup workflow, bucket branch (ASL executed locally against the emula
     );
     expect(restored.stderr).not.toMatch(/backupctl:/);
     expect(restored.code).toBe(0);
-    expect(JSON.parse(restored.stdout)).toMatchObject({ restored: 2 });
+    // The restore's record, as GET /v1/restores/{id} shows it: both objects under dir/ restored.
+    expect(JSON.parse(restored.stdout)).toMatchObject({
+      kind: 'objects',
+      status: 'COMPLETED',
+      progress: { unit: 'objects', done: 2 },
+    });
     const back = await s3().send(new GetObjectCommand({ Bucket: 'restored', Key: 'dir/b.txt' }));
     expect(await back.Body?.transformToString()).toBe('content of dir/b.txt');
   });
@@ -229,6 +234,7 @@ describe('backup workflow, bucket branch (ASL executed locally against the emula
       ],
       { CATALOG_TABLE_NAME: catalogTable },
     );
+    expect(restored.stderr).not.toMatch(/backupctl:/);
     expect(restored.code).toBe(0);
     const back = await s3().send(new GetObjectCommand({ Bucket: 'restored-4', Key: 'a.txt' }));
     expect(await back.Body?.transformToString()).toBe('content of a.txt, now longer');

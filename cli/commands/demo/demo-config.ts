@@ -3,6 +3,8 @@ import { parseConfig } from '../../../functions/core/config.js';
 /** The demo's configuration: a daily policy with a DR copy, an image export and restore tests. */
 export const demoConfig = parseConfig({
   primaryRegion: 'us-east-1',
+  // The isolated network's profile (emulator/isolated-network.ts): the instance restore uses it.
+  restore: { instanceProfiles: ['restore-test-profile'] },
   policies: {
     daily: {
       schedule: 'cron(0 3 * * ? *)',

@@ -1,8 +1,10 @@
 import { formatTable } from '../../output.js';
 import { describeRun } from '../backup.js';
 import { describePrune } from '../prune.js';
+import { describeRestore } from '../../follow-restore.js';
 import { describeRestoreTest } from '../restore-test.js';
 import { backupBucket, sourceBucket } from './demo-config.js';
+import { restoredBucket } from './restores.js';
 import type { DemoReport } from './story.js';
 
 /** The demo report as the numbered chapters `npm run demo` prints. */
@@ -26,9 +28,11 @@ export function describeDemo(report: DemoReport): string[] {
     '== 7. backupctl restore-test --policy daily --local',
     ...indented(describeRestoreTest(report.restoreTest)),
     '',
+    ...restoresChapter(report),
+    '',
     ...pruneChapter(report),
     '',
-    '== 9. API calls of the first backup run (counted by the test cloud proxy)',
+    '== 10. API calls of the first backup run (counted by the test cloud proxy)',
     ...Object.entries(report.apiCalls)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([operation, count]) => `  ${operation}: ${count}`),
@@ -109,7 +113,7 @@ function bucketCopyChapter(report: DemoReport): string[] {
 
 function pruneChapter(report: DemoReport): string[] {
   return [
-    '== 8. backupctl prune --policy daily --local (us-east-1: keepLast 3, daily 7, weekly 4, monthly 12; us-west-2: daily 7)',
+    '== 9. backupctl prune --policy daily --local (us-east-1: keepLast 3, daily 7, weekly 4, monthly 12; us-west-2: daily 7)',
     ...report.prune.plan.flatMap((region) =>
       region.decisions.map(
         (decision) =>
@@ -124,7 +128,7 @@ function pruneChapter(report: DemoReport): string[] {
 function costChapter(report: DemoReport): string[] {
   const total = report.costEstimate.volumes.reduce((sum, volume) => sum + volume.monthlyTotal, 0);
   return [
-    `== 10. estimated monthly cost of the volume backups (${report.costEstimate.assumptions})`,
+    `== 11. estimated monthly cost of the volume backups (${report.costEstimate.assumptions})`,
     ...indented(
       formatTable(
         ['volume', 'GiB', 'storage $/mo', 'transfer $/mo', 'first copy $'],
@@ -138,5 +142,14 @@ function costChapter(report: DemoReport): string[] {
       ),
     ),
     `  total: $${total.toFixed(2)} per month`,
+  ];
+}
+
+function restoresChapter(report: DemoReport): string[] {
+  const { restores } = report;
+  return [
+    `== 8. restores through the restore API over HTTP (${restores.apiUrl}, SigV4-signed): a volume, the instance (verified), assets/ into s3://${restoredBucket}`,
+    ...indented([restores.volume, restores.instance, restores.objects].flatMap(describeRestore)),
+    `  read back: ${restores.readBack.volumes.length} volumes tagged by these restores (the restored one and the instance's root), ${restores.readBack.runningInstances.length} running restored instance, ${restores.readBack.restoredKeys} objects in s3://${restoredBucket}`,
   ];
 }

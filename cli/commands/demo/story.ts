@@ -9,6 +9,7 @@ import { createDemoEstates, type DemoSurvey } from './estate.js';
 import { runDemoPrune, type DemoPrune } from './prune.js';
 import { readBackDemo, type DemoReadBack } from './read-back.js';
 import { runDemoRestoreTest, type DemoRestoreTest } from './restore-test.js';
+import { runDemoRestores, type DemoRestores } from './restores.js';
 
 type RunSummary = BackupRunOutcome['summary'];
 
@@ -28,6 +29,7 @@ export interface DemoReport {
     exportImageCalls: number;
   };
   restoreTest: DemoRestoreTest;
+  restores: DemoRestores;
   nextDay: {
     bucketCopies: RunSummary['bucketCopies'];
     copyObjectCalls: number;
@@ -46,6 +48,9 @@ export async function runDemo(cloud: DemoCloud, progress: Progress): Promise<Dem
 
   progress.update('restore test: booting the newest image in the isolated network');
   const restoreTest = await runDemoRestoreTest(estates.instanceEstate.network);
+
+  progress.update('restores through the restore API: a volume, the instance, a prefix');
+  const restores = await runDemoRestores(estates);
 
   progress.update('reading back what the cloud holds');
   const readBack = await readBackDemo();
@@ -67,6 +72,7 @@ export async function runDemo(cloud: DemoCloud, progress: Progress): Promise<Dem
     readBack,
     rerun: rerunReport(backups),
     restoreTest,
+    restores,
     nextDay: nextDayReport(backups),
     prune,
     apiCalls: backups.callsOfFirstRun.byOperation,
@@ -79,6 +85,9 @@ export function demoFailed(report: DemoReport): boolean {
   return (
     report.run.failures.length > 0 ||
     report.restoreTest.outcome !== 'passed' ||
+    [report.restores.volume, report.restores.instance, report.restores.objects].some(
+      (restore) => restore.status !== 'COMPLETED',
+    ) ||
     report.prune.summary.failures.length > 0
   );
 }
