@@ -28,6 +28,14 @@ export class RestoreApiError extends BackupError {
   }
 }
 
+/** A refusal the service raised with a domain error; its name and message as the API gave them. */
+export class RestoreApiRefusal extends BackupError {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
 interface ProblemBody {
   code?: string;
   detail?: string;
@@ -147,6 +155,11 @@ function errorOf(status: number, problem: ProblemBody): Error {
   if (code === 'restore-not-found') return new RestoreNotFoundError(detail.split(' ')[1] ?? detail);
   if (code === 'recovery-point-not-found')
     return new RecoveryPointNotFoundError(detail.split(' ')[2] ?? detail);
+  // The API's answers for a restore refused as it stands: the CLI exits 2 on them as it does locally.
+  if (code === 'restore-not-cancellable')
+    return new RestoreApiRefusal('RestoreNotCancellableError', detail);
+  if (code === 'idempotency-conflict')
+    return new RestoreApiRefusal('IdempotencyConflictError', detail);
   if (problem.errors?.length && (status === 400 || status === 422))
     return new RestoreValidationError(problem.errors);
   return new RestoreApiError(status, code, detail, problem.errors);
