@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CreateSnapshotCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDbRecoveryPointCatalog } from '../../functions/adapters/dynamodb-recovery-point-catalog.js';
 import { TagKeys } from '../../functions/core/tag-keys.js';
 import { createTaggedVolume, ec2At, tagsOf } from '../support/aws-readback.js';
@@ -139,6 +140,9 @@ describe('backupctl restore and restores', () => {
   });
 
   it('names every problem of a refused restore, exits 2 and creates nothing (--dry-run too)', async () => {
+    const kms = new KMSClient({ region, endpoint: emulator.motoEndpoint });
+    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId ?? '';
+    await kms.send(new DisableKeyCommand({ KeyId: keyId }));
     const before = (await ec2().send(new DescribeVolumesCommand({}))).Volumes?.length;
     const refused = await runCli(
       [
@@ -151,6 +155,8 @@ describe('backupctl restore and restores', () => {
         `${region}z`,
         '--size-gib',
         '2',
+        '--kms-key',
+        keyId,
         '--wait',
       ],
       tables,
@@ -158,6 +164,7 @@ describe('backupctl restore and restores', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/target\.availabilityZone/);
     expect(refused.stderr).toMatch(/target\.sizeGiB/);
+    expect(refused.stderr).toMatch(new RegExp(`target\\.kmsKeyId: [^;]*${keyId}`));
     const dryRun = await runCli(
       [
         'restore',
