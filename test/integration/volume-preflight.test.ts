@@ -26,6 +26,8 @@ interface World {
   enabledKey: string;
   disabledKey: string;
   instanceId: string;
+  /** A device the instance already uses (its root device). */
+  usedDevice: string;
   /** Volumes that exist (so a test can see the preflight created none). */
   volumeCount(): Promise<number>;
 }
@@ -57,6 +59,7 @@ async function motoWorld(): Promise<World> {
     enabledKey: enabled.KeyMetadata?.KeyId ?? '',
     disabledKey: disabled.KeyMetadata?.KeyId ?? '',
     instanceId: instance.Instances?.[0]?.InstanceId ?? '',
+    usedDevice: instance.Instances?.[0]?.RootDeviceName ?? '/dev/sda1',
     volumeCount: async () => (await ec2.send(new DescribeVolumesCommand({}))).Volumes?.length ?? 0,
   };
 }
@@ -73,6 +76,7 @@ async function twinWorld(): Promise<World> {
     enabledKey: 'key-enabled',
     disabledKey: 'key-disabled',
     instanceId,
+    usedDevice: '/dev/xvda',
     volumeCount: async () => twin.volumes.size,
   };
 }
@@ -158,6 +162,11 @@ describe.each([
         attach: { instanceId: world.instanceId, device: '/dev/sdf' },
       }),
     ).toEqual([{ path: 'target.attach.instanceId', code: 'instance-in-other-zone' }]);
+    expect(
+      await problemsOf(world, {
+        attach: { instanceId: world.instanceId, device: world.usedDevice },
+      }),
+    ).toEqual([{ path: 'target.attach.device', code: 'device-in-use' }]);
     expect(
       await problemsOf(world, {
         attach: { instanceId: 'i-0000000000000dead', device: '/dev/sdf' },
