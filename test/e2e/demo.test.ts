@@ -55,6 +55,12 @@ describe('backupctl demo', () => {
     expect(restores.readBack.runningInstances).toEqual([restores.instance.createdResources[0].id]);
     expect(restores.readBack.restoredKeys).toBeGreaterThanOrEqual(20);
     expect(restores.readBack.restoredKeys).toBe(restores.objects.progress.done);
+    // Requests per restore: EC2's DryRun of the create in the preflight, then the create itself.
+    expect(restores.measured.volume.byOperation['ec2:CreateVolume']).toBe(2);
+    expect(restores.measured.instance.byOperation['ec2:RunInstances']).toBe(2);
+    expect(restores.measured.objects.byOperation['s3:CopyObject']).toBe(
+      restores.objects.progress.done,
+    );
     // Prune: us-west-2 keeps daily 7, one point per day, so the older of the two runs goes there;
     // us-east-1 keeps the last 3, so nothing goes there.
     expect(report.prune.summary).toMatchObject({

@@ -150,6 +150,15 @@ function restoresChapter(report: DemoReport): string[] {
   return [
     `== 8. restores through the restore API over HTTP (${restores.apiUrl}, SigV4-signed): a volume, the instance (verified), assets/ into s3://${restoredBucket}`,
     ...indented([restores.volume, restores.instance, restores.objects].flatMap(describeRestore)),
+    ...Object.entries(restores.measured).map(
+      ([kind, figures]) =>
+        `  ${kind}: ${figures.wallSeconds} s from the POST to its end, ${figures.requests} requests (` +
+        Object.entries(figures.byOperation)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([operation, count]) => `${operation} ${count}`)
+          .join(', ') +
+        ')',
+    ),
     `  read back: ${restores.readBack.volumes.length} volumes tagged by these restores (the restored one and the instance's root), ${restores.readBack.runningInstances.length} running restored instance, ${restores.readBack.restoredKeys} objects in s3://${restoredBucket}`,
   ];
 }

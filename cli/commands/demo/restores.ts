@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDemoRestoreBucket, restoredResources } from '../../../emulator/demo-restores.js';
+import type { TestCloud } from '../../../emulator/index.js';
 import type { RecoveryPoint } from '../../../functions/core/recovery-point.js';
 import type { RestoreRecord } from '../../../functions/core/restore/restore-record.js';
 import type { RestoreRequest } from '../../../functions/core/restore/restore-request.js';
@@ -21,6 +22,8 @@ export interface DemoRestores {
   volume: RestoreRecord;
   instance: RestoreRecord;
   objects: RestoreRecord;
+  /** Per restore: wall time from the POST to its end state, and the requests the cloud received. */
+  measured: Record<'volume' | 'instance' | 'objects', RestoreFigures>;
   /** Read back independently: what the cloud holds with each restore's tag. */
   readBack: { volumes: string[]; runningInstances: string[]; restoredKeys: number };
 }
@@ -30,7 +33,10 @@ export interface DemoRestores {
  * the instance from its image (verified, with its RTO) and the source bucket's `assets/` prefix
  * into a new bucket — each followed to its end, then read back from the cloud.
  */
-export async function runDemoRestores(estates: DemoEstates): Promise<DemoRestores> {
+export async function runDemoRestores(
+  estates: DemoEstates,
+  testCloud: TestCloud,
+): Promise<DemoRestores> {
   const region = demoConfig.primaryRegion;
   await createDemoRestoreBucket(region, restoredBucket);
   const { app, workflows } = await localRestoreApi({
@@ -43,13 +49,17 @@ export async function runDemoRestores(estates: DemoEstates): Promise<DemoRestore
     const client = apiRestoreClient(listening.baseUrl, region);
     const points = await newestPoints(new RestoreApiClient(listening.baseUrl, region), region);
     const network = estates.instanceEstate.network;
-    const [volume, instance, objects] = await Promise.all([
+    // One after another, so the test cloud's counts are each restore's own.
+    const measured = measuring(testCloud);
+    const volume = await measured('volume', () =>
       restore(client, {
         kind: 'volume',
         recoveryPointId: points.snapshot.id,
         target: { availabilityZone: `${region}a`, volumeType: 'gp3' },
         tags: { purpose: 'demo-restore' },
       }),
+    );
+    const instance = await measured('instance', () =>
       restore(client, {
         kind: 'instance',
         recoveryPointId: points.image.id,
@@ -61,15 +71,18 @@ export async function runDemoRestores(estates: DemoEstates): Promise<DemoRestore
         verify: true,
         tags: { purpose: 'demo-restore' },
       }),
+    );
+    const objects = await measured('objects', () =>
       restore(client, {
         kind: 'objects',
         recoveryPointId: points.bucketCopy.id,
         target: { bucket: restoredBucket, region },
         prefixes: ['assets/'],
       }),
-    ]);
+    );
     return {
       apiUrl: listening.baseUrl,
+      measured: measured.figures,
       volume,
       instance,
       objects,
@@ -84,6 +97,33 @@ export async function runDemoRestores(estates: DemoEstates): Promise<DemoRestore
     await listening.close();
     if (workflows instanceof LocalRestoreWorkflows) await workflows.stopAll();
   }
+}
+
+export interface RestoreFigures {
+  wallSeconds: number;
+  requests: number;
+  byOperation: Record<string, number>;
+}
+
+/** Runs one restore with the test cloud's counts reset before it: its wall time and requests. */
+function measuring(testCloud: TestCloud) {
+  const figures = {} as DemoRestores['measured'];
+  const measure = async (
+    kind: keyof DemoRestores['measured'],
+    run: () => Promise<RestoreRecord>,
+  ) => {
+    testCloud.resetCounts();
+    const started = performance.now();
+    const record = await run();
+    const counts = testCloud.counts();
+    figures[kind] = {
+      wallSeconds: Math.round((performance.now() - started) / 100) / 10,
+      requests: counts.total,
+      byOperation: counts.byOperation,
+    };
+    return record;
+  };
+  return Object.assign(measure, { figures });
 }
 
 async function restore(client: RestoreClient, request: RestoreRequest): Promise<RestoreRecord> {

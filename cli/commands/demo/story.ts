@@ -50,7 +50,7 @@ export async function runDemo(cloud: DemoCloud, progress: Progress): Promise<Dem
   const restoreTest = await runDemoRestoreTest(estates.instanceEstate.network);
 
   progress.update('restores through the restore API: a volume, the instance, a prefix');
-  const restores = await runDemoRestores(estates);
+  const restores = await runDemoRestores(estates, cloud.testCloud);
 
   progress.update('reading back what the cloud holds');
   const readBack = await readBackDemo();
