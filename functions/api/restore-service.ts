@@ -61,7 +61,7 @@ export class RestoreService {
         dryRun: true,
         kind: request.kind,
         recoveryPointId: point.id,
-        region: regionOf(request, point),
+        region: regionOf(request, point, this.ports.primaryRegion),
       };
     }
     const requestHash = requestFingerprint(request);
@@ -160,7 +160,7 @@ export class RestoreService {
       recoveryPointId: point.id,
       recoveryPointKind: point.kind,
       sourceId: point.sourceId,
-      region: regionOf(request, point),
+      region: regionOf(request, point, this.ports.primaryRegion),
       createdResources: [],
       errors: [],
       requestHash,
@@ -184,9 +184,10 @@ export class RestoreService {
 }
 
 /** Where a restore creates things: the point's region, or the target's for objects and images. */
-function regionOf(request: RestoreRequest, point: RecoveryPoint): string {
-  if (request.kind === 'objects' || request.kind === 'image') {
-    return request.target?.region ?? point.region;
-  }
+function regionOf(request: RestoreRequest, point: RecoveryPoint, primaryRegion: string): string {
+  // Objects go back to the primary region by default (restore-request.ts): a bucket copy's point
+  // lives in the DR region, where the bucket being restored usually is not.
+  if (request.kind === 'objects') return request.target.region ?? primaryRegion;
+  if (request.kind === 'image') return request.target?.region ?? point.region;
   return point.region;
 }

@@ -124,6 +124,27 @@ describe('RestoreService', () => {
     );
   });
 
+  it('restores objects into the primary region unless the request names another', async () => {
+    const copy = {
+      ...point('s3://backup/index.json', 'bucket-copy', '2026-11-20T00:00:00.000Z', 'data'),
+      region: 'us-west-2',
+    };
+    const catalog = new InMemoryRecoveryPointCatalog();
+    await catalog.put([copy]);
+    const { service, restores } = await serviceWith({
+      catalog,
+      preflights: { objects: async () => [] },
+    });
+    const body = (target: object) => ({ kind: 'objects', recoveryPointId: copy.id, target });
+    const home = await service.startRestore(body({ bucket: 'data' }), 'objects-home');
+    const away = await service.startRestore(
+      body({ bucket: 'data', region: 'eu-west-1' }),
+      'objects-away',
+    );
+    expect(home.dryRun || (await restores.get(home.restoreId))?.region).toBe('us-east-1');
+    expect(away.dryRun || (await restores.get(away.restoreId))?.region).toBe('eu-west-1');
+  });
+
   it('picks the newest point at or before `at`, and names the newest when `at` is in the future', async () => {
     const { service, restores } = await serviceWith();
     await service.startRestore(
