@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -148,7 +148,6 @@ export class RestoreApi extends Construct {
   }
 
   private acknowledgeFindings(): void {
-    const stack = Stack.of(this);
     acknowledge(
       this.api,
       'AwsSolutions-APIG2',
@@ -164,10 +163,9 @@ export class RestoreApi extends Construct {
       'AwsSolutions-COG4',
       'Callers are IAM principals (runbooks, bots, the CLI) signing with SigV4: every method uses AWS_IAM authorization, by the issue 11 contract, not a Cognito user pool.',
     );
-    const cloudWatchRole =
-      stack.node.tryFindChild('CloudWatchRole') ?? this.api.node.tryFindChild('CloudWatchRole');
+    // The account-level role RestApi creates for `cloudWatchRole: true`.
     acknowledge(
-      cloudWatchRole ?? this.api,
+      this.api.node.findChild('CloudWatchRole'),
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       "API Gateway's account-level logging role: the AWS managed policy is the one AWS documents for it, and it is what lets the stage write its execution and access logs.",
     );
