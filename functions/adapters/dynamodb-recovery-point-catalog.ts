@@ -10,7 +10,6 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
-  paginateScan,
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
@@ -61,7 +60,7 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
   async put(points: readonly RecoveryPoint[]): Promise<void> {
     for (const batch of toBatches(points, batchWriteLimit)) {
       let requests: BatchWriteCommandInput['RequestItems'] = {
-        [this.tableName]: batch.map((point) => ({ PutRequest: { Item: { ...point } } })),
+        [this.tableName]: batch.map((point) => ({ PutRequest: { Item: itemOf(point) } })),
       };
       for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt += 1) {
         if (attempt > unprocessedRetries) {
@@ -87,7 +86,7 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
       const output = await this.documents.send(
         new GetCommand({ TableName: this.tableName, Key: { [CatalogKeys.partitionKey]: id } }),
       );
-      return output.Item as RecoveryPoint | undefined;
+      return output.Item ? pointOf(output.Item) : undefined;
     } catch (error) {
       throw translateAwsError('GetItem', error);
     }
@@ -97,7 +96,7 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
     const points: RecoveryPoint[] = [];
     try {
       for await (const page of this.pages(query)) {
-        points.push(...((page.Items ?? []) as RecoveryPoint[]));
+        points.push(...(page.Items ?? []).map(pointOf));
       }
     } catch (error) {
       throw translateAwsError('Query', error);
@@ -109,7 +108,7 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
    * By source or policy, the index is read newest first within the time window (and up to the
    * token's place) only until the page is complete: past `limit` points, and past every point
    * that shares the last one's createdAt (the index leaves their order to DynamoDB; the page's
-   * order is the ports' newestFirst). Without either, the table is scanned and sorted.
+   * order is the ports' newestFirst). Without either, the byCreation index is read the same way.
    */
   async listPage(query: RecoveryPointPageQuery): Promise<RecoveryPointPage> {
     const inWindow = pageWindowOf(query);
@@ -118,17 +117,16 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
     const upTo = [query.before, cursor?.createdAt].filter((time) => time !== undefined).sort()[0];
     // BETWEEN refuses an empty range; nothing lies in one.
     if (query.after !== undefined && upTo !== undefined && query.after > upTo) return { items: [] };
-    const ordered = query.sourceId !== undefined || query.policy !== undefined;
     const matching: RecoveryPoint[] = [];
     try {
       for await (const page of this.pages(query, { from: query.after, upTo })) {
-        for (const point of (page.Items ?? []) as RecoveryPoint[]) {
+        for (const point of (page.Items ?? []).map(pointOf)) {
           if (matchesRecoveryPointQuery(point, query) && inWindow(point)) matching.push(point);
         }
-        if (ordered && pageIsComplete(matching, limit)) break;
+        if (pageIsComplete(matching, limit)) break;
       }
     } catch (error) {
-      throw translateAwsError(ordered ? 'Query' : 'Scan', error);
+      throw translateAwsError('Query', error);
     }
     return pageOf(matching, query);
   }
@@ -150,8 +148,23 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
     if (query.policy) {
       return byIndex(CatalogKeys.byPolicyIndex, CatalogKeys.byPolicyPartitionKey, query.policy);
     }
-    return paginateScan({ client: this.documents }, { TableName: this.tableName });
+    return byIndex(
+      CatalogKeys.byCreationIndex,
+      CatalogKeys.byCreationPartitionKey,
+      CatalogKeys.byCreationPartition,
+    );
   }
+}
+
+/** The item of a point: the point, and the byCreation index's constant partition value. */
+function itemOf(point: RecoveryPoint): Record<string, unknown> {
+  return { ...point, [CatalogKeys.byCreationPartitionKey]: CatalogKeys.byCreationPartition };
+}
+
+/** The point an item holds, without the index's attribute. */
+function pointOf(item: Record<string, unknown>): RecoveryPoint {
+  const { [CatalogKeys.byCreationPartitionKey]: _partition, ...point } = item;
+  return point as unknown as RecoveryPoint;
 }
 
 /**
@@ -189,12 +202,14 @@ export async function ensureCatalogTable(
         CatalogKeys.partitionKey,
         CatalogKeys.bySourcePartitionKey,
         CatalogKeys.byPolicyPartitionKey,
+        CatalogKeys.byCreationPartitionKey,
         CatalogKeys.sortKey,
       ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
       KeySchema: [{ AttributeName: CatalogKeys.partitionKey, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
         index(CatalogKeys.bySourceIndex, CatalogKeys.bySourcePartitionKey),
         index(CatalogKeys.byPolicyIndex, CatalogKeys.byPolicyPartitionKey),
+        index(CatalogKeys.byCreationIndex, CatalogKeys.byCreationPartitionKey),
       ],
     }),
   );

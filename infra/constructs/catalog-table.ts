@@ -49,6 +49,12 @@ export class CatalogTable extends Construct {
       sortKey: { name: CatalogKeys.sortKey, type: string },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    this.table.addGlobalSecondaryIndex({
+      indexName: CatalogKeys.byCreationIndex,
+      partitionKey: { name: CatalogKeys.byCreationPartitionKey, type: string },
+      sortKey: { name: CatalogKeys.sortKey, type: string },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
   }
 
   /**
@@ -112,13 +118,16 @@ export class CatalogTable extends Construct {
   }
 
   /**
-   * The restore API's reads: recovery points by id, by policy or source (Query on the indexes)
-   * and, for a listing with neither filter, the table (Scan). Read only.
+   * The restore API's reads: recovery points by id, by policy or source, and all of them, newest
+   * first (Query on the three indexes). Read only.
    */
   grantBrowseRecoveryPoints(fn: BackupFunction): void {
     this.grantListRecoveryPoints(fn);
     fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [this.table.tableArn] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${CatalogKeys.byCreationIndex}`],
+      }),
     );
   }
 }

@@ -81,6 +81,14 @@ describe('templates built from the example configuration', () => {
               ],
               Projection: { ProjectionType: 'ALL' },
             },
+            {
+              IndexName: CatalogKeys.byCreationIndex,
+              KeySchema: [
+                { AttributeName: CatalogKeys.byCreationPartitionKey, KeyType: 'HASH' },
+                { AttributeName: CatalogKeys.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
           ],
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           SSESpecification: {
