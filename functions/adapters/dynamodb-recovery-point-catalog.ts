@@ -119,7 +119,9 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
     if (query.after !== undefined && upTo !== undefined && query.after > upTo) return { items: [] };
     const matching: RecoveryPoint[] = [];
     try {
-      for await (const page of this.pages(query, { from: query.after, upTo })) {
+      // Pages of about the page's size, so a listing reads what it returns, not 1 MB each time.
+      const window = { from: query.after, upTo, pageSize: limit + 1 };
+      for await (const page of this.pages(query, window)) {
         for (const point of (page.Items ?? []).map(pointOf)) {
           if (matchesRecoveryPointQuery(point, query) && inWindow(point)) matching.push(point);
         }
@@ -131,7 +133,10 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
     return pageOf(matching, query);
   }
 
-  private pages(query: RecoveryPointQuery, window: { from?: string; upTo?: string } = {}) {
+  private pages(
+    query: RecoveryPointQuery,
+    window: { from?: string; upTo?: string; pageSize?: number } = {},
+  ) {
     const byIndex = (index: string, key: string, value: string) =>
       paginateQuery(
         { client: this.documents },
@@ -140,6 +145,7 @@ export class DynamoDbRecoveryPointCatalog implements RecoveryPointCatalog {
           IndexName: index,
           ...keyCondition(key, value, window),
           ScanIndexForward: false,
+          ...(window.pageSize ? { Limit: window.pageSize } : {}),
         },
       );
     if (query.sourceId) {
