@@ -28,7 +28,19 @@ export class KmsKeyDirectory implements KeyDirectory {
         keySpec: key.KeySpec ?? key.CustomerMasterKeySpec ?? 'Unknown',
       };
     } catch (error) {
-      if ((error as Error).name === 'NotFoundException') return undefined;
+      const name = (error as Error).name;
+      if (name === 'NotFoundException' || name === 'InvalidArnException') return undefined;
+      // A key this role may not describe is one a restore cannot use: a problem on the request's
+      // key, never a server error (the restore role's grants are the key allow-list).
+      if (name === 'AccessDeniedException') {
+        return {
+          keyArn: keyId,
+          enabled: false,
+          keyState: 'AccessDenied',
+          keyUsage: 'Unknown',
+          keySpec: 'Unknown',
+        };
+      }
       throw translateAwsError('DescribeKey', error);
     }
   }

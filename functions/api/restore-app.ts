@@ -158,7 +158,8 @@ async function startRestore(c: Context<Env>, service: RestoreService) {
   const started = await service.startRestore(body, checkedKey);
   if (started.dryRun) return c.json({ ...started, problems: [] }, 200);
   const { restoreId, status } = started;
-  c.header('Location', `/v1/restores/${encodeURIComponent(restoreId)}`);
+  // Relative to the POST's URL (…/v1/restores), so it holds behind any API Gateway stage path.
+  c.header('Location', `restores/${encodeURIComponent(restoreId)}`);
   return c.json({ restoreId, status }, 202);
 }
 

@@ -32,6 +32,7 @@ export const restoreImageWorkflow = {
       grant: ({ fn, ec2, restores }) => {
         ec2.grantDescribe(fn, ['ec2:DescribeImages']);
         restores.grantRecordRestores(fn);
+        restores.grantRestoreImages(fn);
       },
       clients: ['dynamodb', 'ec2', 's3'],
     },

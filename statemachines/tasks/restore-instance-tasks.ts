@@ -42,6 +42,7 @@ export const restoreInstanceWorkflow = {
       grant: ({ fn, ec2, restores }) => {
         ec2.grantDescribe(fn, ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatus']);
         restores.grantRecordRestores(fn);
+        restores.grantVerifyRestoredInstances(fn);
       },
       clients: ['dynamodb', 'ec2', 'ssm'],
     },

@@ -382,6 +382,9 @@ describe('the restore API and restore workflows in the templates', () => {
     });
 
     it('send commands only on restored instances (or the shell-script document)', () => {
+      // The verifying Task holds the grant (restore-instance-tasks.ts), so the loop has work.
+      expect(allowing(restoreStatements, 'ssm:SendCommand').length).toBeGreaterThan(0);
+      expect(allowing(restoreStatements, 'ec2:CreateRestoreImageTask').length).toBeGreaterThan(0);
       for (const statement of allowing(restoreStatements, 'ssm:SendCommand')) {
         const documentOnly = resourcesOf(statement).every((arn) =>
           arn.includes(':document/AWS-RunShellScript'),
