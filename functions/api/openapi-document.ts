@@ -94,7 +94,7 @@ function routes(schemas: { restoreRequest: ZodType; record: ZodType; point: ZodT
       'The restore was accepted (or, for a key already used with this body, is the one it started)',
     headers: {
       Location: {
-        description: 'The restore: /v1/restores/{restoreId}',
+        description: 'The restore, relative to the request URL: restores/{restoreId}',
         schema: { type: 'string' },
       },
     },

@@ -149,7 +149,10 @@ describe('a volume restore through the API, its workflow run locally', () => {
         ),
       }),
     ]);
-    await expect(client.cancelRestore(restoreId)).rejects.toThrow(/409 restore-not-cancellable/);
+    await expect(client.cancelRestore(restoreId)).rejects.toMatchObject({
+      name: 'RestoreNotCancellableError',
+      message: expect.stringMatching(/is COMPLETED/),
+    });
   });
 
   it('a cancelled instance restore leaves nothing running, each resource reported cleaned up', async () => {
