@@ -9,10 +9,10 @@ import type { RestoreClient } from './restore-client.js';
 export async function followRestore(
   client: RestoreClient,
   restoreId: string,
-  options: { progress?: Progress; intervalMs?: number; local?: boolean } = {},
+  options: { progress?: Progress; intervalMs?: number } = {},
 ): Promise<RestoreRecord> {
   let settled = false;
-  if (options.local) void client.settled(restoreId).then(() => (settled = true));
+  void client.ended?.(restoreId)?.then(() => (settled = true));
   for (;;) {
     const record = await client.get(restoreId);
     options.progress?.update(`restore ${restoreId}: ${describeProgress(record)}`);

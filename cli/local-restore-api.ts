@@ -61,12 +61,13 @@ export function localRestoreApiEnvironment(
 }
 
 /**
- * The restore API as `backupctl serve` runs it: the same app as the Lambda, over the real ports
- * against the endpoint the CLI uses (the test cloud when AWS_ENDPOINT_URL is set; its tables
- * created when missing), its workflows run by the local runner, and every request's SigV4
- * signature verified against the configured credentials (API Gateway's AWS_IAM, locally).
+ * The restore service's real ports against the endpoint the CLI uses (the tables created on an
+ * emulator when missing), its workflows run by the local runner unless others are given: what
+ * `backupctl serve` and `backupctl restore --local` run the service on.
  */
-export async function localRestoreApi(settings: LocalRestoreApiSettings) {
+export async function localRestoreServicePorts(
+  settings: Omit<LocalRestoreApiSettings, 'onServerError'>,
+): Promise<{ workflows: RestoreWorkflows; ports: RestoreServicePorts }> {
   const environment = localRestoreApiEnvironment(settings);
   if (usingCustomEndpoint()) {
     await ensureCatalogTable(catalogTableName(settings.catalogTable), settings.region);
@@ -75,7 +76,20 @@ export async function localRestoreApi(settings: LocalRestoreApiSettings) {
   const workflows =
     settings.workflows ??
     new LocalRestoreWorkflows({ environment, ...(usingCustomEndpoint() ? { waitMs: 0 } : {}) });
-  const ports = { ...realRestoreServicePorts(environment, workflows), ...settings.ports };
+  return {
+    workflows,
+    ports: { ...realRestoreServicePorts(environment, workflows), ...settings.ports },
+  };
+}
+
+/**
+ * The restore API as `backupctl serve` runs it: the same app as the Lambda, over the real ports
+ * against the endpoint the CLI uses (the test cloud when AWS_ENDPOINT_URL is set; its tables
+ * created when missing), its workflows run by the local runner, and every request's SigV4
+ * signature verified against the configured credentials (API Gateway's AWS_IAM, locally).
+ */
+export async function localRestoreApi(settings: LocalRestoreApiSettings) {
+  const { workflows, ports } = await localRestoreServicePorts(settings);
   const app = restoreApp({
     service: new RestoreService(ports),
     authorize: sigV4Authorizer(settings.region, configuredCredentials()),

@@ -15,6 +15,7 @@ import type {
   RecoveryPointPageQuery,
 } from '../functions/ports/recovery-point-page.js';
 import type { RestoreListQuery, RestorePage } from '../functions/ports/restore-store.js';
+import type { RestoreClient } from './restore-client.js';
 
 /** A problem+json answer the client has no domain error for (403, 409, 5xx, a key conflict). */
 export class RestoreApiError extends BackupError {
@@ -118,19 +119,8 @@ export class RestoreApiClient {
   }
 }
 
-/** What the CLI's RestoreClient (cli/restore-client.ts) asks of a way to reach restores. */
-export interface ApiRestoreClient {
-  start(request: RestoreRequest, idempotencyKey: string): Promise<StartedRestore>;
-  get(restoreId: string): Promise<RestoreRecord>;
-  list(query: RestoreListQuery): Promise<RestorePage>;
-  cancel(restoreId: string): Promise<RestoreRecord>;
-  recoveryPoint(id: string): Promise<RecoveryPoint>;
-  /** Through the API nothing runs here: at once. */
-  settled(restoreId: string): Promise<void>;
-}
-
 /** The CLI's RestoreClient over the API (`--api URL`). */
-export function apiRestoreClient(baseUrl: string, region: string): ApiRestoreClient {
+export function apiRestoreClient(baseUrl: string, region: string): RestoreClient {
   const api = new RestoreApiClient(baseUrl, region);
   return {
     start: (request, key) => api.startRestore(request, key),
@@ -138,7 +128,6 @@ export function apiRestoreClient(baseUrl: string, region: string): ApiRestoreCli
     list: (query) => api.listRestores(query),
     cancel: (id) => api.cancelRestore(id),
     recoveryPoint: (id) => api.getRecoveryPoint(id),
-    settled: async () => undefined,
   };
 }
 

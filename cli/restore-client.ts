@@ -1,15 +1,10 @@
-import { ensureCatalogTable } from '../functions/adapters/dynamodb-recovery-point-catalog.js';
-import { ensureRestoreTable } from '../functions/adapters/dynamodb-restore-store.js';
-import { realRestoreServicePorts } from '../functions/api/restore-service-ports.js';
 import { RestoreService, type StartedRestore } from '../functions/api/restore-service.js';
 import type { RecoveryPoint } from '../functions/core/recovery-point.js';
 import type { RestoreRecord } from '../functions/core/restore/restore-record.js';
 import type { RestoreRequest } from '../functions/core/restore/restore-request.js';
-import { restoreEnvironment } from '../functions/environment/restore-environment.js';
 import type { RestoreListQuery, RestorePage } from '../functions/ports/restore-store.js';
 import { LocalRestoreWorkflows } from '../statemachines/local/local-restore-workflows.js';
-import { localRestoreApiEnvironment } from './local-restore-api.js';
-import { catalogTableName, usingCustomEndpoint } from './global-options.js';
+import { localRestoreServicePorts } from './local-restore-api.js';
 
 /**
  * What `backupctl restore` and `backupctl restores` do, wherever the restore runs: through the
@@ -22,8 +17,11 @@ export interface RestoreClient {
   list(query: RestoreListQuery): Promise<RestorePage>;
   cancel(restoreId: string): Promise<RestoreRecord>;
   recoveryPoint(id: string): Promise<RecoveryPoint>;
-  /** Resolves when the restore's local execution has ended (at once through the API). */
-  settled(restoreId: string): Promise<void>;
+  /**
+   * When this process's execution of the restore ends (`--local`); undefined when it runs none
+   * (through the API, or a restore another process started).
+   */
+  ended?(restoreId: string): Promise<void> | undefined;
 }
 
 export interface LocalRestoreSettings {
@@ -36,36 +34,14 @@ export interface LocalRestoreSettings {
 
 /** The restore service in this process, its workflows run by the local runner. */
 export async function localRestoreClient(settings: LocalRestoreSettings): Promise<RestoreClient> {
-  const environment = localRestoreApiEnvironment(settings);
-  if (usingCustomEndpoint()) {
-    await ensureCatalogTable(catalogTableName(settings.catalogTable), settings.region);
-    await ensureRestoreTable(restoreEnvironment.read(environment).tableName, settings.region);
-  }
-  const ended = new Map<string, () => void>();
-  const endings = new Map<string, Promise<void>>();
-  const endingOf = (restoreId: string) => {
-    let ending = endings.get(restoreId);
-    if (!ending) {
-      ending = new Promise<void>((resolve) => ended.set(restoreId, resolve));
-      endings.set(restoreId, ending);
-    }
-    return ending;
-  };
-  const workflows = new LocalRestoreWorkflows({
-    environment,
-    ...(usingCustomEndpoint() ? { waitMs: 0 } : {}),
-    onEnd: (restoreId) => {
-      void endingOf(restoreId);
-      ended.get(restoreId)?.();
-    },
-  });
-  const service = new RestoreService(realRestoreServicePorts(environment, workflows));
+  const { workflows, ports } = await localRestoreServicePorts(settings);
+  const service = new RestoreService(ports);
   return {
     start: (request, key) => service.startRestore(request, key),
     get: (id) => service.getRestore(id),
     list: (query) => service.listRestores(query),
     cancel: (id) => service.cancelRestore(id),
     recoveryPoint: (id) => service.getRecoveryPoint(id),
-    settled: (id) => endingOf(id),
+    ended: (id) => (workflows instanceof LocalRestoreWorkflows ? workflows.ended(id) : undefined),
   };
 }

@@ -57,10 +57,7 @@ export async function restoreCommand(options: RestoreCommandOptions): Promise<nu
       ]);
     return ExitCode.ok;
   }
-  const record = await followRestore(client.client, started.restoreId, {
-    progress,
-    local: client.local,
-  });
+  const record = await followRestore(client.client, started.restoreId, { progress });
   return report(record, options, progress);
 }
 

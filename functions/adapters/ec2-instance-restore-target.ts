@@ -18,6 +18,7 @@ import type {
   RestoredInstance,
   RestoreSubnet,
 } from '../ports/instance-restore-target.js';
+import { deletedOnTermination, hardenedLaunchInput } from './ec2-hardened-launch.js';
 import { awsClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
 import { Ec2RestoreCleanup } from './ec2-restore-cleanup.js';
@@ -173,27 +174,9 @@ export class Ec2InstanceRestoreTarget implements InstanceRestoreTarget {
   ): Promise<RunInstancesCommandInput> {
     const tags = Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value }));
     return {
-      ImageId: request.imageId,
-      InstanceType: request.instanceType as never,
-      MinCount: 1,
-      MaxCount: 1,
-      ClientToken: request.clientToken,
+      ...hardenedLaunchInput(request),
       ...(request.instanceProfile ? { IamInstanceProfile: { Name: request.instanceProfile } } : {}),
       ...(request.keyName ? { KeyName: request.keyName } : {}),
-      MetadataOptions: {
-        HttpTokens: 'required',
-        HttpEndpoint: 'enabled',
-        HttpPutResponseHopLimit: 1,
-      },
-      NetworkInterfaces: [
-        {
-          DeviceIndex: 0,
-          SubnetId: request.subnetId,
-          ...(request.securityGroupIds.length > 0 ? { Groups: request.securityGroupIds } : {}),
-          AssociatePublicIpAddress: request.associatePublicIpAddress,
-          DeleteOnTermination: true,
-        },
-      ],
       BlockDeviceMappings: await this.deleteOnTermination(request.imageId),
       TagSpecifications: (['instance', 'volume'] as const).map((ResourceType) => ({
         ResourceType,
@@ -209,23 +192,7 @@ export class Ec2InstanceRestoreTarget implements InstanceRestoreTarget {
         this.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })),
       )
     )?.Images?.[0];
-    return (image?.BlockDeviceMappings ?? []).flatMap((mapping) =>
-      mapping.Ebs && mapping.DeviceName
-        ? [
-            {
-              DeviceName: mapping.DeviceName,
-              Ebs: {
-                DeleteOnTermination: true,
-                ...(mapping.Ebs.SnapshotId ? { SnapshotId: mapping.Ebs.SnapshotId } : {}),
-                ...(mapping.Ebs.VolumeSize !== undefined
-                  ? { VolumeSize: mapping.Ebs.VolumeSize }
-                  : {}),
-                ...(mapping.Ebs.VolumeType ? { VolumeType: mapping.Ebs.VolumeType } : {}),
-              },
-            },
-          ]
-        : [],
-    );
+    return deletedOnTermination(image?.BlockDeviceMappings);
   }
 
   private async orAbsent<T>(operation: string, call: () => Promise<T>): Promise<T | undefined> {

@@ -11,6 +11,7 @@ import {
   type LaunchRequest,
   type RestoreLaunch,
 } from '../ports/restore-launch.js';
+import { deletedOnTermination, hardenedLaunchInput } from './ec2-hardened-launch.js';
 import { awsClientConfig } from './aws-client-config.js';
 import { translateAwsError } from './aws-error-translation.js';
 import { toLabInstance } from './ec2-lab-instances.js';
@@ -42,28 +43,10 @@ export class Ec2RestoreLaunch implements RestoreLaunch {
     try {
       const output = await this.ec2.send(
         new RunInstancesCommand({
-          ImageId: request.imageId,
-          InstanceType: request.instanceType as never,
-          MinCount: 1,
-          MaxCount: 1,
-          ClientToken: request.clientToken,
+          ...hardenedLaunchInput({ ...request, associatePublicIpAddress: false }),
           IamInstanceProfile: request.instanceProfile.startsWith('arn:')
             ? { Arn: request.instanceProfile }
             : { Name: request.instanceProfile },
-          MetadataOptions: {
-            HttpTokens: 'required',
-            HttpEndpoint: 'enabled',
-            HttpPutResponseHopLimit: 1,
-          },
-          NetworkInterfaces: [
-            {
-              DeviceIndex: 0,
-              SubnetId: request.subnetId,
-              Groups: request.securityGroupIds,
-              AssociatePublicIpAddress: false,
-              DeleteOnTermination: true,
-            },
-          ],
           // A guest that powers itself off is gone for good, not a stopped machine that still costs.
           InstanceInitiatedShutdownBehavior: 'terminate',
           ...(blockDevices.length > 0 ? { BlockDeviceMappings: blockDevices } : {}),
@@ -90,24 +73,7 @@ export class Ec2RestoreLaunch implements RestoreLaunch {
   private async deleteOnTermination(imageId: string): Promise<BlockDeviceMapping[]> {
     try {
       const output = await this.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
-      // The image's own snapshot, size and type are repeated (EC2 accepts it; moto needs it).
-      return (output.Images?.[0]?.BlockDeviceMappings ?? []).flatMap((mapping) => {
-        const ebs = mapping.Ebs;
-        if (!ebs || !mapping.DeviceName) return [];
-        return [
-          {
-            DeviceName: mapping.DeviceName,
-            Ebs: {
-              DeleteOnTermination: true,
-              ...(ebs.SnapshotId ? { SnapshotId: ebs.SnapshotId } : {}),
-              ...(ebs.VolumeSize !== undefined ? { VolumeSize: ebs.VolumeSize } : {}),
-              ...(ebs.VolumeType ? { VolumeType: ebs.VolumeType } : {}),
-              ...(ebs.Iops !== undefined ? { Iops: ebs.Iops } : {}),
-              ...(ebs.Throughput !== undefined ? { Throughput: ebs.Throughput } : {}),
-            },
-          },
-        ];
-      });
+      return deletedOnTermination(output.Images?.[0]?.BlockDeviceMappings);
     } catch (error) {
       throw translateAwsError('DescribeImages', error);
     }

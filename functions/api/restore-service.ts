@@ -78,10 +78,11 @@ export class RestoreService {
     if (claim.requestHash !== requestHash) {
       throw new IdempotencyConflictError(idempotencyKey, claim.restoreId);
     }
-    const record =
-      (await this.ports.restores.get(claim.restoreId)) ??
-      (await this.createRecord(claim.restoreId, request, requestHash, now));
-    if (record.status === 'PENDING') await this.ensureStarted(record);
+    const held = await this.ports.restores.get(claim.restoreId);
+    const { record, point } = held
+      ? { record: held, point: undefined }
+      : await this.createRecord(claim.restoreId, request, requestHash, now);
+    if (record.status === 'PENDING') await this.ensureStarted(record, point);
     return { dryRun: false, restoreId: record.restoreId, status: record.status };
   }
 
@@ -150,9 +151,9 @@ export class RestoreService {
     request: RestoreRequest,
     requestHash: string,
     now: Date,
-  ): Promise<RestoreRecord> {
+  ): Promise<{ record: RestoreRecord; point: RecoveryPoint | undefined }> {
     const point = await this.checkedPoint(request, now);
-    return this.ports.restores.create({
+    const record = await this.ports.restores.create({
       restoreId,
       kind: request.kind,
       status: 'PENDING',
@@ -167,11 +168,16 @@ export class RestoreService {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     });
+    // A concurrent request may have created the record first: its point is the one to start.
+    return { record, point: record.recoveryPointId === point.id ? point : undefined };
   }
 
-  /** Starts the execution named by the restoreId, from what the record holds (every caller alike). */
-  private async ensureStarted(record: RestoreRecord): Promise<void> {
-    const recoveryPoint = await this.ports.catalog.get(record.recoveryPointId);
+  /**
+   * Starts the execution named by the restoreId, from what the record holds (every caller alike);
+   * the point is read again only when this request did not just resolve it.
+   */
+  private async ensureStarted(record: RestoreRecord, resolved?: RecoveryPoint): Promise<void> {
+    const recoveryPoint = resolved ?? (await this.ports.catalog.get(record.recoveryPointId));
     if (!recoveryPoint) throw new RecoveryPointNotFoundError(record.recoveryPointId);
     const input: RestoreExecutionInput = {
       restoreId: record.restoreId,

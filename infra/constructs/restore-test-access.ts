@@ -4,6 +4,7 @@ import { ManagedByValue, TagKeys } from '../../functions/core/tag-keys.js';
 import { acknowledge, wildcardResource } from '../nag.js';
 import type { BackupFunction } from './backup-function.js';
 import { ec2Arn, RESOURCE_TAGGED_MANAGED } from './image-access.js';
+import { grantShellScriptAgentChecks } from './ssm-agent-access.js';
 import type { RestoreTestNetwork } from './restore-test-network.js';
 
 /** The tag tests and their leftovers carry, as an IAM condition on existing resources. */
@@ -144,32 +145,7 @@ export class RestoreTestAccess {
   grantAgentChecks(fn: BackupFunction): void {
     const stack = Stack.of(fn);
     const { region } = this;
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation'],
-        resources: ['*'],
-      }),
-    );
-    acknowledge(
-      fn.role,
-      wildcardResource('*'),
-      'ssm:DescribeInstanceInformation and ssm:GetCommandInvocation accept no resource-level permissions: Resource "*" is the only value SSM allows for them.',
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'RunOnlyTheShellScriptDocument',
-        actions: ['ssm:SendCommand'],
-        resources: [
-          stack.formatArn({
-            service: 'ssm',
-            region,
-            account: '',
-            resource: 'document',
-            resourceName: 'AWS-RunShellScript',
-          }),
-        ],
-      }),
-    );
+    grantShellScriptAgentChecks(fn, [region]);
     const instances = ec2Arn(stack, region, 'instance');
     fn.addToRolePolicy(
       new iam.PolicyStatement({

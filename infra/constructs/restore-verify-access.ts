@@ -4,6 +4,7 @@ import { TagKeys } from '../../functions/core/tag-keys.js';
 import { acknowledge, wildcardResource } from '../nag.js';
 import type { BackupFunction } from './backup-function.js';
 import { ec2Arn } from './image-access.js';
+import { grantShellScriptAgentChecks } from './ssm-agent-access.js';
 
 /**
  * The verification of a restored instance with the restore test's checks
@@ -14,33 +15,7 @@ import { ec2Arn } from './image-access.js';
  */
 export function grantVerifyRestoredInstances(fn: BackupFunction, regions: readonly string[]): void {
   const stack = Stack.of(fn);
-  fn.addToRolePolicy(
-    new iam.PolicyStatement({
-      actions: ['ssm:DescribeInstanceInformation', 'ssm:GetCommandInvocation'],
-      resources: ['*'],
-    }),
-  );
-  acknowledge(
-    fn.role,
-    wildcardResource('*'),
-    'ssm:DescribeInstanceInformation and ssm:GetCommandInvocation accept no resource-level permissions: Resource "*" is the only value SSM allows for them.',
-  );
-  const documents = regions.map((region) =>
-    stack.formatArn({
-      service: 'ssm',
-      region,
-      account: '',
-      resource: 'document',
-      resourceName: 'AWS-RunShellScript',
-    }),
-  );
-  fn.addToRolePolicy(
-    new iam.PolicyStatement({
-      sid: 'RunOnlyTheShellScriptDocument',
-      actions: ['ssm:SendCommand'],
-      resources: documents,
-    }),
-  );
+  grantShellScriptAgentChecks(fn, regions);
   const instances = regions.map((region) => ec2Arn(stack, region, 'instance'));
   fn.addToRolePolicy(
     new iam.PolicyStatement({

@@ -76,6 +76,11 @@ export class LocalRestoreWorkflows implements RestoreWorkflows {
     this.executions.get(restoreId)?.abort.abort();
   }
 
+  /** When this process's execution of the restore ends; undefined when it runs none of it. */
+  ended(restoreId: string): Promise<void> | undefined {
+    return this.executions.get(restoreId)?.ended;
+  }
+
   /** Waits for every execution to end (a test's clean-up, a server's shutdown). */
   async settled(): Promise<void> {
     await Promise.all([...this.executions.values()].map((execution) => execution.ended));

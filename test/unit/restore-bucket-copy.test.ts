@@ -1,5 +1,5 @@
 import { InMemoryObjectCloud } from '../../functions/adapters/in-memory/in-memory-object-store.js';
-import { restoreBucketCopy } from '../../functions/steps/restore-bucket-copy.js';
+import { restoreBucketCopy } from '../support/restore-bucket-copy.js';
 import { backedUpInTwin } from '../support/twin-bucket-copy.js';
 
 const keys = ['a', 'b', 'c/d', 'c/e'];

@@ -8,7 +8,7 @@ import { PacingSchema, type RunContext } from '../../functions/core/run-state/ba
 import type { InventoryReports } from '../../functions/ports/inventory-reports.js';
 import { planBucketCopies } from '../../functions/steps/plan-bucket-copies.js';
 import { recordBucketCopies } from '../../functions/steps/record-bucket-copies.js';
-import { restoreBucketCopy } from '../../functions/steps/restore-bucket-copy.js';
+import { restoreBucketCopy } from '../support/restore-bucket-copy.js';
 import { syncBucket } from '../../functions/steps/sync-bucket.js';
 
 const item = {

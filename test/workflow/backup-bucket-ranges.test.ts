@@ -12,7 +12,7 @@ import { DynamoDbRecoveryPointCatalog } from '../../functions/adapters/dynamodb-
 import { S3InventoryReports } from '../../functions/adapters/s3-inventory-reports.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import { parseConfig } from '../../functions/core/config.js';
-import { restoreBucketCopy } from '../../functions/steps/restore-bucket-copy.js';
+import { restoreBucketCopy } from '../support/restore-bucket-copy.js';
 import type { RunSummary } from '../../functions/steps/summarize-run.js';
 import { backupDefinitionFile } from '../../statemachines/definitions.js';
 import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';

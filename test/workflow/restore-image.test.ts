@@ -7,21 +7,17 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Ec2ImageRestoreTarget } from '../../functions/adapters/ec2-image-restore-target.js';
-import {
-  DynamoDbRestoreStore,
-  ensureRestoreTable,
-} from '../../functions/adapters/dynamodb-restore-store.js';
+import { DynamoDbRestoreStore } from '../../functions/adapters/dynamodb-restore-store.js';
 import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
-import type { RestoreRecord } from '../../functions/core/restore/restore-record.js';
 import {
   ImageRestoreRequestSchema,
   type ImageRestoreRequest,
 } from '../../functions/core/restore/restore-request.js';
 import { preflightImageRestore } from '../../functions/steps/restore/image-preflight.js';
 import { restoreImageDefinitionFile } from '../../statemachines/definitions.js';
-import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';
 import { ec2At, tagsOf } from '../support/aws-readback.js';
 import { useEmulator } from '../support/emulator.js';
+import { runRestoreWorkflow } from '../support/restore-workflow-run.js';
 import { createImageOfInstance, createRestoreTestNetwork } from '../support/restore-lab-estate.js';
 
 process.env.AWS_MAX_ATTEMPTS = '2';
@@ -64,31 +60,14 @@ async function storeTaskExport(format = 'STORE_TASK'): Promise<RecoveryPoint> {
   };
 }
 
-async function startRestore(restoreId: string, request: ImageRestoreRequest, point: RecoveryPoint) {
-  await ensureRestoreTable(table, region);
-  const now = new Date().toISOString();
-  const record: RestoreRecord = {
-    restoreId,
-    kind: 'image',
-    status: 'PENDING',
-    request,
-    recoveryPointId: point.id,
-    recoveryPointKind: point.kind,
-    sourceId: point.sourceId,
+function startRestore(restoreId: string, request: ImageRestoreRequest, point: RecoveryPoint) {
+  return runRestoreWorkflow<{ status: string; imageId?: string }>({
+    definitionFile: restoreImageDefinitionFile,
+    table,
     region,
-    createdResources: [],
-    errors: [],
-    requestHash: 'test',
-    createdAt: now,
-    updatedAt: now,
-  };
-  await store().create(record);
-  return runWorkflowLocally<{ status: string; imageId?: string }>(restoreImageDefinitionFile, {
-    executionName: restoreId,
-    input: { restoreId, request, recoveryPoint: point, region },
-    environment: { RESTORE_TABLE_NAME: table, AWS_REGION: region },
-    waitMs: 0,
-    retryIntervalMs: 0,
+    restoreId,
+    request,
+    point,
   });
 }
 

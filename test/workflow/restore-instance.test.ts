@@ -5,21 +5,17 @@ import {
 } from '@aws-sdk/client-ec2';
 import { Ec2InstanceRestoreTarget } from '../../functions/adapters/ec2-instance-restore-target.js';
 import { Ec2VolumeRestoreTarget } from '../../functions/adapters/ec2-volume-restore-target.js';
-import {
-  DynamoDbRestoreStore,
-  ensureRestoreTable,
-} from '../../functions/adapters/dynamodb-restore-store.js';
+import { DynamoDbRestoreStore } from '../../functions/adapters/dynamodb-restore-store.js';
 import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
-import type { RestoreRecord } from '../../functions/core/restore/restore-record.js';
 import {
   InstanceRestoreRequestSchema,
   type InstanceRestoreRequest,
 } from '../../functions/core/restore/restore-request.js';
 import { cleanUpRestore } from '../../functions/steps/restore/clean-up-restore.js';
 import { restoreInstanceDefinitionFile } from '../../statemachines/definitions.js';
-import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';
 import { ec2At, tagsOf } from '../support/aws-readback.js';
 import { useEmulator } from '../support/emulator.js';
+import { runRestoreWorkflow } from '../support/restore-workflow-run.js';
 import {
   createImageOfInstance,
   createRestoreTestNetwork,
@@ -71,41 +67,21 @@ function instanceRequest(
   });
 }
 
-async function startRestore(
+function startRestore(
   restoreId: string,
   request: InstanceRestoreRequest,
   point: RecoveryPoint,
   afterTask?: Record<string, (output: unknown) => Promise<void>>,
 ) {
-  await ensureRestoreTable(table, region);
-  const now = new Date().toISOString();
-  const record: RestoreRecord = {
-    restoreId,
-    kind: 'instance',
-    status: 'PENDING',
-    request,
-    recoveryPointId: point.id,
-    recoveryPointKind: point.kind,
-    sourceId: point.sourceId,
+  return runRestoreWorkflow<{ status: string; instanceId?: string; rtoSeconds?: number }>({
+    definitionFile: restoreInstanceDefinitionFile,
+    table,
     region,
-    createdResources: [],
-    errors: [],
-    requestHash: 'test',
-    createdAt: now,
-    updatedAt: now,
-  };
-  await store().create(record);
-  return runWorkflowLocally<{ status: string; instanceId?: string; rtoSeconds?: number }>(
-    restoreInstanceDefinitionFile,
-    {
-      executionName: restoreId,
-      input: { restoreId, request, recoveryPoint: point, region },
-      environment: { RESTORE_TABLE_NAME: table, AWS_REGION: region },
-      waitMs: 0,
-      retryIntervalMs: 0,
-      ...(afterTask ? { afterTask } : {}),
-    },
-  );
+    restoreId,
+    request,
+    point,
+    ...(afterTask ? { afterTask } : {}),
+  });
 }
 
 async function restoredInstances(restoreId: string): Promise<Instance[]> {

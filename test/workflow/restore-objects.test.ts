@@ -19,16 +19,15 @@ import {
 } from '../../functions/adapters/dynamodb-restore-store.js';
 import { parseConfig } from '../../functions/core/config.js';
 import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
-import type { RestoreRecord } from '../../functions/core/restore/restore-record.js';
 import {
   ObjectsRestoreRequestSchema,
   type ObjectsRestoreRequest,
 } from '../../functions/core/restore/restore-request.js';
 import { objectsPreflightPortsFor } from '../../functions/handlers/objects-restore-ports.js';
 import { preflightObjectsRestore } from '../../functions/steps/restore/objects-preflight.js';
-import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';
 import { restoreObjectsDefinitionFile } from '../../statemachines/tasks/restore-objects-tasks.js';
 import { useEmulator } from '../support/emulator.js';
+import { runRestoreWorkflow } from '../support/restore-workflow-run.js';
 
 process.env.AWS_MAX_ATTEMPTS = '2';
 
@@ -114,28 +113,13 @@ async function restore(
     recoveryPointId: point.id,
     ...body,
   });
-  const now = new Date().toISOString();
-  const record: RestoreRecord = {
-    restoreId,
-    kind: 'objects',
-    status: 'PENDING',
-    request,
-    recoveryPointId: point.id,
-    recoveryPointKind: point.kind,
-    sourceId: point.sourceId,
+  await runRestoreWorkflow({
+    definitionFile: restoreObjectsDefinitionFile,
+    table: restoreTable,
     region,
-    createdResources: [],
-    errors: [],
-    requestHash: 'test',
-    createdAt: now,
-    updatedAt: now,
-  };
-  await store().create(record);
-  await runWorkflowLocally(restoreObjectsDefinitionFile, {
-    executionName: restoreId,
-    input: { restoreId, request, recoveryPoint: point, region },
-    environment: { RESTORE_TABLE_NAME: restoreTable, AWS_REGION: region },
-    retryIntervalMs: 0,
+    restoreId,
+    request,
+    point,
   });
   return (await store().get(restoreId))!;
 }

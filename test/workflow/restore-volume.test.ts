@@ -4,12 +4,8 @@ import {
   RunInstancesCommand,
   type Volume,
 } from '@aws-sdk/client-ec2';
-import {
-  DynamoDbRestoreStore,
-  ensureRestoreTable,
-} from '../../functions/adapters/dynamodb-restore-store.js';
+import { DynamoDbRestoreStore } from '../../functions/adapters/dynamodb-restore-store.js';
 import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
-import type { RestoreRecord } from '../../functions/core/restore/restore-record.js';
 import {
   VolumeRestoreRequestSchema,
   type VolumeRestoreRequest,
@@ -17,16 +13,15 @@ import {
 import { Ec2VolumeRestoreTarget } from '../../functions/adapters/ec2-volume-restore-target.js';
 import { createRestoredVolume } from '../../functions/steps/create-restored-volume.js';
 import { restoreVolumeDefinitionFile } from '../../statemachines/definitions.js';
-import { runWorkflowLocally } from '../../statemachines/local/run-workflow.js';
 import { createTaggedVolume, ec2At, tagsOf } from '../support/aws-readback.js';
 import { useEmulator } from '../support/emulator.js';
+import { runRestoreWorkflow } from '../support/restore-workflow-run.js';
 
 process.env.AWS_MAX_ATTEMPTS = '2';
 
 const emulator = useEmulator({ testCloud: true });
 const table = 'restore-volume-restores';
 const region = 'us-east-1';
-const environment = () => ({ RESTORE_TABLE_NAME: table, AWS_REGION: region });
 const moto = () => ec2At(emulator.motoEndpoint, region);
 const store = () => DynamoDbRestoreStore.inRegion(table, region);
 
@@ -68,36 +63,19 @@ async function backedUpSnapshot(): Promise<RecoveryPoint> {
   };
 }
 
-async function startRestore(
+function startRestore(
   restoreId: string,
   request: VolumeRestoreRequest,
   point: RecoveryPoint,
   afterTask?: Record<string, (output: unknown) => Promise<void>>,
 ) {
-  await ensureRestoreTable(table, region);
-  const now = new Date().toISOString();
-  const record: RestoreRecord = {
-    restoreId,
-    kind: 'volume',
-    status: 'PENDING',
-    request,
-    recoveryPointId: point.id,
-    recoveryPointKind: point.kind,
-    sourceId: point.sourceId,
+  return runRestoreWorkflow<{ status: string; volumeId?: string }>({
+    definitionFile: restoreVolumeDefinitionFile,
+    table,
     region,
-    createdResources: [],
-    errors: [],
-    requestHash: 'test',
-    createdAt: now,
-    updatedAt: now,
-  };
-  await store().create(record);
-  return runWorkflowLocally<{ status: string; volumeId?: string }>(restoreVolumeDefinitionFile, {
-    executionName: restoreId,
-    input: { restoreId, request, recoveryPoint: point, region },
-    environment: environment(),
-    waitMs: 0,
-    retryIntervalMs: 0,
+    restoreId,
+    request,
+    point,
     ...(afterTask ? { afterTask } : {}),
   });
 }

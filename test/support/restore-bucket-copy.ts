@@ -1,17 +1,17 @@
-import type { RecoveryPoint } from '../core/recovery-point.js';
-import { InvalidInputError } from '../core/errors.js';
-import type { ManifestEntry } from '../core/object-sync.js';
+import type { RecoveryPoint } from '../../functions/core/recovery-point.js';
+import { InvalidInputError } from '../../functions/core/errors.js';
+import type { ManifestEntry } from '../../functions/core/object-sync.js';
 import {
   objectSelection,
   targetKeyOf,
   type ExistingObjectsMode,
-} from '../core/restore/objects-restore-plan.js';
-import type { ObjectOutcome } from '../core/restore/objects-restore-tally.js';
-import type { ObjectsRestoreRequest } from '../core/restore/restore-request.js';
-import type { ObjectStore } from '../ports/object-store.js';
-import { selectedEntries } from './restore/objects-manifest-selection.js';
-import { restoreOneObject } from './restore/restore-one-object.js';
-import { toFailure } from './work-outcomes.js';
+} from '../../functions/core/restore/objects-restore-plan.js';
+import type { ObjectOutcome } from '../../functions/core/restore/objects-restore-tally.js';
+import type { ObjectsRestoreRequest } from '../../functions/core/restore/restore-request.js';
+import type { ObjectStore } from '../../functions/ports/object-store.js';
+import { selectedEntries } from '../../functions/steps/restore/objects-manifest-selection.js';
+import { restoreOneObject } from '../../functions/steps/restore/restore-one-object.js';
+import { toFailure } from '../../functions/steps/work-outcomes.js';
 
 export interface RestoreBucketCopyRequest {
   point: RecoveryPoint;
@@ -39,8 +39,8 @@ export interface RestoreBucketCopyResult {
 }
 
 /**
- * Restores a bucket (or a prefix) as it was at one copy run, in this process (the CLI's local
- * restore; the restore API runs statemachines/restore-objects.asl.json with the same core): every
+ * The tests' in-process restore of a bucket copy, to judge what a backup made (the product's
+ * restores run statemachines/restore-objects.asl.json on the same core): every
  * key that run's manifest lists, at the version the manifest names, copied server-side from the
  * backup bucket into the target. A key deleted at the source after that run is restored too. A
  * key the target already holds is left as it is unless `existingObjects` says otherwise
@@ -116,21 +116,4 @@ function countInto(
     result.undetermined.push({ key: entry.key, why: outcome.why });
   else if (outcome.kind === 'conflict') result.conflicts.push(outcome.targetKey);
   else result.failures.push({ key: entry.key, name: outcome.name, message: outcome.message });
-}
-
-/** The newest bucket copy of a source at or before a time (a point-in-time restore). */
-export function bucketCopyAt(
-  points: readonly RecoveryPoint[],
-  sourceBucket: string,
-  at: Date,
-): RecoveryPoint | undefined {
-  return points
-    .filter(
-      (point) =>
-        point.kind === 'bucket-copy' &&
-        point.sourceId === sourceBucket &&
-        point.state === 'available',
-    )
-    .filter((point) => Date.parse(point.createdAt) <= at.getTime())
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 }
